@@ -1,9 +1,189 @@
-"""Quotes (being written: see issue 3)."""
+"""Quotes: who said what, direct and indirect, attributed to a speaker and dated.
+
+``dateline_quotes_v1`` fills ``doc._.dl_quotes`` with ``records.Quote``. Finding the quotes lives in
+quotes_core.py (marks in quotes_marks.py, cue lexicon in quotes_lexicon.py); this module resolves
+speakers to actors (with a small recency/subject-position resolver for pronouns) and dates each quote.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_left, bisect_right
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from app.extract.quotes_core import Cand, find_candidates
+from app.extract.quotes_lexicon import PERSONAL_PRONOUNS, RELATIVE_PRONOUNS
+from app.extract.records import Mention, Quote
 
-@Language.component("dateline_quotes_v1", assigns=["doc._.dl_quotes"])
+log = logging.getLogger(__name__)
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Add the resolved pronoun ("he said") as a mention of the actor it stands for (coreference).
+ADD_PRONOUN_MENTIONS = True
+PRONOUN_WINDOW = 1500  # chars to look back for an antecedent
+
+
+@Language.component(
+    "dateline_quotes_v1",
+    requires=["doc._.dl_actors", "doc._.dl_timexes"],
+    assigns=["doc._.dl_quotes"],
+)
 def quotes(doc: Doc) -> Doc:
-    doc._.dl_quotes = []
+    try:
+        doc._.dl_quotes = extract_quotes(doc)
+    except Exception:  # never let one odd article take the pipeline down
+        log.exception("quote extraction failed; no quotes for this document")
+        doc._.dl_quotes = []
     return doc
+
+
+class Resolver:
+    """Speaker span -> actor id, using the actors component's mention spans."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.actors = {a.id: a for a in (doc._.dl_actors or [])}
+        spans = sorted(doc._.dl_actor_spans or [])
+        self.spans = spans
+        self.starts = [s for s, _, _ in spans]
+        self.last_speaker: tuple[int, str] | None = None  # (char, actor id) of the last person speaker
+
+    def kind(self, aid: str) -> str:
+        a = self.actors.get(aid)
+        return a.kind if a is not None else ""
+
+    def overlapping(self, s: int, e: int) -> list[tuple[int, int, str]]:
+        i = bisect_left(self.starts, s - 200)
+        out = []
+        for j in range(max(0, i), len(self.spans)):
+            a, b, aid = self.spans[j]
+            if a >= e:
+                break
+            if b > s:
+                out.append((a, b, aid))
+        return out
+
+    def for_span(self, s: int, e: int, head: int) -> str | None:
+        hits = self.overlapping(s, e)
+        if not hits:
+            return None
+        if head >= 0:
+            t = self.doc[head]
+            hs, he = t.idx, t.idx + len(t.text)
+            on_head = [h for h in hits if h[0] < he and hs < h[1]]
+            if on_head:
+                return on_head[-1][2]
+        # no mention on the head ("US officials"): only a mention covering most of the span counts
+        best = max(hits, key=lambda h: min(h[1], e) - max(h[0], s))
+        if (min(best[1], e) - max(best[0], s)) >= 0.6 * (e - s):
+            return best[2]
+        return None
+
+    def pronoun(self, s: int, plural: bool) -> str | None:
+        """Most recent compatible actor before s, preferring sentence subjects."""
+        i = bisect_right(self.starts, s) - 1
+        doc = self.doc
+        fallback = None
+        seen = 0
+        while i >= 0 and seen < 40:
+            a, b, aid = self.spans[i]
+            i -= 1
+            if a >= s or b > s:
+                continue
+            if s - a > PRONOUN_WINDOW:
+                break
+            kind = self.kind(aid)
+            ok = kind in ("organization", "group", "country") if plural else kind == "person"
+            if not ok:
+                continue
+            seen += 1
+            if fallback is None:
+                fallback = aid
+            tok = doc.char_span(a, b, alignment_mode="expand")
+            if tok is not None and any(t.dep_ in ("nsubj", "nsubjpass") for t in tok):
+                # a subject in an earlier sentence, or in the same sentence
+                return aid
+        if not plural and self.last_speaker and s - self.last_speaker[0] < PRONOUN_WINDOW and fallback is None:
+            return self.last_speaker[1]
+        return fallback
+
+
+def _date(doc: Doc, c: Cand, timexes, published) -> str | None:
+    tok = c.cue_tok if c.cue_tok >= 0 else c.date_tok
+    if tok >= 0 and timexes:
+        sent = doc[tok].sent
+        ss, se = sent.start_char, sent.end_char
+        cue_pos = doc[tok].idx
+        best = None
+        for tx in timexes:
+            if tx.start >= se:
+                break
+            if tx.end <= ss or not _DAY.match(tx.value or ""):
+                continue
+            if c.start <= tx.start < c.end and c.kind == "direct":
+                continue
+            if c.start <= tx.start < c.end and not (c.start <= cue_pos < c.end):
+                continue  # a date inside the reported content dates the content, not the saying
+            d = abs(tx.start - cue_pos)
+            if best is None or d < best[0]:
+                best = (d, tx.value)
+        if best is not None:
+            return best[1]
+    return published.isoformat() if published else None
+
+
+def extract_quotes(doc: Doc) -> list[Quote]:
+    text = doc._.dl_original if isinstance(doc._.dl_original, str) and len(doc._.dl_original) == len(doc.text) else doc.text
+    if not doc.text.strip():
+        return []
+    cands = find_candidates(doc, text)
+    res = Resolver(doc)
+    timexes = sorted(doc._.dl_timexes or [], key=lambda t: t.start)
+    published = doc._.dl_published
+    out: list[Quote] = []
+    for c in cands:
+        if not (0 <= c.start < c.end <= len(text)):
+            continue
+        speaker = None
+        spk_text = ""
+        ss, se = c.spk_start, c.spk_end
+        if ss is not None and se is not None and 0 <= ss < se <= len(text):
+            spk_text = text[ss:se]
+            low = spk_text.lower()
+            if low in RELATIVE_PRONOUNS and c.antecedent >= 0:
+                t = doc[c.antecedent]
+                speaker = res.for_span(t.idx, t.idx + len(t.text), c.antecedent)
+                if speaker is not None:
+                    _add_mention(res, speaker, ss, se, spk_text)
+            elif low in PERSONAL_PRONOUNS:
+                if low in ("he", "she", "him", "her"):
+                    speaker = res.pronoun(ss, plural=False)
+                elif low in ("they", "them"):
+                    speaker = res.pronoun(ss, plural=True)
+                if speaker is not None and not c.inherited:
+                    _add_mention(res, speaker, ss, se, spk_text)
+            else:
+                speaker = res.for_span(ss, se, c.spk_head)
+            if speaker is not None and res.kind(speaker) == "person":
+                res.last_speaker = (ss, speaker)
+        else:
+            ss = se = None
+        out.append(Quote(
+            speaker=speaker, speaker_text=spk_text, text=text[c.start:c.end], kind=c.kind if c.kind in ("direct", "indirect") else "direct",
+            cue=c.cue, start=c.start, end=c.end, date=_date(doc, c, timexes, published),
+            speaker_start=ss, speaker_end=se,
+        ))
+    return out
+
+
+def _add_mention(res: Resolver, aid: str, s: int, e: int, text: str) -> None:
+    if not ADD_PRONOUN_MENTIONS:
+        return
+    actor = res.actors.get(aid)
+    if actor is None or any(m.start == s and m.end == e for m in actor.mentions):
+        return
+    actor.mentions.append(Mention(s, e, text))
+    actor.mentions.sort(key=lambda m: m.start)
