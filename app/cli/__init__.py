@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import extract_cmd
+from app.cli import db_cmd, extract_cmd, serve_cmd
 
 cli = typer.Typer(
     name="dateline",
@@ -23,6 +23,9 @@ def _root() -> None:
 cli.command("extract", help="Print the extraction record (actors, dates, quotes, events) of articles as JSON.")(
     extract_cmd.extract
 )
+cli.add_typer(db_cmd.db, name="db", help="Database migrations: upgrade, downgrade, check, current.")
+cli.command("serve", help="Serve the web dashboard (migrates the database first).")(serve_cmd.serve)
+cli.command("load-samples", help="Load the bundled sample articles into an empty database.")(serve_cmd.load_samples)
 
 
 def main() -> None:

@@ -1,0 +1,41 @@
+"""Full-text search on either engine: FTS5 on SQLite, a tsvector GIN index on PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import ColumnElement, Select, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from app.models import FTS_TABLES
+
+WORD = re.compile(r"\w+", re.U)
+
+
+def query_terms(query: str, limit: int = 12) -> list[str]:
+    """The words of a user's query; punctuation and FTS operators are dropped, never interpreted."""
+    return [w.lower() for w in WORD.findall(query or "")][:limit]
+
+
+def fts_ids(session: Session, table: str, query: str) -> Select | None:
+    """A SELECT of the ids in ``table`` matching every word of ``query`` (last word as a prefix)."""
+    cols = FTS_TABLES[table]
+    terms = query_terms(query)
+    if not terms:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        match = " ".join(f'"{t}"' for t in terms[:-1]) + f' "{terms[-1]}"*'
+        return select(literal_column("rowid").label("id")).select_from(text(f"{table}_fts")).where(
+            text(f"{table}_fts MATCH :fts_q").bindparams(fts_q=match.strip())
+        )
+    tsquery = " & ".join(f"{t}:*" for t in terms)
+    joined = " || ' ' || ".join(f"coalesce({c}, '')" for c in cols)
+    return select(literal_column("id")).select_from(text(table)).where(
+        text(f"to_tsvector('english'::regconfig, {joined}) @@ to_tsquery('english', :fts_q)").bindparams(fts_q=tsquery)
+    )
+
+
+def fts_filter(session: Session, table: str, id_column: ColumnElement, query: str) -> ColumnElement | None:
+    """A WHERE clause keeping rows whose id matches ``query``, or None for an empty query."""
+    ids = fts_ids(session, table, query)
+    return None if ids is None else id_column.in_(ids)

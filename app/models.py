@@ -1,0 +1,216 @@
+"""The database schema: SQLAlchemy 2 typed models. Alembic migrations in migrations/ build it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Source(Base):
+    """An outlet: the `(Source) -` of a dateline, a feed's site, an HTML page's site name."""
+
+    __tablename__ = "sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    domain: Mapped[str | None] = mapped_column(String(200))
+    articles: Mapped[list[Article]] = relationship(back_populates="source")
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(300), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
+    url: Mapped[str | None] = mapped_column(String(2000), unique=True)
+    author: Mapped[str | None] = mapped_column(String(300))
+    published: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    published_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    pipeline_version: Mapped[str] = mapped_column(String(40), index=True)
+    near_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
+    near_duplicate_score: Mapped[float | None]
+    minhash: Mapped[bytes | None]
+
+    source: Mapped[Source | None] = relationship(back_populates="articles")
+    mentions: Mapped[list[Mention]] = relationship(back_populates="article", cascade="all, delete-orphan")
+    timexes: Mapped[list[TimexRow]] = relationship(back_populates="article", cascade="all, delete-orphan")
+
+
+class Actor(Base):
+    __tablename__ = "actors"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    titles: Mapped[list[Any]] = mapped_column(default=list)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    aliases: Mapped[list[Alias]] = relationship(back_populates="actor", cascade="all, delete-orphan")
+
+
+class Alias(Base):
+    """A surface form that resolves to an actor ('the Kremlin' → Russia); `normalized` is its lookup key."""
+
+    __tablename__ = "aliases"
+    __table_args__ = (UniqueConstraint("actor_id", "normalized"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(300))
+    normalized: Mapped[str] = mapped_column(String(300), index=True)
+    actor: Mapped[Actor] = relationship(back_populates="aliases")
+
+
+class Mention(Base):
+    __tablename__ = "mentions"
+    __table_args__ = (Index("ix_mentions_actor_article", "actor_id", "article_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    start: Mapped[int]
+    end: Mapped[int]
+    text: Mapped[str] = mapped_column(String(300))
+    article: Mapped[Article] = relationship(back_populates="mentions")
+    actor: Mapped[Actor] = relationship()
+
+
+class TimexRow(Base):
+    __tablename__ = "timexes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int]
+    end: Mapped[int]
+    text: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(10))
+    value: Mapped[str] = mapped_column(String(40))
+    article: Mapped[Article] = relationship(back_populates="timexes")
+
+
+class Event(Base):
+    """One happening, possibly reported by several articles (see EventSource)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_first_day_id", "first_day", "id"),
+        Index("ix_events_source_actor_first_day", "source_actor_id", "first_day"),
+        Index("ix_events_type_first_day", "type", "first_day"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120))
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    date_value: Mapped[str | None] = mapped_column(String(40))
+    date_text: Mapped[str | None] = mapped_column(String(200))
+    first_day: Mapped[dt.date | None] = mapped_column(Date)
+    last_day: Mapped[dt.date | None] = mapped_column(Date)
+    precision: Mapped[str | None] = mapped_column(String(10))
+    type: Mapped[str | None] = mapped_column(String(20))
+    modality: Mapped[str] = mapped_column(String(10), default="asserted")
+    source_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
+    place: Mapped[str | None] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+    trigger: Mapped[str | None] = mapped_column(String(100))
+    sentence: Mapped[str] = mapped_column(Text)
+    start: Mapped[int]
+    end: Mapped[int]
+    source_count: Mapped[int] = mapped_column(Integer, default=1)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    source_actor: Mapped[Actor | None] = relationship(foreign_keys=[source_actor_id])
+    targets: Mapped[list[EventTarget]] = relationship(back_populates="event", cascade="all, delete-orphan")
+    sources: Mapped[list[EventSource]] = relationship(back_populates="event", cascade="all, delete-orphan")
+    article: Mapped[Article] = relationship(foreign_keys=[article_id])
+
+
+class EventTarget(Base):
+    __tablename__ = "event_targets"
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True, index=True)
+    event: Mapped[Event] = relationship(back_populates="targets")
+    actor: Mapped[Actor] = relationship()
+
+
+class EventSource(Base):
+    """One article's evidence for an event. `key` is the extractor's id, so re-extraction keeps event ids."""
+
+    __tablename__ = "event_sources"
+    __table_args__ = (UniqueConstraint("article_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(120))
+    sentence: Mapped[str] = mapped_column(Text)
+    start: Mapped[int]
+    end: Mapped[int]
+    reason: Mapped[dict[str, Any] | None]
+    event: Mapped[Event] = relationship(back_populates="sources")
+    article: Mapped[Article] = relationship()
+
+
+class Quote(Base):
+    __tablename__ = "quotes"
+    __table_args__ = (
+        Index("ix_quotes_speaker_date", "speaker_actor_id", "date"),
+        Index("ix_quotes_date_id", "date", "id"),
+        UniqueConstraint("article_id", "key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    speaker_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
+    speaker_text: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(10))
+    cue: Mapped[str] = mapped_column(String(60))
+    start: Mapped[int]
+    end: Mapped[int]
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    key: Mapped[str] = mapped_column(String(120))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    source_count: Mapped[int] = mapped_column(Integer, default=1)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id", ondelete="SET NULL"), index=True)
+
+    speaker: Mapped[Actor | None] = relationship(foreign_keys=[speaker_actor_id])
+    article: Mapped[Article] = relationship(foreign_keys=[article_id])
+
+
+FTS_TABLES = {
+    # table: (columns indexed for full-text search)
+    "quotes": ("text", "speaker_text"),
+    "events": ("summary", "sentence"),
+    "articles": ("title", "text"),
+}

