@@ -4,13 +4,14 @@ them into records (speaker ids, dates)."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
 from app.extract.quotes_lexicon import (
-    COGNITION, CUE_LEMMAS, OBJECT_CUES, PERSONAL_PRONOUNS, QUOTE_VERBS, SPEECH,
+    COGNITION, CUE_LEMMAS, NOT_CUES, OBJECT_CUES, PREP_CUES, QUOTE_VERBS, SPEECH,
 )
 from app.extract.quotes_marks import Marked, find_marked
 
@@ -18,6 +19,8 @@ SUBJ = ("nsubj", "nsubjpass", "csubj")
 _FINAL = frozenset(".!?")
 _TRIM = " \t\n\r,;:-\u2013\u2014"
 MAX_SPEAKER_TOKENS = 16
+MIN_ORPHAN_WORDS = 2
+GENERIC_CCOMP = True  # any verb with a subject and a clausal complement reports something  # an unattributed quoted phrase shorter than this is a title or scare quote
 
 
 @dataclass(slots=True)
@@ -204,6 +207,33 @@ def _prev_para_cue(doc: Doc, ix: Index, m: Marked) -> Token | None:
     return None
 
 
+_LABEL = re.compile(r"([A-Z][A-Za-z.'\-]*(?: [A-Z][A-Za-z.'\-]*){0,3}):[ \t]")
+FRAME_CUES = frozenset("call describe label dub brand refer term deem characterize characterise".split())
+
+
+def _speaker_label(text: str, pos: int) -> tuple[int, int] | None:
+    """Transcript style `PENCE: …` / `Mr. Smith: …` opening the paragraph that holds pos."""
+    ls = text.rfind("\n", 0, pos) + 1
+    m = _LABEL.match(text, ls)
+    if m is None or m.end() > pos + 1 or m.group(1).lower() in ("update", "note", "editor's note", "photo", "video"):
+        return None
+    return m.start(1), m.end(1)
+
+
+def _governing_cue(doc: Doc, ix: Index, m: Marked, marks_at) -> Token | None:
+    """A quoted phrase inside a reporting clause: `called him a “con artist”` -> the verb above it."""
+    t = doc[ix.tok_at(m.start)]
+    for _ in range(8):
+        if t.head.i == t.i:
+            return None
+        t = t.head
+        if t.pos_ == "VERB" and marks_at(t.idx) < 0:
+            lem = t.lemma_.lower()
+            if lem in CUE_LEMMAS or lem in FRAME_CUES:
+                return t if subject_of(t) is not None else None
+    return None
+
+
 def find_candidates(doc: Doc, text: str) -> list[Cand]:
     ix = Index(doc)
     marks = find_marked(doc.text)
@@ -222,6 +252,12 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
         cue = before if before is not None and (after is None or text[m.outer_start - 2:m.outer_start].strip() == ":") else after
         if cue is None:
             cue = _prev_para_cue(doc, ix, m)
+        if cue is None:
+            cue = _governing_cue(doc, ix, m, marks_at)
+        if cue is None:
+            lab = _speaker_label(text, m.outer_start)
+            if lab is not None:
+                c.spk_start, c.spk_end, c.cue = lab[0], lab[1], ":"
         if cue is not None:
             c.cue, c.cue_tok = cue_text(cue), cue.i
             set_speaker(c, cue)
@@ -237,7 +273,9 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
         if t.lower_ == "according":
             if t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "to":
                 continue
-        elif lem not in CUE_LEMMAS or t.pos_ != "VERB":
+        elif t.pos_ != "VERB" or lem in NOT_CUES:
+            continue
+        elif lem not in CUE_LEMMAS and not (GENERIC_CCOMP and any(ch.dep_ == "ccomp" for ch in t.children)):
             continue
         if marks_at(t.idx) >= 0:
             continue
@@ -272,6 +310,7 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
     direct = _merge_split(direct, doc, text)
     # 5. unattributed direct quotes inherit the speaker of an adjacent attributed one
     _inherit(direct, text)
+    direct = [d for d in direct if d.spk_start is not None or len(text[d.start:d.end].split()) >= MIN_ORPHAN_WORDS]
     out = direct + indirect
     out.sort(key=lambda c: (c.start, c.end))
     return out
@@ -291,6 +330,11 @@ def _indirect(t: Token, lem: str, text: str) -> Cand | None:
             content = (sent[0].idx, doc[ph_l - 1].idx + len(doc[ph_l - 1].text))
     else:
         comp = next((ch for ch in t.children if ch.dep_ == "ccomp"), None)
+        if comp is None and lem in PREP_CUES:
+            preps = PREP_CUES[lem]
+            comp = next((ch for ch in t.children if ch.dep_ in ("prep", "prt") and ch.lower_ in preps), None)
+            if comp is not None:
+                content = _vp_rest(t, comp)
         if comp is None and (lem in OBJECT_CUES or lem in SPEECH):
             objs = [ch for ch in t.children if ch.dep_ in ("dobj", "xcomp")] if lem in OBJECT_CUES else []
             if lem in SPEECH and not objs:
@@ -304,6 +348,7 @@ def _indirect(t: Token, lem: str, text: str) -> Cand | None:
                         content = (doc[left].idx, _tok_end(doc[right]))
             elif objs:
                 comp = objs[0]
+                content = _vp_rest(t, comp)
         if comp is not None and content is None:
             # content: the complement's subtree (clipped to stay on the cue's side of it)
             left, right = comp.left_edge.i, comp.right_edge.i
@@ -325,6 +370,22 @@ def _indirect(t: Token, lem: str, text: str) -> Cand | None:
     if c.spk_start is None and lem in COGNITION:
         return None  # "seems to think": no holder of the belief
     return c
+
+
+def _vp_rest(verb: Token, first: Token) -> tuple[int, int] | None:
+    """From the first complement to the end of the verb phrase, stopping before a coordinated verb."""
+    doc = verb.doc
+    left = first.left_edge.i
+    if left <= verb.i:
+        left = verb.i + 1
+    right = verb.i
+    for ch in verb.rights:
+        if ch.dep_ in ("cc", "conj") or (ch.dep_ == "punct" and ch.i > first.i):
+            break
+        right = max(right, ch.right_edge.i)
+    if right < left:
+        return None
+    return doc[left].idx, _tok_end(doc[right])
 
 
 def _closes_sentence(t: Token) -> bool:
@@ -356,7 +417,7 @@ def _merge_split(direct: list[Cand], doc: Doc, text: str) -> list[Cand]:
     out: list[Cand] = []
     for c in direct:
         prev = out[-1] if out else None
-        if (prev is not None and c.cue_tok < 0 and prev.cue_tok >= 0 and prev.para == c.para
+        if (prev is not None and (c.cue_tok < 0 or c.cue_tok == prev.cue_tok) and prev.cue_tok >= 0 and prev.para == c.para
                 and prev.marks[-1].outer_end <= doc[prev.cue_tok].idx < c.marks[0].outer_start
                 and c.marks[0].outer_start - prev.marks[-1].outer_end < 300):
             prev.end = c.end

@@ -29,7 +29,27 @@ deny announce propose reject criticize criticise defend praise endorse support o
 demand promise pledge vow urge call acknowledge dismiss question admit confirm predict seek want plan
 """.split())
 
-CUE_LEMMAS = SPEECH | COGNITION | OBJECT_CUES
+# Further verbs PolNeAR train annotates as attributions with their object / rest of the verb phrase as content.
+OBJECT_CUES = OBJECT_CUES | frozenset("""
+cite mention attack back reference promote detail blast slam mock decry denounce condemn tout highlight
+raise challenge invoke unveil thank hail applaud welcome express discuss describe question seek decline
+refuse threaten push defend request recommend insist float floate float reiterate emphasize characterize
+""".split())
+
+# Verbs whose prepositional object is the content: "referring to X", "talked about X", "called for X".
+PREP_CUES = {
+    "refer": ("to",), "talk": ("about", "of"), "speak": ("about", "of", "on"), "point": ("to",),
+    "complain": ("about", "of"), "call": ("for", "on"), "ask": ("about", "for"), "focus": ("on",),
+    "comment": ("on",), "warn": ("of", "about", "against"), "worry": ("about",), "joke": ("about",),
+    "boast": ("about", "of"), "brag": ("about",), "argue": ("for", "against"), "push": ("for",),
+    "testify": ("about", "on"), "write": ("about", "of"), "tweet": ("about",), "rail": ("against",),
+    "lash": ("out",), "weigh": ("in",), "reflect": ("on",), "insist": ("on",), "hint": ("at",),
+}
+
+# Verbs that never report anything even with a clausal complement.
+NOT_CUES = frozenset("be have do get make let go come take ensure mean matter help need use try seem".split())
+
+CUE_LEMMAS = SPEECH | COGNITION | OBJECT_CUES | frozenset(PREP_CUES)
 
 # Verbs strong enough to attribute an adjacent direct quote ("…,” Edmonds said).
 QUOTE_VERBS = SPEECH | frozenset("think believe".split())

@@ -52,8 +52,10 @@ def find_marked(text: str) -> list[Marked]:
             para += 1
             continue
         if open_at < 0:
-            if ch == CLOSE_CURLY:
-                continue  # stray closing mark
+            if ch == CLOSE_CURLY and not (
+                (i == 0 or text[i - 1] in " \t\n(") and i + 1 < len(text) and text[i + 1].isalnum()
+            ):
+                continue  # stray closing mark (one opening a word is a mistyped opening mark)
             open_at, open_ch, depth = i, ch, 0
             continue
         if open_ch == STRAIGHT:
