@@ -206,6 +206,36 @@ class Quote(Base):
 
     speaker: Mapped[Actor | None] = relationship(foreign_keys=[speaker_actor_id])
     article: Mapped[Article] = relationship(foreign_keys=[article_id])
+    sources: Mapped[list[QuoteSource]] = relationship(back_populates="quote", cascade="all, delete-orphan")
+
+
+class QuoteSource(Base):
+    """One article carrying a quote; the same words reported by several outlets share one Quote."""
+
+    __tablename__ = "quote_sources"
+    __table_args__ = (UniqueConstraint("article_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(120))
+    start: Mapped[int]
+    end: Mapped[int]
+    reason: Mapped[dict[str, Any] | None]
+    quote: Mapped[Quote] = relationship(back_populates="sources")
+    article: Mapped[Article] = relationship()
+
+
+class MergeRecord(Base):
+    """Why two actors, events or quotes became one: the features that matched, kept for the pages."""
+
+    __tablename__ = "merge_records"
+    __table_args__ = (Index("ix_merge_records_kind_survivor", "kind", "survivor_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    survivor_id: Mapped[int]
+    merged_id: Mapped[int]
+    reason: Mapped[dict[str, Any]]
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 FTS_TABLES = {

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.extract.intervals import timex_interval
 from app.extract.records import Extraction
-from app.models import Actor, Alias, Article, Event, EventSource, EventTarget, Mention, Quote, Source, TimexRow, utcnow
+from app.models import Actor, Alias, Article, Event, EventSource, EventTarget, Mention, Quote, QuoteSource, Source, TimexRow, utcnow
 
 _SPACE = re.compile(r"\s+")
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -219,7 +219,10 @@ def _write_quotes(session: Session, article: Article, extraction: Extraction, ac
         )
         row = existing.get(key)
         if row is None:
-            session.add(Quote(article_id=article.id, key=key, **fields))
+            row = Quote(article_id=article.id, key=key, **fields)
+            session.add(row)
+            session.flush()
+            session.add(QuoteSource(quote_id=row.id, article_id=article.id, key=key, start=q.start, end=q.end))
         else:
             for name, value in fields.items():
                 setattr(row, name, value)
