@@ -1,0 +1,448 @@
+"""Find actor mentions in a parsed Doc and group them into one actor per real-world entity.
+
+Mentions come from spaCy's entities (trimmed of `the`, possessives, role words) and from the lexicon
+(countries, capitals, seats of government).  Mentions are then grouped: a surname joins the full
+name, an acronym joins the name it abbreviates, a capital or demonym joins its country, and the same
+surface form is one actor throughout the article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from app.extract.actors_lexicon import Entry, Lexicon, slugify
+from app.extract.actors_titles import appositive_title, is_role_word, strip_leading_titles, title_before
+from app.extract.records import Actor, Mention
+
+ENT_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
+             "NORP": "group"}
+_LEADING_DROP = frozenset({"the", "a", "an", "'s", "’s"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_ACRONYM_SKIP = frozenset({"of", "for", "and", "the", "on", "in", "de", "to", "&"})
+_DOMAIN = re.compile(r"\.(?:com|net|org|vn|co|uk|ru|cn|info|gov|edu|io)\b", re.I)
+_PRONOUNS = frozenset("he she it they we i you him her them his hers its their our us".split())
+_BAD_NAME = re.compile(r"^[\W\d_]+$")
+_SCORE = re.compile(r"^\d+([-/.:]\d+)*$")
+_DATE_TOKEN = re.compile(r"^\d{1,4}([-/.]\d{1,2}){1,2}$")
+# Words that make a name an organisation whatever the entity recogniser said.
+_ORG_WORDS = frozenset("""
+center centre institute council university college ministry committee party bank agency association
+union corporation corp corp. company co co. inc inc. ltd ltd. plc group program programme foundation
+organization organisation commission department office court army navy police federation league
+club academy board authority exchange fund service services network airlines airways press news
+""".split())
+_PLACE_NOUNS = frozenset("""
+region province oblast city town village district county state river mountains mountain valley
+border coast island islands peninsula capital airport port area
+""".split())
+
+
+@dataclass(slots=True)
+class Cand:
+    start: int  # token indices [start, end)
+    end: int
+    kind: str
+    entry: Entry | None = None
+    from_ent: bool = True
+    titles: list[str] = field(default_factory=list)
+    cluster: int = -1
+
+
+def _casekey(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading `the`, possessives, trailing punctuation, numbers and lower-case words."""
+    while start < end and (doc[start].lower_ in _LEADING_DROP or doc[start].is_punct or doc[start].is_space
+                           or doc[start].is_lower):
+        start += 1
+    while end > start:
+        tok = doc[end - 1]
+        if tok.text == "." and end - 1 > start and len(doc[end - 2].text) == 1 and doc[end - 2].is_upper:
+            break  # keep the dot of an initial
+        if tok.is_punct or tok.is_space or tok.text in _POSSESSIVE or tok.like_num or tok.is_lower \
+                or _SCORE.match(tok.text):
+            end -= 1
+        else:
+            break
+    return start, end
+
+
+def _pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """Split an entity that runs over ` - ` or `, ` between names (`Romania - Cosmin Contra`)."""
+    out, s = [], start
+    for i in range(start + 1, end - 1):
+        if doc[i].text in ("-", "--", ",", "(", ")") and doc[i + 1].text[:1].isupper():
+            out.append((s, i))
+            s = i + 1
+    out.append((s, end))
+    return out
+
+
+def _skip(text: str, doc: Doc, start: int, end: int) -> bool:
+    if not text or _BAD_NAME.match(text) or text.casefold() in _PRONOUNS:
+        return True
+    if _DOMAIN.search(text):
+        return True
+    return all(t.is_lower for t in doc[start:end] if t.is_alpha)
+
+
+def _in_credit(doc: Doc, start_char: int, end_char: int) -> bool:
+    layout = doc._.dl_layout
+    if layout is None:
+        return False
+    if layout.in_blanked(start_char, end_char):
+        return True
+    src = layout.source_span
+    return bool(src and start_char < src[1] and src[0] < end_char)
+
+
+def _lookup_span(lex: Lexicon, doc: Doc, start: int, end: int) -> Entry | None:
+    return lex.lookup(doc[start:end].text)
+
+
+def _caps_line(doc: Doc, i: int) -> bool:
+    sent = doc[i].sent
+    letters = [t for t in sent if t.is_alpha]
+    return len(letters) >= 2 and sum(t.is_upper for t in letters) >= 0.8 * len(letters)
+
+
+def collect(doc: Doc, lex: Lexicon) -> list[Cand]:
+    """Mentions from entities plus the lexicon, trimmed, typed and non-overlapping, in text order."""
+    cands: list[Cand] = []
+    taken = [False] * len(doc)
+    for ent in doc.ents:
+        kind = ENT_KINDS.get(ent.label_)
+        if kind is None:
+            continue
+        for start, end in _pieces(doc, ent.start, ent.end):
+            cand = _from_entity(doc, lex, ent.label_, kind, start, end)
+            if cand is not None:
+                cands.append(cand)
+                for i in range(cand.start, cand.end):
+                    taken[i] = True
+    cands.extend(_lexicon_scan(doc, lex, taken))
+    cands.extend(_parenthesised_acronyms(doc, cands, taken))
+    cands.extend(_dateline_places(doc, taken))
+    cands.sort(key=lambda c: c.start)
+    return cands
+
+
+def _from_entity(doc: Doc, lex: Lexicon, label: str, kind: str, start: int, end: int) -> Cand | None:
+    start, end = _trim(doc, start, end)
+    if start >= end:
+        return None
+    titles: list[str] = []
+    entry = lex.lookup(doc[start:end].text)
+    if entry is None and kind in ("person", "organization") or label == "PERSON":
+        new_start, title = strip_leading_titles(doc, start, end)
+        if new_start != start:
+            start = new_start
+            entry = lex.lookup(doc[start:end].text)
+            if title:
+                titles.append(title)
+    if entry is None and end - start > 1 and label == "PERSON":
+        # `Russian Vladimir Putin`: a leading demonym is not part of a person's name
+        lead = lex.lookup(doc[start].text)
+        if lead is not None and lead.demonym:
+            titles.append(doc[start].text)
+            start += 1
+    text = doc[start:end].text
+    if _skip(text, doc, start, end) or _in_credit(doc, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])):
+        return None
+    nxt = doc[end] if end < len(doc) else None
+    if entry is not None:
+        if entry.demonym and nxt is not None and nxt.text[:1].isupper() and not is_role_word(nxt) \
+                and not nxt.is_sent_start:
+            return None  # `Iraqi Kurds`: the demonym is part of another name
+        kind = entry.kind
+    elif label == "NORP":
+        if not (doc[end - 1].tag_ in ("NNPS", "NNS") or text.endswith("s")):
+            return None  # an adjective (`Eastern European`), not a group of people
+        kind = "group"
+    else:
+        words = {t.lower_ for t in doc[start:end]}
+        if end - start > 1 and words & _ORG_WORDS:
+            kind = "organization"
+        elif kind == "person" and end - start == 1 and (
+                (start > 0 and doc[start - 1].lower_ in ("in", "near")) or (nxt is not None and nxt.lower_ in _PLACE_NOUNS)):
+            kind = "place"
+    return Cand(start, end, kind, entry, True, titles)
+
+
+def _parenthesised_acronyms(doc: Doc, cands: list[Cand], taken: list[bool]) -> list[Cand]:
+    """`Kurdistan Democratic Party ( KDP )`: the acronym is a mention of the name before it."""
+    out = []
+    ends = {c.end: c for c in cands if c.kind != "person"}
+    for c in list(ends.values()):
+        i = c.end
+        if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and not taken[i + 1] \
+                and _is_acronym(doc[i + 1].text):
+            out.append(Cand(i + 1, i + 2, c.kind if c.kind != "country" else "organization", None, True))
+            taken[i + 1] = True
+    return out
+
+
+def _dateline_places(doc: Doc, taken: list[bool]) -> list[Cand]:
+    """`BONN 1996-08-30`, `MOSCOW, Dec 17`: the capitalised words opening a dateline are a place."""
+    out = []
+    for sent in doc.sents:
+        toks = [t for t in sent if not t.is_space]
+        k = 0
+        while k < len(toks) and k < 4 and toks[k].is_alpha and toks[k].is_upper:
+            k += 1
+        if not 0 < k < len(toks) or any(taken[t.i] for t in toks[:k]):
+            continue
+        nxt = toks[k]
+        after = toks[k + 1] if k + 1 < len(toks) else None
+        if _DATE_TOKEN.match(nxt.text) or (nxt.text == "," and after is not None and after.ent_type_ == "DATE"):
+            if len(toks) <= k + 3 or toks[k + 1].ent_type_ == "DATE" or _DATE_TOKEN.match(nxt.text):
+                s, e = toks[0].i, toks[k - 1].i + 1
+                out.append(Cand(s, e, "place", None, True))
+                for i in range(s, e):
+                    taken[i] = True
+    return out
+
+
+def _lexicon_scan(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
+    """Countries, capitals and seats of government the entity recogniser missed."""
+    out: list[Cand] = []
+    n = len(doc)
+    i = 0
+    while i < n:
+        tok = doc[i]
+        if taken[i] or not tok.text[:1].isupper() or tok.text not in lex.first_words:
+            i += 1
+            continue
+        found = None
+        for length in range(min(lex.max_words, n - i), 0, -1):
+            if any(taken[i:i + length]):
+                continue
+            entry = lex.lookup(doc[i:i + length].text)
+            if entry is not None and not entry.demonym:
+                found = (length, entry)
+                break
+        if found is None:
+            i += 1
+            continue
+        length, entry = found
+        end = i + length
+        caps = _caps_line(doc, i)
+        if not caps:
+            # part of a longer name (`George Washington`, `Moscow State University`)?
+            prev_cap = i > 0 and doc[i - 1].text[:1].isupper() and not doc[i].is_sent_start and \
+                doc[i - 1].lower_ not in _LEADING_DROP and not doc[i - 1].is_punct
+            next_cap = end < n and doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN" \
+                and not is_role_word(doc[end]) and not (entry.kind == "country" and doc[i:end].text.isupper())
+            if prev_cap or next_cap:
+                i = end
+                continue
+        elif len(doc[i:end].text) <= 3:
+            i = end
+            continue
+        if not _in_credit(doc, tok.idx, doc[end - 1].idx + len(doc[end - 1])):
+            out.append(Cand(i, end, entry.kind, entry, False))
+            for k in range(i, end):
+                taken[k] = True
+        i = end
+    return out
+
+
+def _acronym(words: list[str], keep_small: bool) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper() or (keep_small and w not in ("&",)))
+
+
+def _is_acronym(text: str) -> bool:
+    core = text.replace(".", "")
+    return 2 <= len(core) <= 7 and core.isalpha() and core.isupper()
+
+
+class _Clusters:
+    def __init__(self) -> None:
+        self.members: list[list[Cand]] = []
+
+    def new(self, cand: Cand) -> int:
+        self.members.append([cand])
+        cand.cluster = len(self.members) - 1
+        return cand.cluster
+
+    def add(self, cid: int, cand: Cand) -> None:
+        self.members[cid].append(cand)
+        cand.cluster = cid
+
+
+def group(doc: Doc, cands: list[Cand]) -> _Clusters:
+    """One cluster per entity: same canonical entry, same text, surname to full name, acronym to name."""
+    cl = _Clusters()
+    by_entry: dict[str, int] = {}
+    by_text: dict[str, int] = {}
+    surnames: dict[str, list[int]] = {}   # token (casefolded) of a multi-word person name -> clusters
+    people_full: dict[str, int] = {}
+    # Pass 1: lexicon entries and multi-word person names.
+    for c in cands:
+        if c.entry is not None:
+            key = c.entry.kind + ":" + c.entry.name
+            if key in by_entry:
+                cl.add(by_entry[key], c)
+            else:
+                by_entry[key] = cl.new(c)
+        elif c.kind == "person" and c.end - c.start > 1:
+            key = _casekey(doc[c.start:c.end].text)
+            if key in people_full:
+                cl.add(people_full[key], c)
+            else:
+                cid = people_full[key] = cl.new(c)
+                for t in doc[c.start:c.end]:
+                    if t.is_alpha and len(t.text) > 1:
+                        surnames.setdefault(t.text.casefold(), []).append(cid)
+    # Pass 2: everything else, by text; a single word that is part of a person's name joins that person.
+    for c in cands:
+        if c.cluster >= 0:
+            continue
+        text = doc[c.start:c.end].text
+        key = _casekey(text)
+        words = key.split()
+        person_hits = [cid for cid in surnames.get(words[-1], []) if all(w in surnames for w in words)] \
+            if c.kind in ("person", "organization", "place") and len(words) <= 2 else []
+        if person_hits and (c.kind == "person" or len(set(person_hits)) == 1):
+            before = [cid for cid in person_hits if cl.members[cid][0].start < c.start]
+            cid = (before or person_hits)[-1]
+            cl.add(cid, c)
+        elif key in by_text:
+            cl.add(by_text[key], c)
+        else:
+            by_text[key] = cl.new(c)
+    _merge_acronyms(doc, cl)
+    return cl
+
+
+def _merge_acronyms(doc: Doc, cl: _Clusters) -> None:
+    """`Center for Strategic and International Studies (CSIS)` and `CSIS` are one organisation."""
+    full: dict[str, int] = {}
+    for cid, members in enumerate(cl.members):
+        for c in members:
+            words = doc[c.start:c.end].text.split()
+            if len(words) >= 2 and c.kind in ("organization", "group", "place", "country"):
+                full.setdefault(_acronym(words, False), cid)
+                full.setdefault(_acronym(words, True).upper(), cid)
+    for cid, members in enumerate(cl.members):
+        if not members:
+            continue
+        c = members[0]
+        text = doc[c.start:c.end].text
+        if c.end - c.start != 1 and not _is_acronym(text) or not _is_acronym(text):
+            continue
+        target = None
+        # `Full Name (ACR)`: the acronym in parentheses right after a name
+        if c.start >= 2 and doc[c.start - 1].text == "(":
+            for other_cid, other in enumerate(cl.members):
+                if other_cid != cid and any(o.end == c.start - 1 for o in other):
+                    target = other_cid
+        if target is None:
+            target = full.get(text.replace(".", ""))
+        if target is not None and target != cid and cl.members[target]:
+            tgt = cl.members[target][0]
+            if tgt.kind == "person" or (tgt.entry is not None and members[0].entry is not None):
+                continue
+            for m in members:
+                m.cluster = target
+            cl.members[target].extend(members)
+            cl.members[cid] = []
+
+
+def _kind_of(members: list[Cand]) -> str:
+    for c in members:
+        if c.entry is not None:
+            return c.entry.kind
+    votes = Counter(c.kind for c in members if c.from_ent)
+    if not votes:
+        votes = Counter(c.kind for c in members)
+    if votes.get("person") and any(c.end - c.start > 1 and c.kind == "person" for c in members):
+        return "person"
+    return votes.most_common(1)[0][0]
+
+
+def _display(text: str) -> str:
+    """Title-case a name written in capitals in a headline (`VLADIMIR PUTIN` -> `Vladimir Putin`)."""
+    if text.isupper() and len(text) > 4 and " " in text:
+        return " ".join(w.capitalize() if len(w) > 3 else w for w in text.split())
+    return text
+
+
+def _name_of(doc: Doc, original: str, members: list[Cand], kind: str) -> str:
+    for c in members:
+        if c.entry is not None:
+            return c.entry.name
+    forms = [original[doc[c.start].idx:doc[c.end - 1].idx + len(doc[c.end - 1])] for c in members]
+    forms = [" ".join(f.split()) for f in forms]
+    mixed = [f for f in forms if not f.isupper() or _is_acronym(f)] or forms
+    if kind == "person":
+        best = max(mixed, key=lambda f: (len(f.split()), len(f)))
+    else:
+        longer = [f for f in mixed if not _is_acronym(f)] or mixed
+        best = max(longer, key=lambda f: (len(f.split()) > 1, forms.count(f), len(f)))
+    return _display(best)
+
+
+def build(doc: Doc, cl: _Clusters) -> tuple[list[Actor], list[tuple[int, int, str]]]:
+    original = doc._.dl_original if doc._.dl_original is not None else doc.text
+    actors: list[Actor] = []
+    spans: list[tuple[int, int, str]] = []
+    used: dict[str, str] = {}
+    taken_title_tokens: set[int] = set()
+    for members in cl.members:
+        if not members:
+            continue
+        members.sort(key=lambda c: c.start)
+        kind = _kind_of(members)
+        name = _name_of(doc, original, members, kind)
+        slug = slugify(name)
+        if used.get(slug, kind) != kind:
+            slug = f"{slug}-{kind}"
+        if slug in used:
+            # same name and kind reached by two routes: fold into the existing actor
+            actor = next(a for a in actors if a.id == slug)
+        else:
+            used[slug] = kind
+            actor = Actor(id=slug, name=name, kind=kind)
+            actors.append(actor)
+        for c in members:
+            s = doc[c.start].idx
+            e = doc[c.end - 1].idx + len(doc[c.end - 1])
+            text = original[s:e]
+            actor.mentions.append(Mention(s, e, text))
+            spans.append((s, e, slug))
+            if text != name and text not in actor.aliases:
+                actor.aliases.append(text)
+            if kind == "person":
+                for t in c.titles + _titles_for(doc, c, taken_title_tokens):
+                    if t not in actor.titles:
+                        actor.titles.append(t)
+    for actor in actors:
+        actor.mentions.sort(key=lambda m: m.start)
+    spans.sort()
+    return actors, spans
+
+
+def _titles_for(doc: Doc, c: Cand, taken: set[int]) -> list[str]:
+    out = []
+    before = title_before(doc, c.start, c.end, taken)
+    if before is not None:
+        out.append(before.text)
+    appos = appositive_title(doc, c.start, c.end)
+    if appos:
+        out.append(appos)
+    return out
+
+
+def extract(doc: Doc, lex: Lexicon) -> tuple[list[Actor], list[tuple[int, int, str]]]:
+    cands = collect(doc, lex)
+    return build(doc, group(doc, cands))
+
+
+__all__ = ["extract", "is_role_word"]

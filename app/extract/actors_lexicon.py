@@ -1,0 +1,136 @@
+"""Names of countries and well-known actors: pycountry plus the small curated table app/data/aliases.tsv.
+
+``Lexicon.lookup`` answers "which actor does this surface form name?" for country names, short forms,
+capitals, seats of government, demonyms and a few acronyms, so that `Moscow`, `the Kremlin` and
+`Russian` all land on Russia.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+
+ALIASES_PATH = Path(__file__).resolve().parent.parent / "data" / "aliases.tsv"
+KINDS = ("person", "organization", "country", "group", "place")
+
+# Suffix rules that turn a country name into its demonym: (ending to drop, ending to add), most
+# productive first (a clash between two countries goes to the earlier rule).  Irregular demonyms
+# (French, Dutch, American...) live in aliases.tsv.
+DEMONYM_RULES = (
+    ("ia", "ian"),    # Russia -> Russian, Syria -> Syrian, Nigeria -> Nigerian
+    ("a", "an"),      # Cuba -> Cuban, Kenya -> Kenyan, South Korea -> South Korean
+    ("e", "ian"),     # Ukraine -> Ukrainian
+    ("y", "ian"),     # Italy -> Italian, Hungary -> Hungarian
+    ("o", "an"),      # Mexico -> Mexican, Morocco -> Moroccan
+    ("a", "ian"),     # Canada -> Canadian
+    ("ium", "ian"),   # Belgium -> Belgian
+    ("", "ian"),      # Iran -> Iranian, Egypt -> Egyptian, Brazil -> Brazilian
+    ("a", "ese"),     # China -> Chinese
+    ("", "ese"),      # Japan -> Japanese, Sudan -> Sudanese
+    ("on", "ese"),    # Lebanon -> Lebanese
+    ("", "i"),        # Pakistan -> Pakistani, Kuwait -> Kuwaiti
+    ("ey", "ish"),    # Turkey -> Turkish
+    ("and", "ish"),   # Poland -> Polish
+    ("ain", "anish"),  # Spain -> Spanish
+    ("en", "ish"),    # Sweden -> Swedish
+    ("e", "ean"),     # Chile -> Chilean
+    ("", "n"),        # Zimbabwe -> Zimbabwean
+    ("", "an"),       # Mali -> Malian
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    name: str
+    kind: str
+    demonym: bool = False
+
+
+def slugify(name: str) -> str:
+    """A stable id for a canonical name: the same name always gives the same slug."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[’'`.]", "", text)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "actor"
+
+
+def _short_country_name(country: object) -> str:
+    name = getattr(country, "common_name", None) or country.name  # type: ignore[attr-defined]
+    name = re.sub(r"\s*\(.*?\)", "", name)
+    return name.split(", ")[0].strip()
+
+
+def read_table(path: Path) -> list[tuple[str, str, str, bool]]:
+    """Rows of (alias, canonical name, kind, is_demonym); malformed lines are skipped."""
+    rows: list[tuple[str, str, str, bool]] = []
+    if not path.exists():
+        return rows
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) >= 3 and parts[0] and parts[1] and parts[2] in KINDS:
+            rows.append((parts[0], parts[1], parts[2], len(parts) > 3 and parts[3] == "demonym"))
+    return rows
+
+
+def _demonyms(name: str) -> list[tuple[int, str]]:
+    if len(name) < 4 or not name.replace(" ", "").isalpha():
+        return []
+    return [(rank, name[: len(name) - len(drop)] + add)
+            for rank, (drop, add) in enumerate(DEMONYM_RULES) if name.endswith(drop)]
+
+
+class Lexicon:
+    """Surface form -> Entry: exact case first, then the UPPER-CASE form (headlines)."""
+
+    def __init__(self, path: Path = ALIASES_PATH) -> None:
+        rows = read_table(path)
+        renames = {alias: canon for alias, canon, kind, _ in rows if kind == "country"}
+        countries: dict[str, Entry] = {}
+        for c in pycountry.countries:
+            common = getattr(c, "common_name", None)
+            short = _short_country_name(c)
+            canon = renames.get(c.name) or (renames.get(common) if common else None) or short
+            entry = Entry(canon, "country")
+            for form in (c.name, common, getattr(c, "official_name", None), short, canon):
+                if form:
+                    countries[form] = entry
+        self.exact: dict[str, Entry] = dict(countries)
+        for alias, canon, kind, demonym in rows:
+            target = countries.get(canon) if kind == "country" else None
+            self.exact[alias] = Entry(target.name if target else canon, kind, demonym)
+        # Demonyms by rule; a form that already names something is left alone.
+        generated: dict[str, tuple[int, Entry | None]] = {}
+        for entry in set(countries.values()):
+            for rank, form in _demonyms(entry.name):
+                if form in self.exact:
+                    continue
+                old = generated.get(form)
+                if old is None or rank < old[0]:
+                    generated[form] = (rank, entry)
+                elif rank == old[0] and old[1] != entry:
+                    generated[form] = (rank, None)
+        for form, (_, found) in generated.items():
+            if found is not None:
+                self.exact[form] = Entry(found.name, "country", demonym=True)
+                self.exact.setdefault(form + "s", Entry(found.name, "country", demonym=True))
+        self.upper = {k.upper(): v for k, v in self.exact.items() if len(k) > 3 and not v.demonym}
+        self.max_words = max(len(k.split()) for k in self.exact)
+        self.first_words = {k.split()[0] for k in self.exact} | {k.split()[0].upper() for k in self.exact}
+
+    def lookup(self, text: str) -> Entry | None:
+        text = " ".join(text.split())
+        entry = self.exact.get(text)
+        if entry is None and text.isupper():
+            entry = self.upper.get(text)
+        return entry
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    return Lexicon()

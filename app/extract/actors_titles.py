@@ -1,0 +1,111 @@
+"""Titles and roles around a person's name: `Russian President Vladimir Putin`, `Andrew Lohsen, a fellow at ...`.
+
+Role words are kept out of names (`President Putin` is the person `Putin` with the title `President`),
+and the words in front of a name or in an appositive after it become the person's titles.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+# Head nouns of roles: a run of words before a name counts as a title only if it contains one.
+ROLE_WORDS = frozenset("""
+president vice-president minister secretary adviser advisor spokesman spokeswoman spokesperson
+chairman chairwoman chair director chief general gen. commander ambassador envoy diplomat senator
+sen. rep. representative congressman congresswoman lawmaker governor gov. mayor leader official
+king queen prince princess sheikh emir premier chancellor analyst economist strategist coach
+manager captain judge justice lawyer attorney prosecutor ceo executive founder head professor
+prof. colonel col. lieutenant lt. major maj. sergeant sgt. admiral adm. officer spokesmen
+pope cardinal archbishop bishop rabbi imam cleric deputy undersecretary commissioner chancellor
+president-elect dictator ruler monarch candidate nominee negotiator mediator inspector
+researcher fellow scholar expert editor correspondent reporter columnist striker midfielder
+defender goalkeeper forward batsman bowler skipper player champion
+""".split())
+# Honorifics: dropped from names, never kept as titles.
+HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady"})
+_TITLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "punct", "nummod", "cc", "conj"})
+_STOP_TITLE = frozenset({"DET", "VERB", "AUX", "PRON", "ADP", "SCONJ", "PART", "NUM"})
+_CUT = re.compile(r"\s*[(\[\"“”;:]|\s+(?:who|which|whose|said|says)\b|\s+[—–-]\s")
+MAX_APPOS_TOKENS = 18
+
+
+def is_role_word(token: Token) -> bool:
+    return token.lower_ in ROLE_WORDS or token.lower_.rstrip("s") in ROLE_WORDS
+
+
+def strip_leading_titles(doc: Doc, start: int, end: int) -> tuple[int, str | None]:
+    """Move the start of a person span past role words and honorifics; return (new start, title)."""
+    last = None
+    for i in range(start, end - 1):
+        if is_role_word(doc[i]) or doc[i].lower_ in HONORIFICS:
+            last = i
+    if last is None:
+        return start, None
+    new_start = last + 1
+    while new_start < end and (doc[new_start].is_punct or doc[new_start].is_lower):
+        new_start += 1
+    if new_start >= end:
+        return start, None
+    words = [t for t in doc[start:last + 1] if t.lower_ not in HONORIFICS]
+    title = doc[words[0].i:words[-1].i + 1].text if words and any(is_role_word(t) for t in words) else None
+    return new_start, title
+
+
+def title_before(doc: Doc, start: int, end: int, taken: set[int]) -> Span | None:
+    """The run of modifiers right before a name that ends in a role word (`White House national security adviser`)."""
+    i = start - 1
+    members: set[int] = set(range(start, end))
+    first = start
+    while i >= 0 and i not in taken:
+        tok = doc[i]
+        if tok.is_space or tok.pos_ in _STOP_TITLE or tok.is_punct or "\n" in tok.whitespace_:
+            break
+        if tok.lower_ in HONORIFICS:
+            break
+        attached = tok.head.i in members or any(t.i in members for t in tok.children) or tok.dep_ in _TITLE_DEPS
+        if not attached:
+            break
+        members.add(i)
+        first = i
+        i -= 1
+    if first == start:
+        return None
+    span = doc[first:start]
+    # A title must contain a role word; drop leading words that are not part of it (`Sunday`, `'s`).
+    if not any(is_role_word(t) for t in span):
+        return None
+    while len(span) and span[0].is_punct:
+        span = doc[span.start + 1:span.end]
+    return span if len(span) else None
+
+
+def appositive_title(doc: Doc, start: int, end: int) -> str | None:
+    """`Andrew Lohsen, a fellow in the Europe, Russia and Eurasia Program at the Center ... (CSIS)`."""
+    head = doc[end - 1]
+    if end < len(doc) and doc[end].text != ",":
+        return None
+    for child in head.children:
+        if child.dep_ != "appos" or child.i < end:
+            continue
+        if child.pos_ == "PROPN" and child.ent_type_ in ("PERSON", "GPE"):
+            return None
+        left = child.left_edge.i
+        right = child.right_edge.i
+        if left <= end or left > end + 2:
+            left = end + 1
+        right = min(right, left + MAX_APPOS_TOKENS - 1)
+        # stop at the sentence's end or a newline
+        for k in range(left, right + 1):
+            if "\n" in doc[k].whitespace_ or "\n" in doc[k].text:
+                right = k
+                break
+        text = doc[left:right + 1].text
+        text = _CUT.split(text, maxsplit=1)[0]
+        text = text.strip(" ,.;:—–-")
+        if len(text.split()) < 2 or not any(w.lower().strip(",.") in ROLE_WORDS or w.lower().rstrip("s,.") in ROLE_WORDS
+                                            for w in text.split()):
+            return None
+        return text
+    return None
