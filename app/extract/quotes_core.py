@@ -20,7 +20,8 @@ _FINAL = frozenset(".!?")
 _TRIM = " \t\n\r,;:-\u2013\u2014"
 MAX_SPEAKER_TOKENS = 16
 MIN_ORPHAN_WORDS = 2
-GENERIC_CCOMP = True  # any verb with a subject and a clausal complement reports something  # an unattributed quoted phrase shorter than this is a title or scare quote
+GENERIC_CCOMP = True
+GENERIC_OBJECT = True  # a named/pronoun subject acting on an object: PolNeAR marks many such stances  # any verb with a subject and a clausal complement reports something  # an unattributed quoted phrase shorter than this is a title or scare quote
 
 
 @dataclass(slots=True)
@@ -268,7 +269,7 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
     indirect: list[Cand] = []
     for t in doc:
         lem = t.lemma_.lower()
-        if t.i in used_cues:
+        if t.i in used_cues or marks_at(t.idx) >= 0:
             continue
         if t.lower_ == "according":
             if t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "to":
@@ -276,6 +277,10 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
         elif t.pos_ != "VERB" or lem in NOT_CUES:
             continue
         elif lem not in CUE_LEMMAS and not (GENERIC_CCOMP and any(ch.dep_ == "ccomp" for ch in t.children)):
+            if GENERIC_OBJECT and _agentive(t):
+                c = _generic_object(t, text)
+                if c is not None:
+                    indirect.append(c)
             continue
         if marks_at(t.idx) >= 0:
             continue
@@ -370,6 +375,29 @@ def _indirect(t: Token, lem: str, text: str) -> Cand | None:
     if c.spk_start is None and lem in COGNITION:
         return None  # "seems to think": no holder of the belief
     return c
+
+
+_AGENT_PRON = frozenset("he she they we i".split())
+
+
+def _agentive(t: Token) -> bool:
+    subj = next((ch for ch in t.children if ch.dep_ == "nsubj"), None)
+    return subj is not None and (subj.pos_ == "PROPN" or subj.lower_ in _AGENT_PRON)
+
+
+def _generic_object(t: Token, text: str) -> Cand | None:
+    obj = next((ch for ch in t.children if ch.dep_ in ("dobj", "xcomp")), None)
+    if obj is None:
+        return None
+    span = _vp_rest(t, obj)
+    if span is None:
+        return None
+    s, e = trim_span(text, *span)
+    if e - s < 8:
+        return None
+    c = Cand(s, e, "indirect", cue=cue_text(t), cue_tok=t.i)
+    set_speaker(c, t)
+    return c if c.spk_start is not None else None
 
 
 def _vp_rest(verb: Token, first: Token) -> tuple[int, int] | None:
