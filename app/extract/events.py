@@ -36,6 +36,7 @@ HAPPEN = frozenset(
 # Verbs an event noun can be the "in" object of ("took part in exercises").
 TAKE_PART = frozenset("take participate engage join involve enter".split())
 SPEECH = frozenset("say tell state announce declare add note write claim".split())
+ANNOUNCE = frozenset("announce declare confirm pledge promise vow insist indicate signal".split())
 CLAUSE_EDGES = frozenset({"ccomp", "xcomp", "advcl", "conj", "relcl", "parataxis", "ROOT", "csubj"})
 
 
@@ -117,24 +118,20 @@ def _fold_control(cands: list[Cand]) -> None:
         if t.dep_ == "advcl" and not any(x.dep_ == "aux" and x.tag_ == "TO" for x in t.children):
             continue
         frame = None
-        if hl in INTENT or (head.pos_ == "ADJ" and head.lower_ in READY):
+        cooperative = c.type is None or c.type in COOPERATIVE
+        if hl == "threaten" or (hl == "vow" and c.type in MATERIAL_CONFLICT):
+            frame = "threaten"
+        elif hl in INTENT or (head.pos_ == "ADJ" and head.lower_ in READY):
+            frame = "intent" if cooperative else None
+        elif (hl in TRYING or hl in PLANNING) and c.type in COOPERATIVE:
             frame = "intent"
         elif hl in REFUSE:
             frame = "refuse"
         elif hl in ASKING and t.dep_ in ("xcomp", "ccomp"):
             frame = "request"
-        elif hl == "threaten":
-            frame = "threaten"
         if frame is None:
             continue
-        if frame == "intent":
-            c.type = "THREATEN" if c.type in MATERIAL_CONFLICT else "AGREE"
-        elif frame == "refuse":
-            c.type = "REJECT"
-        elif frame == "request":
-            c.type = "REQUEST"
-        else:
-            c.type = "THREATEN"
+        c.type = {"intent": "AGREE", "refuse": "REJECT", "request": "REQUEST", "threaten": "THREATEN"}[frame]
         c.frame, c.governor = frame, head
         c.words = sorted({head, *c.words}, key=lambda x: x.i)
         for g in govs:
@@ -151,6 +148,18 @@ def _fold_control(cands: list[Cand]) -> None:
                 h = h.head
             if h.i in typed_verbal:
                 c.dropped = True
+
+
+def _announced_intent(anchor: Token, subj: Token | None, source: str | None, index: ActorIndex) -> bool:
+    """ "Israel announced it would free prisoners": a will/would clause reported from its own actor."""
+    if anchor.dep_ != "ccomp" or anchor.head.lemma_.lower() not in SPEECH | ANNOUNCE:
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in anchor.children):
+        return False
+    speaker, _ = subject(anchor.head)
+    if subj is not None and subj.lower_ in ("it", "they", "we", "he", "she", "i"):
+        return True
+    return source is not None and source in index.actors_of(speaker)
 
 
 def _date_attachments(doc: Doc, timexes, cand_tokens: set[int]):
@@ -307,8 +316,9 @@ def find_events(doc: Doc) -> list[Event]:
                 if poss is not None:
                     src_list = index.actors_of(poss)
             source = src_list[0] if src_list else None
-            if c.trigger is c.anchor and c.trigger.tag_ == "VBN" and c.trigger.dep_ == "amod":
-                continue
+            if c.trigger is c.anchor and (c.trigger.dep_ == "relcl" or (
+                    c.trigger.tag_ == "VBN" and c.trigger.dep_ in ("amod", "acl"))):
+                continue  # background modifiers: "a member jailed a year ago", "a group that has seized ..."
             tx, own = _pick_date(c, sent, primary, secondary, placed, anchors)
             if c.type is None:
                 # untyped: only an actor's act with its own date is worth a record
@@ -318,6 +328,11 @@ def find_events(doc: Doc) -> list[Event]:
             if c.frame == "request" and c.governor is not None:
                 tgt = [a for a in targets(c.governor, c.governor, None, index, source) if a not in tgt] + tgt
             mod = modality(c.trigger, c.anchor, c.frame)
+            if c.type and not c.frame and mod in ("planned", "possible"):
+                intent = _announced_intent(c.anchor, subj_tok, source, index)
+                if intent:
+                    mod = "planned"
+                    c.type = "AGREE" if c.type in COOPERATIVE else "THREATEN" if c.type in MATERIAL_CONFLICT else c.type
             date = tx.value if tx is not None else (published.isoformat() if published else None)
             if mod == "asserted" and tx is not None and published is not None:
                 span = timex_interval(tx.value)

@@ -22,7 +22,8 @@ VERBAL = frozenset({"AGREE", "SUPPORT", "REQUEST", "ACCUSE", "REJECT", "THREATEN
 PERSON_NOUNS = frozenset(
     "person people man woman child civilian prisoner hostage detainee captive soldier sailor activist journalist "
     "dissident worker official leader student protester demonstrator refugee migrant citizen national member "
-    "militant rebel fighter opponent suspect crew tourist diplomat priest".split()
+    "militant rebel fighter opponent suspect crew tourist diplomat priest mayor minister president governor general "
+    "commander chief lawmaker politician legislator senator deputy spokesman envoy ambassador premier king".split()
 )
 OBJ_DEPS = frozenset({"dobj", "nsubjpass", "obj", "oprd", "attr"})
 MOD_DEPS = frozenset({"compound", "amod", "nmod"})
@@ -81,6 +82,7 @@ def _holds(key: str, vals: frozenset[str], tok: Token, person_tokens: set[int]) 
         if "-" in vals:
             return not objs
         return any(o.lemma_.lower() in vals or o.lower_ in vals or ("@person" in vals and is_person(o, person_tokens))
+                   or ("@actor" in vals and o.ent_type_ in ("GPE", "ORG", "NORP"))
                    for o in objs)
     if key == "pobj":
         return any(g.lemma_.lower() in vals for c in tok.children if c.dep_ in ("prep", "dative")
