@@ -45,7 +45,9 @@ def clause_tense(token: Token) -> str | None:
         if v.tag_ == "VBN" and low & {"has", "have", "'ve", "had"}:
             return "past"
         if "to" in low and v.head is not v and v.head.lemma_ in _FUTURE_HEADS:
-            return "future"
+            h = v.head
+            haux = {c.lower_ for c in h.children if c.dep_ in ("aux", "auxpass")}
+            return "past" if haux & {"had", "was", "were"} or (h.tag_ == "VBD" and not haux) else "future"
         if any(a.tag_ in ("VBZ", "VBP") for a in auxes) or v.tag_ in ("VBZ", "VBP"):
             return "present"
         if v.dep_ in ("xcomp", "ccomp", "advcl", "conj") and v.head is not v:
@@ -169,13 +171,14 @@ def timexes(doc: Doc) -> Doc:
         typ, value = r
         found.append(Timex(text=text[c.start:c.end], start=c.start, end=c.end, type=typ, value=value))
         ctx.last_value = value
-        if c.rule.name == "quarter" and re.fullmatch(r"\d{4}-Q\d", value):
-            ctx.quarter = (int(value[:4]), int(value[-1]))
+        if c.rule.name == "quarter" and re.fullmatch(r"\d{4}-Q\d", value) and not (c.match["qy"] or c.match["qy2"] or c.match["qy3"]):
+            if anchor is None or (int(value[:4]), int(value[-1])) <= (anchor.year, (anchor.month - 1) // 3 + 1):
+                ctx.quarter = (int(value[:4]), int(value[-1]))
     taken = [(t.start, t.end) for t in found]
     for s, e, ent in _spacy_extra(doc, text, taken):
         tok = ent.root
         r = normalise(text[s:e], anchor, clause_tense(tok), ctx)
-        if r:
+        if r and r[0] != "SET" and not r[1].endswith("_REF"):
             found.append(Timex(text=text[s:e], start=s, end=e, type=r[0], value=r[1]))
     found.sort(key=lambda t: t.start)
     doc._.dl_timexes = found

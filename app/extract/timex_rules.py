@@ -47,9 +47,9 @@ def _closest_year(c: Ctx, month: int, day: int | None) -> int:
     target = safe_date(y, month, day or 15) or dt.date(y, month, 1)
     if day is None:
         diff = (month - a.month)
-        later, earlier = diff > 0, diff < 0
+        later, earlier = diff > 1, diff < 0
     else:
-        later, earlier = target > a, target < a
+        later, earlier = (target - a).days > 60, target < a
     if c.tense == "past" and later:
         return y - 1
     if c.tense == "future" and earlier:
@@ -212,8 +212,6 @@ def h_quarter(m, c):
             y = c.anchor.year + 1
         elif rel == "this":
             y = c.anchor.year
-        elif c.quarter and c.quarter[1] == q:
-            y = c.quarter[0]
         else:
             y = _quarter_year(c, q)
     if ago and not yr:
@@ -226,9 +224,29 @@ def h_the_quarter(m, c):
     if rq is None:
         return "DATE", PAST
     y, q = rq
-    if m["qya"]:
+    if m["qy"]:
+        y = int(m["qy"])
+    elif m["qya"]:
         y -= 1
     return "DATE", f"{y:04d}-Q{q}"
+
+
+def h_ya_adj(m, c):
+    if c.anchor is None:
+        return "DATE", PAST
+    quarterish = "quarter" in c.sentence.lower() or re.search(r"-Q\d$", c.last_value or "")
+    rq = _ref_quarter(c)
+    if quarterish and rq:
+        return "DATE", f"{rq[0] - 1:04d}-Q{rq[1]}"
+    return "DATE", _year_value(c.anchor.year - 1)
+
+
+def h_the_year(m, c):
+    if m["ended"] is not None:
+        return "DURATION", "P1Y"
+    if c.anchor is None:
+        return "DATE", PRESENT
+    return "DATE", _year_value(c.anchor.year)
 
 
 def h_half(m, c):
@@ -450,6 +468,10 @@ def h_duration(m, c):
     amount = number(num)
     if amount is None and not re.fullmatch(VAGUE, num, re.I):
         return None
+    if amount is not None and amount >= 1000 and not u.startswith(("second", "minute", "hour", "day")):
+        return None
+    if m["half"] and amount is not None:
+        amount += 0.5
     return "DURATION", duration(amount, unit_code(u))
 
 
@@ -526,7 +548,9 @@ RULES: list[Rule] = [
                     rf"current|this|latest|recent|previous|past|next|coming|fiscal-first|fiscal-second|fiscal-third|fiscal-fourth)"
                     rf"[\s-]+(?:(?:fiscal|calendar)\s+)?quarter(?!s)(?:\s+of\s+(?:(?P<qy2>{YEAR})|(?P<qrel2>this|last|next)\s+year"
                     rf"|fiscal\s+(?P<qy3>{YEAR})))?", h_quarter),
-    Rule("the_quarter", r"the\s+(?:(?P<qya>(?:comparable\s+|same\s+)?year-(?:earlier|ago))\s+)?quarter(?![\w-])", h_the_quarter),
+    Rule("the_quarter", rf"the\s+(?:(?P<qy>{YEAR})\s+|(?P<qya>(?:comparable\s+|same\s+)?year-(?:earlier|ago))\s+|latest\s+|comparable\s+)?(?:quarter|period)(?![\w-])", h_the_quarter),
+    Rule("ya_adj", r"(?P<qya>year-(?:earlier|ago))", h_ya_adj),
+    Rule("the_year", r"the\s+(?:(?P<ymod>full|fiscal|current|calendar|whole|entire)\s+)?year(?![\w-])(?:(?=\s+(?:ended|ending)\b)(?P<ended>))?", h_the_year),
     Rule("half", rf"(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:(?P<hy>{YEAR})|(?P<hrel>this|last|next)\s+year|the\s+year)", h_half),
     Rule("season", rf"(?:(?:the\s+)?(?:early|late|mid)[\s-]+|(?P<srel>this\s+past|this\s+coming|this|last|next|past|coming)\s+|the\s+)?"
                    rf"(?P<season>{SEASON})(?:\s+(?:of\s+)?(?P<sy>{YEAR}))?", h_season),
@@ -540,15 +564,16 @@ RULES: list[Rule] = [
     Rule("deictic", rf"{PMOD}(?P<w>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|today|tonight|yesterday|tomorrow)(?:\s+(?P<part>{PART}))?", h_deictic),
     Rule("part_of_day", rf"(?P<rel>this|last)\s+(?P<part>{PART})", h_part_of_day),
     Rule("duration", rf"{APPROX}(?:the\s+(?:(?:past|last|next|first|final|coming|previous|following|latest|preceding|remaining|initial|ensuing|same)\s+)?)?"
-                     rf"(?P<num>{NUM}|{VAGUE})[\s-]+(?P<u>{UNIT})(?:[\s-]+old)?", h_duration),
+                     rf"(?P<num>{NUM}|{VAGUE})[\s-]+(?P<u>{UNIT})(?P<half>\s+and\s+a\s+half)?", h_duration),
     Rule("vague", rf"(?:the\s+)?(?:(?P<vrel>past|last|next|coming|recent|previous|following|first)\s+)?(?:(?P<vq>{VAGUE})\s+)?"
                   rf"(?P<u>{_PLURAL_UNIT})(?P<ahead>\s+(?:ahead|to\s+come))?", h_vague),
     Rule("set", rf"(?:every|each|per)\s+(?:other\s+|single\s+)?(?P<what>{WEEKDAY}|{MONTH}|second|minute|hour|day|night|week|month|quarter|year|decade|{PART})", h_set),
     Rule("set_times", rf"(?:once|twice|(?:{NUM})\s+times)\s+(?:a|an|per|every)\s+(?P<what>second|minute|hour|day|week|month|quarter|year|decade)", h_set),
-    Rule("set_adverb", r"(?P<adv>annually|yearly|hourly|biannually|daily|weekly|monthly|nightly|quarterly)", h_set_adverb),
+    Rule("set_adverb", r"(?P<adv>yearly|hourly|biannually|daily|weekly|monthly|nightly)", h_set_adverb),
+    Rule("set_adverb_extra", r"(?P<adv>annually|quarterly)", h_set_adverb, find=False),
     Rule("ref", r"(?P<ref>right\s+now|now|currently|current|presently|at\s+present|nowadays|these\s+days|"
-                r"recently|recent|lately|previously|formerly|the\s+past|soon|the\s+near\s+future|the\s+future|future)", h_ref),
-    Rule("ref_extra", r"(?P<ref>former|the\s+present|earlier|shortly|someday|one\s+day|in\s+the\s+past)", h_ref, find=False),
+                r"recently|recent|lately|formerly|the\s+past|soon|the\s+near\s+future|the\s+future|future)", h_ref),
+    Rule("ref_extra", r"(?P<ref>former|previously|the\s+present|earlier|shortly|someday|one\s+day|in\s+the\s+past)", h_ref, find=False),
 ]
 
 for _r in RULES:
@@ -619,14 +644,26 @@ def _plausible(rule: Rule, m: re.Match, text: str) -> bool:
     if rule.name == "season" and m["season"].lower() in ("fall", "spring") and not (m["srel"] or m["sy"]):
         return False
     if rule.name in ("vague",) and not (m["vrel"] or m["vq"] or m["ahead"]):
-        return bool(re.search(r"\bfor\s+$", before, re.I))
-    if rule.name == "set_adverb" and m["adv"].lower() in ("daily", "weekly", "monthly", "quarterly", "nightly"):
+        return bool(re.search(r"\b(?:for|within|in|after)\s+$", before, re.I)) and not re.match(r"\s+(?:of|before|after|that|when)\b", text[e:e + 8])
+    if rule.name == "set_adverb" and m["adv"].lower() in ("weekly", "monthly", "quarterly", "nightly"):
         return bool(re.match(r"\s*(?:[.,;:!?)\"”]|$|and\b|or\b)", text[e:e + 4]))
     if rule.name == "ref" and m["ref"].lower() == "future":
         return bool(re.match(r"\s+(?:years?|quarters?|months?|generations?)\b", text[e:e + 14], re.I))
     if rule.name == "duration" and m["num"].lower() in ("a", "an", "some") and m["u"].lower().startswith(("second", "quarter")):
         return False
-    if rule.name == "duration" and m["num"].lower() == "one" and re.match(r"\s+of\b", text[e:e + 4]):
+    if rule.name == "duration":
+        num = m["num"].lower()
+        if num == "one" and re.match(r"\s+of\b", text[e:e + 4]):
+            return False
+        if m["u"].lower().startswith("quarter") and (re.search(r"-", text[s:e]) or re.match(r"\s+of\b", text[e:e + 4])):
+            return False
+        if num in ("a", "an") and not re.search(r"\b(?:for|in|within|after|over|than|about|nearly|almost|only|just|least|of|take|takes|took|spend|spent|lasted|last|past|first|next|another)\s+$", before, re.I):
+            return False
+        if re.match(r"[\s-]+old\b", text[e:e + 5]):
+            return False
+    if rule.name == "ref" and m["ref"].lower() == "soon" and (re.search(r"\bas\s+$", before, re.I) or re.match(r"\s+(?:after|as)\b", text[e:e + 7])):
+        return False
+    if rule.name == "deictic" and text[e:e + 2] in ("'s", "’s") and not m["pmod"]:
         return False
     return True
 
