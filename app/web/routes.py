@@ -1,36 +1,13 @@
-"""Routes of the foundation: the health probe and the list of stored articles."""
+"""All routes: the health probe plus the dashboard pages (pages_*.py), each with a .json twin."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select
+from fastapi.responses import JSONResponse
 
 from app.db import database_status
-from app.models import Article, Source
-from app.web.app import TEMPLATES_DIR
-from app.web.deps import SessionDep
-
-templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
-
-
-def article_list(session, limit: int = 200) -> dict:
-    rows = session.execute(
-        select(Article.id, Article.title, Article.published, Source.name)
-        .outerjoin(Source, Source.id == Article.source_id)
-        .order_by(Article.published.desc().nulls_last(), Article.id.desc())
-        .limit(limit)
-    ).all()
-    total = session.scalar(select(func.count()).select_from(Article)) or 0
-    return {
-        "total": total,
-        "articles": [
-            {"id": r.id, "title": r.title or f"Article {r.id}",
-             "published": r.published.isoformat() if r.published else None, "source": r.name}
-            for r in rows
-        ],
-    }
+from app.web import pages_exports, pages_items, pages_lists
+from app.web.errors import install_error_handlers
 
 
 def install(app: FastAPI) -> None:
@@ -40,10 +17,7 @@ def install(app: FastAPI) -> None:
         code = 200 if status["ok"] else 503
         return JSONResponse({"status": "ok" if status["ok"] else "unavailable", "database": status}, status_code=code)
 
-    @app.get("/", response_class=HTMLResponse)
-    def index(request: Request, session: SessionDep):
-        return templates.TemplateResponse(request, "index.html", article_list(session))
-
-    @app.get("/index.json")
-    def index_json(session: SessionDep) -> dict:
-        return article_list(session)
+    app.include_router(pages_exports.router)  # before the lists: /timeline/timelinejs.json is more specific
+    app.include_router(pages_lists.router)
+    app.include_router(pages_items.router)
+    install_error_handlers(app)

@@ -1,0 +1,1 @@
+"""Read-only query functions, one per page; each returns plain dicts shared by HTML, htmx and JSON."""

@@ -1,0 +1,115 @@
+"""Actor pages: the list with activity counts, and one actor's names, activity, events, quotes and partners."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import func, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from app.models import Actor, Alias, Event, EventTarget, Quote
+from app.queries.common import MONTHS, actor_ref, event_rows, live_events
+from app.queries.errors import BadInput, Moved, NotFound
+from app.queries.events import quote_ref
+from app.store import normalise_alias
+
+KINDS = ("person", "organization", "country", "group", "place")
+
+
+def actor_list(session: Session, q: str = "", kind: str = "", limit: int = 200) -> dict[str, Any]:
+    """Actors ranked by how many events they take part in; ``q`` matches names and aliases."""
+    kind = kind.strip().lower()
+    if kind and kind not in KINDS:
+        raise BadInput(f"'kind' must be one of {', '.join(KINDS)}, not '{kind}'.")
+    as_source = select(Event.source_actor_id.label("actor_id")).where(
+        Event.merged_into_id.is_(None), Event.removed_at.is_(None), Event.source_actor_id.is_not(None))
+    as_target = select(EventTarget.actor_id.label("actor_id")).join(Event, Event.id == EventTarget.event_id).where(
+        Event.merged_into_id.is_(None), Event.removed_at.is_(None))
+    parts = union_all(as_source, as_target).subquery()
+    counts = select(parts.c.actor_id, func.count().label("n")).group_by(parts.c.actor_id).subquery()
+    stmt = (select(Actor, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.actor_id == Actor.id)
+            .where(Actor.merged_into_id.is_(None)))
+    if kind:
+        stmt = stmt.where(Actor.kind == kind)
+    if q.strip():
+        key = f"%{normalise_alias(q)[:100]}%"
+        stmt = stmt.where(or_(func.lower(Actor.name).like(key),
+                              Actor.id.in_(select(Alias.actor_id).where(Alias.normalized.like(key)))))
+    rows = session.execute(stmt.order_by(func.coalesce(counts.c.n, 0).desc(), Actor.name).limit(limit)).all()
+    return {"filters": {"q": q, "kind": kind}, "kinds": list(KINDS),
+            "actors": [{**actor_ref(a), "titles": a.titles or [], "events": n} for a, n in rows]}
+
+
+def _month(d: dt.date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def activity(session: Session, actor_id: int) -> list[dict[str, Any]]:
+    """Events (as source or target) and quotes per month, for the small chart."""
+    as_source = select(Event.first_day).where(Event.source_actor_id == actor_id, Event.first_day.is_not(None),
+                                              Event.merged_into_id.is_(None), Event.removed_at.is_(None))
+    as_target = (select(Event.first_day).join(EventTarget, EventTarget.event_id == Event.id)
+                 .where(EventTarget.actor_id == actor_id, Event.first_day.is_not(None),
+                        Event.merged_into_id.is_(None), Event.removed_at.is_(None)))
+    events = Counter(_month(d) for (d,) in session.execute(union_all(as_source, as_target)) if d)
+    quotes = Counter(_month(d) for (d,) in session.execute(
+        select(Quote.date).where(Quote.speaker_actor_id == actor_id, Quote.date.is_not(None))) if d)
+    months = sorted(set(events) | set(quotes))
+    if not months:
+        return []
+    y, m = map(int, months[0].split("-"))
+    last = months[-1]
+    out = []
+    while True:
+        key = f"{y:04d}-{m:02d}"
+        out.append({"month": key, "label": f"{MONTHS[m - 1]} {y}", "events": events.get(key, 0),
+                    "quotes": quotes.get(key, 0)})
+        if key >= last or len(out) >= 120:
+            break
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out[-36:]
+
+
+def actor_page(session: Session, slug: str, limit: int = 25) -> dict[str, Any]:
+    actor = session.scalar(select(Actor).where(Actor.slug == slug))
+    if actor is None:
+        raise NotFound(f"There is no actor '{slug}'.", hint="The actor list shows everyone Dateline knows.")
+    if actor.merged_into_id:
+        survivor = session.get(Actor, actor.merged_into_id)
+        if survivor is not None:
+            raise Moved("actor", survivor.slug)
+    did = list(session.scalars(live_events().where(Event.source_actor_id == actor.id)
+                               .order_by(Event.first_day.desc().nulls_last(), Event.id.desc()).limit(limit)))
+    done_to = list(session.scalars(
+        live_events().where(Event.id.in_(select(EventTarget.event_id).where(EventTarget.actor_id == actor.id)))
+        .order_by(Event.first_day.desc().nulls_last(), Event.id.desc()).limit(limit)))
+    said = session.execute(
+        select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
+        .where(Quote.speaker_actor_id == actor.id, Quote.merged_into_id.is_(None))
+        .order_by(Quote.date.desc().nulls_last(), Quote.id.desc()).limit(limit)).all()
+    partners = _partners(session, actor.id)
+    aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
+    return {
+        "actor": {**actor_ref(actor), "titles": actor.titles or [], "aliases": aliases},
+        "activity": activity(session, actor.id),
+        "did": event_rows(session, did), "done_to": event_rows(session, done_to),
+        "quotes": [quote_ref(q, a) for q, a in said],
+        "partners": partners,
+    }
+
+
+def _partners(session: Session, actor_id: int, limit: int = 10) -> list[dict[str, Any]]:
+    """The actors that share most events with this one, whichever side they are on."""
+    mine = select(Event.id).where(Event.merged_into_id.is_(None), Event.removed_at.is_(None), or_(
+        Event.source_actor_id == actor_id,
+        Event.id.in_(select(EventTarget.event_id).where(EventTarget.actor_id == actor_id))))
+    ids = mine.subquery()
+    sources = select(Event.source_actor_id.label("a")).where(Event.id.in_(select(ids.c.id)))
+    targets = select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(select(ids.c.id)))
+    both = union_all(sources, targets).subquery()
+    rows = session.execute(
+        select(Actor, func.count().label("n")).join(both, both.c.a == Actor.id).where(Actor.id != actor_id)
+        .group_by(Actor.id).order_by(func.count().desc(), Actor.name).limit(limit)).all()
+    return [{**actor_ref(a), "events": n} for a, n in rows]

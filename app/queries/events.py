@@ -1,0 +1,119 @@
+"""One event's page: when, who, what, where, the evidence from each article, related quotes, nearby events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from app.models import Actor, Article, Event, EventSource, EventTarget, MergeRecord, Quote, Source
+from app.queries.common import actor_ref, date_label, event_rows, live_events
+from app.queries.errors import Gone, Moved, NotFound
+
+REF = re.compile(r"^(\d{1,12})(?:-(.*))?$")
+
+
+def parse_event_ref(ref: str) -> tuple[int, str]:
+    """'12-some-slug' → (12, 'some-slug'); anything else is a 404 that says what an event URL looks like."""
+    m = REF.match(ref)
+    if not m:
+        raise NotFound(f"'{ref}' is not an event address.", hint="Event URLs look like /events/12-russia-warns.")
+    return int(m.group(1)), m.group(2) or ""
+
+
+def live_event(session: Session, event_id: int) -> Event:
+    """The event, following merges to the survivor (Moved) and refusing removed ones (Gone)."""
+    event = session.get(Event, event_id)
+    seen = {event_id}
+    if event is None:
+        raise NotFound(f"There is no event {event_id}.", hint="It may never have existed; try the timeline.")
+    survivor = event
+    while survivor.merged_into_id and survivor.merged_into_id not in seen:
+        seen.add(survivor.merged_into_id)
+        nxt = session.get(Event, survivor.merged_into_id)
+        if nxt is None:
+            break
+        survivor = nxt
+    if survivor.id != event.id:
+        raise Moved("event", survivor.id, survivor.slug)
+    if event.removed_at is not None:
+        raise Gone(f"Event {event_id} was removed on {event.removed_at:%d %b %Y}: a later extraction of its "
+                   "article no longer finds it.", hint="The article it came from is still available.")
+    return event
+
+
+def highlight(sentence: str, trigger: str | None) -> list[dict[str, Any]]:
+    """The sentence split into plain and marked parts, marking the trigger's words."""
+    words = [w for w in re.findall(r"[\w'-]+", trigger or "") if len(w) > 1]
+    if not words:
+        return [{"text": sentence, "mark": False}]
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+    parts, pos = [], 0
+    for m in pattern.finditer(sentence):
+        if m.start() > pos:
+            parts.append({"text": sentence[pos:m.start()], "mark": False})
+        parts.append({"text": m.group(0), "mark": True})
+        pos = m.end()
+    if pos < len(sentence):
+        parts.append({"text": sentence[pos:], "mark": False})
+    return parts
+
+
+def event_page(session: Session, event_id: int) -> dict[str, Any]:
+    event = live_event(session, event_id)
+    row = event_rows(session, [event])[0]
+    evidence = []
+    for src, title, published, outlet in session.execute(
+        select(EventSource, Article.title, Article.published, Source.name)
+        .join(Article, Article.id == EventSource.article_id).outerjoin(Source, Source.id == Article.source_id)
+        .where(EventSource.event_id == event.id).order_by(Article.published, EventSource.id)
+    ):
+        evidence.append({
+            "article_id": src.article_id, "title": title or f"Article {src.article_id}", "published": published,
+            "source": outlet, "sentence": src.sentence, "parts": highlight(src.sentence, event.trigger),
+            "start": src.start, "end": src.end,
+        })
+    if not evidence:  # an event stored before event_sources existed still has its own sentence
+        evidence.append({"article_id": event.article_id, "title": row["article"]["title"],
+                         "published": row["article"]["published"], "source": row["article"]["source"],
+                         "sentence": event.sentence, "parts": highlight(event.sentence, event.trigger),
+                         "start": event.start, "end": event.end})
+    actor_ids = [a["id"] for a in [row["source_actor"], *row["targets"]] if a]
+    quotes = session.execute(
+        select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
+        .where(Quote.merged_into_id.is_(None))
+        .where(or_(Quote.event_id == event.id,
+                   (Quote.article_id == event.article_id) & Quote.speaker_actor_id.in_(actor_ids or [-1])))
+        .order_by(Quote.start).limit(8)
+    ).all()
+    nearby: list[dict[str, Any]] = []
+    if actor_ids and event.first_day:
+        window = dt.timedelta(days=30)
+        stmt = live_events().where(
+            Event.id != event.id, Event.first_day.between(event.first_day - window, event.first_day + window),
+            or_(Event.source_actor_id.in_(actor_ids),
+                exists().where(EventTarget.event_id == Event.id, EventTarget.actor_id.in_(actor_ids))),
+        ).order_by(Event.first_day.desc(), Event.id.desc()).limit(8)
+        nearby = event_rows(session, list(session.scalars(stmt)))
+    merges = [
+        {"merged_id": m.merged_id, "reason": m.reason, "at": m.created_at}
+        for m in session.scalars(select(MergeRecord).where(MergeRecord.kind == "event",
+                                                           MergeRecord.survivor_id == event.id).limit(20))
+    ]
+    return {
+        "event": {**row, "trigger": event.trigger, "sentence": event.sentence},
+        "evidence": evidence,
+        "quotes": [quote_ref(q, a) for q, a in quotes],
+        "nearby": nearby,
+        "merges": merges,
+    }
+
+
+def quote_ref(q: Quote, speaker: Actor | None) -> dict[str, Any]:
+    return {"id": q.id, "text": q.text, "kind": q.kind, "speaker_text": q.speaker_text,
+            "speaker": actor_ref(speaker) if speaker else None, "date": q.date,
+            "date_label": date_label(q.date, q.date, "day") if q.date else None,
+            "article_id": q.article_id, "source_count": q.source_count or 1}

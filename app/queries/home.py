@@ -1,0 +1,55 @@
+"""The front page: recent events, the most active actors lately, newest quotes and articles, corpus numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import func, select, union_all
+
+from sqlalchemy.orm import Session
+
+from app.models import Actor, Article, Event, EventTarget, Quote, Source
+from app.queries.common import actor_ref, date_label, event_rows, live_events
+from app.queries.events import quote_ref
+
+
+def home_page(session: Session) -> dict[str, Any]:
+    latest_day = session.scalar(select(func.max(Event.first_day)).where(
+        Event.merged_into_id.is_(None), Event.removed_at.is_(None)))
+    recent = list(session.scalars(live_events().where(Event.first_day.is_not(None))
+                                  .order_by(Event.first_day.desc(), Event.id.desc()).limit(12)))
+    active: list[dict[str, Any]] = []
+    if latest_day:
+        since = latest_day - dt.timedelta(days=30)
+        window = select(Event.id).where(Event.first_day >= since, Event.merged_into_id.is_(None),
+                                        Event.removed_at.is_(None)).subquery()
+        parts = union_all(
+            select(Event.source_actor_id.label("a")).where(Event.id.in_(select(window.c.id))),
+            select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(select(window.c.id))),
+        ).subquery()
+        active = [{**actor_ref(a), "events": n} for a, n in session.execute(
+            select(Actor, func.count()).join(parts, parts.c.a == Actor.id).group_by(Actor.id)
+            .order_by(func.count().desc(), Actor.name).limit(10))]
+    quotes = session.execute(
+        select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
+        .where(Quote.merged_into_id.is_(None), Quote.date.is_not(None))
+        .order_by(Quote.date.desc(), Quote.id.desc()).limit(6)).all()
+    articles = session.execute(
+        select(Article.id, Article.title, Article.published, Source.name)
+        .outerjoin(Source, Source.id == Article.source_id)
+        .order_by(Article.published.desc().nulls_last(), Article.id.desc()).limit(12)).all()
+    counts = {
+        "articles": session.scalar(select(func.count()).select_from(Article)) or 0,
+        "events": session.scalar(select(func.count()).select_from(Event).where(
+            Event.merged_into_id.is_(None), Event.removed_at.is_(None))) or 0,
+        "actors": session.scalar(select(func.count()).select_from(Actor)) or 0,
+        "quotes": session.scalar(select(func.count()).select_from(Quote)) or 0,
+    }
+    return {
+        "total": counts["articles"], "counts": counts, "latest_day": latest_day,
+        "recent_events": event_rows(session, recent), "active_actors": active,
+        "quotes": [quote_ref(q, a) for q, a in quotes],
+        "articles": [{"id": i, "title": t or f"Article {i}", "published": p, "source": s,
+                      "published_label": date_label(p, p, "day") if p else None} for i, t, p, s in articles],
+    }

@@ -1,0 +1,86 @@
+"""The quote browser (full-text search, speaker and date filters, keyset paging) and a quote's permalink."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from app.fts import fts_filter
+from app.models import Actor, Article, Quote, QuoteSource, Source
+from app.queries.common import actor_ref, date_label, parse_day
+from app.queries.errors import BadInput, Moved, NotFound
+from app.queries.events import quote_ref
+
+PAGE_SIZE = 40
+
+
+def quote_list(session: Session, q: str = "", speaker: str = "", since: str | None = None,
+               until: str | None = None, cursor: str | None = None, limit: int = PAGE_SIZE) -> dict[str, Any]:
+    """Quotes newest first; ``q`` is full-text, ``speaker`` an actor slug; undated quotes come last."""
+    first, last = parse_day(since, "since"), parse_day(until, "until")
+    stmt = (select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
+            .where(Quote.merged_into_id.is_(None)))
+    q = (q or "").strip()[:200]
+    if q:
+        clause = fts_filter(session, "quotes", Quote.id, q)
+        if clause is not None:
+            stmt = stmt.where(clause)
+    speaker_ref = None
+    if speaker:
+        who = session.scalar(select(Actor).where(Actor.slug == speaker))
+        if who is None:
+            raise BadInput(f"No actor is called '{speaker}'.", hint="Pick a speaker from the list.")
+        speaker_ref = actor_ref(who)
+        stmt = stmt.where(Quote.speaker_actor_id == who.id)
+    if first:
+        stmt = stmt.where(Quote.date >= first)
+    if last:
+        stmt = stmt.where(Quote.date <= last)
+    if cursor:
+        try:
+            day_s, _, ident_s = cursor.partition(".")
+            day, ident = dt.date.fromisoformat(day_s), int(ident_s)
+        except ValueError:
+            raise BadInput(f"'cursor' '{cursor}' is not a position in the quote list.") from None
+        stmt = stmt.where(Quote.date.is_not(None), or_(Quote.date < day, and_(Quote.date == day, Quote.id < ident)))
+    else:
+        stmt = stmt.where(Quote.date.is_not(None)) if (first or last) else stmt
+    rows = session.execute(stmt.order_by(Quote.date.desc().nulls_last(), Quote.id.desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    tail = rows[-1][0] if rows else None
+    next_cursor = f"{tail.date.isoformat()}.{tail.id}" if more and tail is not None and tail.date else None
+    speakers = session.execute(
+        select(Actor.slug, Actor.name).where(Actor.id.in_(
+            select(Quote.speaker_actor_id).where(Quote.speaker_actor_id.is_not(None)).distinct()))
+        .order_by(Actor.name).limit(300)).all()
+    return {
+        "filters": {"q": q, "speaker": speaker, "since": first.isoformat() if first else None,
+                    "until": last.isoformat() if last else None},
+        "speaker": speaker_ref,
+        "quotes": [quote_ref(quote, actor) for quote, actor in rows],
+        "next_cursor": next_cursor, "cursor": cursor,
+        "speakers": [{"slug": s, "name": n} for s, n in speakers],
+    }
+
+
+def quote_page(session: Session, quote_id: int) -> dict[str, Any]:
+    quote = session.get(Quote, quote_id)
+    if quote is None:
+        raise NotFound(f"There is no quote {quote_id}.", hint="Search the quotes instead.")
+    if quote.merged_into_id:
+        raise Moved("quote", quote.merged_into_id)
+    speaker = session.get(Actor, quote.speaker_actor_id) if quote.speaker_actor_id else None
+    carried = session.execute(
+        select(QuoteSource.article_id, Article.title, Article.published, Source.name)
+        .join(Article, Article.id == QuoteSource.article_id).outerjoin(Source, Source.id == Article.source_id)
+        .where(QuoteSource.quote_id == quote.id).order_by(Article.published)).all()
+    return {
+        "quote": {**quote_ref(quote, speaker), "cue": quote.cue, "event_id": quote.event_id},
+        "articles": [{"id": i, "title": t or f"Article {i}", "published": p,
+                      "published_label": date_label(p, p, "day") if p else None, "source": s}
+                     for i, t, p, s in carried],
+    }

@@ -1,0 +1,72 @@
+"""One page's data, three outputs: the full HTML page, one named block of it for htmx, or JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from app.web import urls
+from app.web.app import TEMPLATES_DIR
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """Built on first use (not at import) so tests can import the module cheaply."""
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "xml"]),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.globals["urls"] = urls
+    env.filters["plural"] = lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}"
+    env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, dt.date) else (d or "")
+    return env
+
+
+def wants_fragment(request: Request) -> bool:
+    """An htmx request that is not a history restore (a restore needs the whole page)."""
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
+def base_url(request: Request) -> str:
+    """The public origin: DATELINE_BASE_URL when set, else the origin the request came to."""
+    configured = getattr(request.app.state.settings, "base_url", None)
+    return (configured or str(request.base_url)).rstrip("/")
+
+
+def render_template(request: Request, name: str, context: dict[str, Any], status: int = 200,
+                    block: str | None = None) -> HTMLResponse:
+    """The whole template, or only ``block`` of it, rendered with the request in its context."""
+    env = environment()
+    template = env.get_template(name)
+    ctx = {"request": request, "base_url": base_url(request), "current_path": request.url.path, **context}
+    if block is not None:
+        body = "".join(template.blocks[block](template.new_context(ctx)))
+    else:
+        body = template.render(ctx)
+    response = HTMLResponse(body, status_code=status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def to_jsonable(data: Any) -> Any:
+    """Dataclasses and dates become plain JSON values."""
+    if dataclasses.is_dataclass(data) and not isinstance(data, type):
+        data = dataclasses.asdict(data)
+    return jsonable_encoder(data)
+
+
+def render(request: Request, template: str, data: dict[str, Any], *, block: str = "results",
+           title: str | None = None) -> Response:
+    """The response for a page: JSON on ``.json`` URLs, ``block`` for htmx, else the page."""
+    if request.url.path.endswith(".json"):
+        response: Response = JSONResponse(to_jsonable(data))
+        response.headers["Vary"] = "HX-Request"
+        return response
+    context = dict(data)
+    context["page_title"] = title
+    return render_template(request, template, context, block=block if wants_fragment(request) else None)
