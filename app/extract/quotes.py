@@ -49,7 +49,8 @@ class Resolver:
         spans = sorted(doc._.dl_actor_spans or [])
         self.spans = spans
         self.starts = [s for s, _, _ in spans]
-        self.last_speaker: tuple[int, str] | None = None  # (char, actor id) of the last person speaker
+        self.last_speaker: tuple[int, str] | None = None
+        self._names: dict[str, str] | None = None  # (char, actor id) of the last person speaker
 
     def kind(self, aid: str) -> str:
         a = self.actors.get(aid)
@@ -66,10 +67,23 @@ class Resolver:
                 out.append((a, b, aid))
         return out
 
+    def by_name(self, head: int) -> str | None:
+        """A surname the actors component did not mark: the person whose name ends with it."""
+        if head < 0 or not self.doc[head].text[:1].isupper():
+            return None
+        word = self.doc[head].text
+        if self._names is None:
+            self._names = {}
+            for a in self.actors.values():
+                if a.kind == "person":
+                    for form in [a.name, *a.aliases]:
+                        self._names.setdefault(form.split()[-1] if form.split() else form, a.id)
+        return self._names.get(word)
+
     def for_span(self, s: int, e: int, head: int) -> str | None:
         hits = self.overlapping(s, e)
         if not hits:
-            return None
+            return self.by_name(head)
         if head >= 0:
             t = self.doc[head]
             hs, he = t.idx, t.idx + len(t.text)
@@ -80,7 +94,7 @@ class Resolver:
         best = max(hits, key=lambda h: min(h[1], e) - max(h[0], s))
         if (min(best[1], e) - max(best[0], s)) >= 0.6 * (e - s):
             return best[2]
-        return None
+        return self.by_name(head)
 
     def pronoun(self, s: int, plural: bool) -> str | None:
         """Most recent compatible actor before s, preferring sentence subjects."""

@@ -20,6 +20,7 @@ _FINAL = frozenset(".!?")
 _TRIM = " \t\n\r,;:-\u2013\u2014"
 MAX_SPEAKER_TOKENS = 16
 MIN_ORPHAN_WORDS = 2
+ORPHAN_PARAS = 4  # blank lines count as paragraphs
 GENERIC_CCOMP = True
 GENERIC_OBJECT = True  # a named/pronoun subject acting on an object: PolNeAR marks many such stances  # any verb with a subject and a clausal complement reports something  # an unattributed quoted phrase shorter than this is a title or scare quote
 
@@ -315,7 +316,7 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
     direct = _merge_split(direct, doc, text)
     # 5. unattributed direct quotes inherit the speaker of an adjacent attributed one
     _inherit(direct, text)
-    direct = [d for d in direct if d.spk_start is not None or len(text[d.start:d.end].split()) >= MIN_ORPHAN_WORDS]
+    direct = [d for d in direct if (d.cue_tok >= 0 or d.cue == ":") or len(text[d.start:d.end].split()) >= MIN_ORPHAN_WORDS]
     out = direct + indirect
     out.sort(key=lambda c: (c.start, c.end))
     return out
@@ -483,6 +484,14 @@ def _inherit(direct: list[Cand], text: str) -> None:
                 prev = [d for d in direct[:i] if d.para == c.para - 1 or (d.para < c.para and d.para >= c.para - 1)]
                 if prev and (prev[-1].cue_tok >= 0 or prev[-1].inherited):
                     src = prev[-1]
+        if src is None:
+            # an orphan quote carries on the story's last named speaker (a few paragraphs back at most)
+            for j in range(i - 1, -1, -1):
+                if c.para - direct[j].para > ORPHAN_PARAS:
+                    break
+                if direct[j].spk_start is not None:
+                    src = direct[j]
+                    break
         if src is not None:
             c.cue, c.spk_start, c.spk_end, c.spk_head, c.antecedent = src.cue, src.spk_start, src.spk_end, src.spk_head, src.antecedent
             c.inherited = True

@@ -1,0 +1,150 @@
+"""Quotes component: direct and indirect quotes, speakers, split and continued quotes, dating, robustness."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.extract.quotes_marks import find_marked
+
+
+def _quotes(extractor, text, published=None):
+    rec = extractor.extract(text, published=published)
+    for q in rec.quotes:  # offsets always match the text
+        assert text[q.start:q.end] == q.text
+        if q.speaker_start is not None:
+            assert text[q.speaker_start:q.speaker_end] == q.speaker_text
+    return rec, rec.quotes
+
+
+def _find(quotes, fragment):
+    hits = [q for q in quotes if fragment in q.text]
+    assert hits, f"no quote contains {fragment!r}: {[q.text for q in quotes]}"
+    return hits[0]
+
+
+# ---------------------------------------------------------------- quotation marks (no model needed)
+
+def test_marks_curly_straight_and_nested():
+    text = '“We will win,” she said. He replied "not so fast" and left.\n“A “nested” one,” they said.'
+    spans = [text[m.start:m.end] for m in find_marked(text)]
+    assert spans == ["We will win,", "not so fast", "A “nested” one,"]
+
+
+def test_marks_open_paragraph_is_continued():
+    text = "“First paragraph of a long quote.\n“Second paragraph closes it.”"
+    ms = find_marked(text)
+    assert [m.closed for m in ms] == [False, True]
+    assert text[ms[0].start:ms[0].end] == "First paragraph of a long quote."
+
+
+def test_marks_unbalanced_never_crash():
+    for text in ["”", "“", '"', "“a “b “c", 'x " y ” z “', "\n\n“\n”\n", "“" * 1000]:
+        for m in find_marked(text):
+            assert 0 <= m.start <= m.end <= len(text)
+
+
+# ---------------------------------------------------------------- the pipeline
+
+@pytest.mark.slow
+def test_seed_direct_quotes_and_speakers(seed_record, seed_text):
+    names = {a.id: a.name for a in seed_record.actors}
+    qs = seed_record.quotes
+    sullivan = _find(qs, "Russia has already weighed its concerns")
+    assert sullivan.kind == "direct" and names.get(sullivan.speaker) == "Jake Sullivan"
+    assert sullivan.date == "2021-12-17"  # "said at an event … on December 17"
+    assert "We will weigh our concerns" in sullivan.text  # split quote merged, as PolNeAR spans it
+    lohsen = _find(qs, "Doing this within two days")
+    assert names.get(lohsen.speaker) == "Andrew Lohsen" and "Lohsen" in lohsen.speaker_text
+    edmonds = _find(qs, "cloaking themselves")
+    assert edmonds.kind == "direct" and names.get(edmonds.speaker) == "Jeffrey Edmonds"
+    for q in qs:
+        assert seed_text[q.start:q.end] == q.text
+
+
+@pytest.mark.slow
+def test_seed_indirect_quotes(seed_record):
+    qs = seed_record.quotes
+    analysts = _find(qs, "should not expect")
+    assert analysts.kind == "indirect" and "analysts" in analysts.speaker_text
+    assert analysts.date == "2021-12-17"
+    officials = _find(qs, "preparing to respond")
+    assert officials.kind == "indirect" and "officials" in officials.speaker_text
+    assert officials.speaker is None  # a description, not an actor
+    edmonds = _find(qs, "orchestrating the talks to fail")
+    assert edmonds.kind == "indirect" and "Edmonds" in edmonds.speaker_text and edmonds.cue == "said"
+
+
+@pytest.mark.slow
+def test_speaker_after_cue_and_straight_marks(extractor):
+    text = ('The mayor of Springfield spoke on Tuesday.\n'
+            '"The budget is balanced for the first time in a decade," said Maria Lopez, the city treasurer.')
+    _, qs = _quotes(extractor, text)
+    q = _find(qs, "The budget is balanced")
+    assert q.kind == "direct" and q.cue == "said" and "Maria Lopez" in q.speaker_text
+
+
+@pytest.mark.slow
+def test_cue_before_quote_with_colon(extractor):
+    text = 'Senator Tom Harris told reporters: “We are not going to accept this deal.”'
+    _, qs = _quotes(extractor, text)
+    q = _find(qs, "not going to accept")
+    assert q.kind == "direct" and "Harris" in q.speaker_text and q.cue == "told"
+
+
+@pytest.mark.slow
+def test_pronoun_speaker_resolved_to_last_subject(extractor):
+    text = ("Prime Minister Elena Kovacs met farmers in the north on Monday.\n"
+            "“We will not abandon the villages,” she said.")
+    rec, qs = _quotes(extractor, text)
+    q = _find(qs, "We will not abandon")
+    assert q.speaker_text == "she"
+    names = {a.id: a.name for a in rec.actors}
+    assert q.speaker is not None and "Kovacs" in names[q.speaker]
+
+
+@pytest.mark.slow
+def test_unattributed_and_continued_quotes_inherit(extractor):
+    text = ("“The factory will reopen in March,” said union leader James Okafor.\n"
+            "“Nobody will lose a job. We have the guarantee in writing.”\n"
+            "“It took six months of talks.")
+    _, qs = _quotes(extractor, text)
+    for frag in ("Nobody will lose a job", "six months of talks"):
+        q = _find(qs, frag)
+        assert q.kind == "direct" and "Okafor" in q.speaker_text
+
+
+@pytest.mark.slow
+def test_indirect_forms(extractor):
+    text = ("Government officials said that the border would stay closed until the end of the year. "
+            "According to the health ministry, the number of new infections fell for a third week. "
+            "The company denied the allegations in a short statement.")
+    _, qs = _quotes(extractor, text)
+    said = _find(qs, "border would stay closed")
+    assert said.kind == "indirect" and "officials" in said.speaker_text and said.cue == "said"
+    acc = _find(qs, "number of new infections fell")
+    assert acc.cue.lower() == "according to" and "ministry" in acc.speaker_text
+    assert "According" not in acc.text
+    denied = _find(qs, "the allegations")
+    assert denied.cue == "denied" and "company" in denied.speaker_text
+
+
+@pytest.mark.slow
+def test_quote_dates(extractor):
+    text = "On March 3, 2022, the minister said the talks had failed. Analysts say prices will rise."
+    _, qs = _quotes(extractor, text, published=dt.date(2022, 3, 5))
+    assert _find(qs, "talks had failed").date == "2022-03-03"
+    assert _find(qs, "prices will rise").date == "2022-03-05"  # no day-precision timex: publication date
+    _, qs = _quotes(extractor, "Analysts say prices will rise.")
+    assert _find(qs, "prices will rise").date is None
+
+
+@pytest.mark.slow
+def test_robust_inputs(extractor):
+    texts = ["“" * 50, 'He said " and then “ nothing ” ” “', "said said said " * 200,
+             "no punctuation at all he said that it is fine " * 300, "“unclosed quote by nobody\n" * 50]
+    for text in texts:
+        _, qs = _quotes(extractor, text)
+        for q in qs:
+            assert q.kind in ("direct", "indirect")
