@@ -50,6 +50,7 @@ class Cand:
     from_ent: bool = True
     titles: list[str] = field(default_factory=list)
     cluster: int = -1
+    weak: bool = False  # an entity found in an all-capitals line, where casing gives no evidence
 
 
 def _casekey(text: str) -> str:
@@ -59,7 +60,7 @@ def _casekey(text: str) -> str:
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop a leading `the`, possessives, trailing punctuation, numbers and lower-case words."""
     while start < end and (doc[start].lower_ in _LEADING_DROP or doc[start].is_punct or doc[start].is_space
-                           or doc[start].is_lower):
+                           or doc[start].is_lower or doc[start].like_num):
         start += 1
     while end > start:
         tok = doc[end - 1]
@@ -77,7 +78,11 @@ def _pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     """Split an entity that runs over ` - ` or `, ` between names (`Romania - Cosmin Contra`)."""
     out, s = [], start
     for i in range(start + 1, end - 1):
-        if doc[i].text in ("-", "--", ",", "(", ")") and doc[i + 1].text[:1].isupper():
+        if doc[i].is_space or "\n" in doc[i - 1].whitespace_:
+            out.append((s, i))
+            s = i + 1 if doc[i].is_space else i
+        elif doc[i].text in ("-", "--", ",", "(", ")") and doc[i + 1].text[:1].isupper() \
+                and (doc[i].whitespace_ or doc[i].text in ",()"):
             out.append((s, i))
             s = i + 1
     out.append((s, end))
@@ -106,10 +111,24 @@ def _lookup_span(lex: Lexicon, doc: Doc, start: int, end: int) -> Entry | None:
     return lex.lookup(doc[start:end].text)
 
 
+class _View:
+    """Per-token facts read once per document (token access through spaCy is slow in loops)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.words = [t.text for t in doc]
+        self.caps = [False] * len(doc)
+        for sent in doc.sents:
+            letters = [w for w in self.words[sent.start:sent.end] if w.isalpha()]
+            if len(letters) >= 2 and sum(w.isupper() for w in letters) >= 0.8 * len(letters):
+                for i in range(sent.start, sent.end):
+                    self.caps[i] = True
+
+
 def _caps_line(doc: Doc, i: int) -> bool:
-    sent = doc[i].sent
-    letters = [t for t in sent if t.is_alpha]
-    return len(letters) >= 2 and sum(t.is_upper for t in letters) >= 0.8 * len(letters)
+    view = doc.user_data.get("_dl_actor_view")
+    if view is None:
+        view = doc.user_data["_dl_actor_view"] = _View(doc)
+    return view.caps[i]
 
 
 def collect(doc: Doc, lex: Lexicon) -> list[Cand]:
@@ -153,7 +172,7 @@ def _from_entity(doc: Doc, lex: Lexicon, label: str, kind: str, start: int, end:
             titles.append(doc[start].text)
             start += 1
     text = doc[start:end].text
-    if _skip(text, doc, start, end) or _in_credit(doc, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])):
+    if _hyphen_prefixed(doc, start) or _skip(text, doc, start, end) or _in_credit(doc, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])):
         return None
     nxt = doc[end] if end < len(doc) else None
     if entry is not None:
@@ -172,7 +191,17 @@ def _from_entity(doc: Doc, lex: Lexicon, label: str, kind: str, start: int, end:
         elif kind == "person" and end - start == 1 and (
                 (start > 0 and doc[start - 1].lower_ in ("in", "near")) or (nxt is not None and nxt.lower_ in _PLACE_NOUNS)):
             kind = "place"
-    return Cand(start, end, kind, entry, True, titles)
+    # Weak evidence: a headline in capitals, or a lone capitalised common noun (`Attendance`, `Extras`).
+    # Such a mention is kept only if it joins an actor found elsewhere.
+    weak = entry is None and (_caps_line(doc, start) or (
+        end - start == 1 and doc[start].tag_ not in ("NNP", "NNPS") and not _is_acronym(text)))
+    return Cand(start, end, kind, entry, True, titles, weak=weak)
+
+
+def _hyphen_prefixed(doc: Doc, start: int) -> bool:
+    """`pro-Moscow`, `anti-American`: a name inside a hyphenated modifier."""
+    return start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ \
+        and not doc[start - 1].whitespace_ and doc[start - 2].is_lower
 
 
 def _parenthesised_acronyms(doc: Doc, cands: list[Cand], taken: list[bool]) -> list[Cand]:
@@ -213,12 +242,14 @@ def _lexicon_scan(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
     """Countries, capitals and seats of government the entity recogniser missed."""
     out: list[Cand] = []
     n = len(doc)
+    words = doc.user_data["_dl_actor_view"].words
+    first_words = lex.first_words
     i = 0
     while i < n:
-        tok = doc[i]
-        if taken[i] or not tok.text[:1].isupper() or tok.text not in lex.first_words:
+        if taken[i] or words[i] not in first_words or not words[i][:1].isupper():
             i += 1
             continue
+        tok = doc[i]
         found = None
         for length in range(min(lex.max_words, n - i), 0, -1):
             if any(taken[i:i + length]):
@@ -238,14 +269,14 @@ def _lexicon_scan(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
             prev_cap = i > 0 and doc[i - 1].text[:1].isupper() and not doc[i].is_sent_start and \
                 doc[i - 1].lower_ not in _LEADING_DROP and not doc[i - 1].is_punct
             next_cap = end < n and doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN" \
-                and not is_role_word(doc[end]) and not (entry.kind == "country" and doc[i:end].text.isupper())
+                and not is_role_word(doc[end])
             if prev_cap or next_cap:
                 i = end
                 continue
         elif len(doc[i:end].text) <= 3:
             i = end
             continue
-        if not _in_credit(doc, tok.idx, doc[end - 1].idx + len(doc[end - 1])):
+        if not _in_credit(doc, tok.idx, doc[end - 1].idx + len(doc[end - 1])) and not _hyphen_prefixed(doc, i):
             out.append(Cand(i, end, entry.kind, entry, False))
             for k in range(i, end):
                 taken[k] = True
@@ -283,8 +314,13 @@ def group(doc: Doc, cands: list[Cand]) -> _Clusters:
     by_text: dict[str, int] = {}
     surnames: dict[str, list[int]] = {}   # token (casefolded) of a multi-word person name -> clusters
     people_full: dict[str, int] = {}
+    name_words = {t.text.casefold() for c in cands if c.kind == "person" and c.entry is None and c.end - c.start > 1
+                  for t in doc[c.start:c.end]}
     # Pass 1: lexicon entries and multi-word person names.
     for c in cands:
+        if c.entry is not None and c.end - c.start == 1 and not c.entry.demonym \
+                and doc[c.start].text.casefold() in name_words:
+            c.entry, c.kind = None, "person"  # `Jordan` in an article about Eddie Jordan
         if c.entry is not None:
             key = c.entry.kind + ":" + c.entry.name
             if key in by_entry:
@@ -318,7 +354,82 @@ def group(doc: Doc, cands: list[Cand]) -> _Clusters:
         else:
             by_text[key] = cl.new(c)
     _merge_acronyms(doc, cl)
+    for cid, members in enumerate(cl.members):
+        if members and all(c.weak for c in members):
+            cl.members[cid] = []
+    for c in cands:
+        if c.cluster >= 0 and not cl.members[c.cluster]:
+            c.cluster = -1
+    cands[:] = [c for c in cands if c.cluster >= 0]
     return cl
+
+
+def propagate(doc: Doc, cands: list[Cand], cl: _Clusters) -> None:
+    """Every further occurrence of a name already found in the article is a mention too."""
+    forms: dict[tuple[str, ...], int] = {}
+    ambiguous: set[tuple[str, ...]] = set()
+    for cid, members in enumerate(cl.members):
+        for c in members:
+            if c.entry is not None and c.entry.demonym:
+                continue
+            toks = doc[c.start:c.end]
+            keys = [tuple(t.text for t in toks)]
+            if c.kind == "person" and len(toks) > 1 and len(toks[-1].text) > 2 and toks[-1].is_title:
+                keys.append((toks[-1].text,))
+            for key in keys:
+                for k in (key, tuple(w.upper() for w in key)):
+                    if forms.get(k, cid) != cid:
+                        ambiguous.add(k)
+                    forms[k] = cid
+    for k in ambiguous:
+        forms.pop(k, None)
+    if not forms:
+        return
+    longest = max(len(k) for k in forms)
+    covered = [False] * len(doc)
+    for c in cands:
+        for i in range(c.start, c.end):
+            covered[i] = True
+    n, i = len(doc), 0
+    words = doc.user_data["_dl_actor_view"].words
+    firsts = {k[0] for k in forms}
+    while i < n:
+        if covered[i] or words[i] not in firsts:
+            i += 1
+            continue
+        hit = None
+        for length in range(min(longest, n - i), 0, -1):
+            key = tuple(words[i:i + length])
+            if key in forms and not any(covered[i:i + length]):
+                hit = (length, forms[key])
+                break
+        if hit is None:
+            i += 1
+            continue
+        length, cid = hit
+        end = i + length
+        if _plausible_occurrence(doc, i, end, covered):
+            cand = Cand(i, end, cl.members[cid][0].kind, None, False)
+            cl.add(cid, cand)
+            for k in range(i, end):
+                covered[k] = True
+        i = end
+
+
+def _plausible_occurrence(doc: Doc, start: int, end: int, covered: list[bool]) -> bool:
+    if _caps_line(doc, start):
+        return True
+    prev = doc[start - 1] if start > 0 else None
+    nxt = doc[end] if end < len(doc) else None
+    # part of a longer, unrecognised name?
+    if prev is not None and not doc[start].is_sent_start and prev.is_alpha and prev.text[:1].isupper() \
+            and not covered[prev.i] and prev.lower_ not in _LEADING_DROP and not is_role_word(prev):
+        return False
+    if nxt is not None and nxt.is_alpha and nxt.text[:1].isupper() and not covered[nxt.i] and not nxt.is_sent_start:
+        return False
+    if end - start == 1 and doc[start].is_sent_start and doc[start].pos_ != "PROPN":
+        return False
+    return True
 
 
 def _merge_acronyms(doc: Doc, cl: _Clusters) -> None:
@@ -441,8 +552,14 @@ def _titles_for(doc: Doc, c: Cand, taken: set[int]) -> list[str]:
 
 
 def extract(doc: Doc, lex: Lexicon) -> tuple[list[Actor], list[tuple[int, int, str]]]:
-    cands = collect(doc, lex)
-    return build(doc, group(doc, cands))
+    doc.user_data["_dl_actor_view"] = _View(doc)
+    try:
+        cands = collect(doc, lex)
+        clusters = group(doc, cands)
+        propagate(doc, cands, clusters)
+        return build(doc, clusters)
+    finally:
+        doc.user_data.pop("_dl_actor_view", None)
 
 
 __all__ = ["extract", "is_role_word"]
