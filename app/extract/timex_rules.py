@@ -54,6 +54,8 @@ def _closest_year(c: Ctx, month: int, day: int | None) -> int:
         return y - 1
     if c.tense == "future" and earlier:
         return y + 1
+    if c.tense in ("past", "future"):
+        return y
     gap = (target - a).days
     if gap > 200:
         return y - 1
@@ -434,7 +436,7 @@ def _shift(c: Ctx, amount: float, u: str, sign: int) -> str | None:
         return f"{d.year}-Q{quarter_of(d)}"
     if u == "Y":
         quarterish = "quarter" in c.sentence.lower() or re.search(r"-Q\d$", c.last_value or "")
-        if n == -1 * int(round(amount)) and quarterish:
+        if n == -1 and quarterish:
             rq = _ref_quarter(c)
             if rq:
                 return f"{rq[0] + n:04d}-Q{rq[1]}"
@@ -591,7 +593,8 @@ def normalise(text: str, anchor: dt.date | None, tense_hint: str | None = None, 
     c = ctx if ctx is not None else Ctx(anchor=anchor, tense=tense_hint)
     if ctx is not None:
         c = Ctx(anchor=anchor, tense=tense_hint, sentence=ctx.sentence, quarter=ctx.quarter, last_value=ctx.last_value)
-    for attempt in (t, _capitalise(t)):
+    attempts = (t, _capitalise(t)) if (" " in t or any(ch.isdigit() for ch in t)) else (t,)
+    for attempt in attempts:
         for rule in RULES:
             m = rule.full.fullmatch(attempt)
             if m:
