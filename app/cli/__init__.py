@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import db_cmd, extract_cmd, serve_cmd
+from app.cli import db_cmd, extract_cmd, ingest_cmd, serve_cmd, timeline_cmd
 
 cli = typer.Typer(
     name="dateline",
@@ -25,7 +25,13 @@ cli.command("extract", help="Print the extraction record (actors, dates, quotes,
 )
 cli.add_typer(db_cmd.db, name="db", help="Database migrations: upgrade, downgrade, check, current.")
 cli.command("serve", help="Serve the web dashboard (migrates the database first).")(serve_cmd.serve)
+cli.command("timeline", help="An actor's consolidated events in date order (--format jsonl|table).")(timeline_cmd.timeline)
 cli.command("load-samples", help="Load the bundled sample articles into an empty database.")(serve_cmd.load_samples)
+cli.command("ingest", help="Store files, folders, URLs or JSON Lines with their extraction, each text once.")(ingest_cmd.ingest)
+cli.command("watch", help="Poll RSS/Atom feeds every N minutes and ingest new entries.")(ingest_cmd.watch)
+cli.command("stats", help="Count stored articles, actors, events and quotes (--format json).")(ingest_cmd.stats)
+cli.command("reextract", help="Re-run extraction on articles from an older pipeline (--all: every one).")(ingest_cmd.reextract)
+cli.command("worker", help="Run queued ingestion jobs (embedded SQLite queue or DATELINE_QUEUE_URL Redis).")(ingest_cmd.worker)
 
 
 def main() -> None:

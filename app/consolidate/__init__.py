@@ -2,16 +2,29 @@
 
 Runs right after ``app.store.store_article`` / ``write_extraction`` inside the caller's transaction and
 only flushes. Each step looks up a handful of candidates through indexed columns, never all pairs, so
-ingesting one more article costs about the same however large the corpus is.
+ingesting one more article costs about the same however large the corpus is; the same articles in the
+same order always give the same merges.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.consolidate.actors import family, merge_article_actors
+from app.consolidate.events import add_sentence_events, merge_article_events
+from app.consolidate.quotes import link_quotes_to_events, merge_article_quotes
 from app.models import Article
+
+__all__ = ["consolidate_article"]
 
 
 def consolidate_article(session: Session, article: Article) -> None:
     """Merge this article's actors, events and quotes into what the corpus already knows (flush only)."""
+    session.flush()
+    merge_article_actors(session, article)
+    roots = family(session, article)
+    add_sentence_events(session, article)
+    merge_article_events(session, article, roots)
+    merge_article_quotes(session, article, roots)
+    link_quotes_to_events(session, article, roots)
     session.flush()

@@ -1,0 +1,73 @@
+"""Small text helpers shared by the consolidation steps: sentence spans, content stems, dates of spans."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from app.extract.intervals import timex_interval
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0-9])")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'&.-]*")
+STOPWORDS = frozenset(
+    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "it", "its", "this", "that", "these", "those", "there", "their", "they", "them", "he", "she", "his", "her", "him", "we", "our", "us", "i", "you", "your", "not", "no", "will", "would", "can", "could", "may", "might", "should", "shall", "do", "does", "did", "than", "then", "so", "such", "which", "who", "whom", "whose", "what", "when", "where", "while", "also", "into", "over", "after", "before", "about", "up", "out", "new", "said", "says", "say", "more", "most", "other", "some", "all", "one", "two", "three", "per", "s", "t"]
+)
+
+
+def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each sentence: lines first, then sentence-final punctuation inside long lines."""
+    pos = 0
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        cut = line_start
+        for m in _SENTENCE_END.finditer(line):
+            end = line_start + m.start()
+            if text[cut:end].strip():
+                yield _trim(text, cut, end)
+            cut = line_start + m.end()
+        end = line_start + len(line)
+        if text[cut:end].strip():
+            yield _trim(text, cut, end)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def stems(text: str) -> set[str]:
+    """Content words cut to five letters, so 'unveils', 'unveiled' and 'unveiling' meet."""
+    out = set()
+    for w in words(text.lower()):
+        w = w.strip(".'-")
+        if len(w) < 2 or w in STOPWORDS:
+            continue
+        out.add(w[:5] if w.isalpha() else w)
+    return out
+
+
+def overlap(a: set[str], b: set[str]) -> float:
+    """Overlap coefficient: a headline's few words all found in the lead count as a full match."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def date_string(value: str | None, first_day: dt.date | None) -> str | None:
+    """The date as precisely as it is known: '2005', '2005-03' or '2005-03-02'."""
+    if value and re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", value[:10]):
+        return value[:10]
+    return first_day.isoformat() if first_day else None
+
+
+def interval(value: str | None) -> tuple[dt.date, dt.date, str] | None:
+    return timex_interval(value) if value else None
