@@ -26,7 +26,12 @@ _ACRONYM_SKIP = frozenset({"of", "for", "and", "the", "on", "in", "de", "to", "&
 _DOMAIN = re.compile(r"\.(?:com|net|org|vn|co|uk|ru|cn|info|gov|edu|io)\b", re.I)
 _PRONOUNS = frozenset("he she it they we i you him her them his hers its their our us".split())
 _BAD_NAME = re.compile(r"^[\W\d_]+$")
-_SCORE = re.compile(r"^\d+([-/.:]\d+)*$")
+# Lower-case words that may sit inside a name (`Council on Foreign Relations`, `Charles de Gaulle`).
+_NAME_LINKS = frozenset("of and for the on in de del della dello di da do dos das du des la le van von der den "
+                        "bin ibn al el y & upon ul ur".split())
+_CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|"
+                       r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day$", re.I)
+_SCORE = re.compile(r"^\d+([-/.:,=]\d+)*[=]?$")
 _DATE_TOKEN = re.compile(r"^\d{1,4}([-/.]\d{1,2}){1,2}$")
 # Words that make a name an organisation whatever the entity recogniser said.
 _ORG_WORDS = frozenset("""
@@ -60,13 +65,14 @@ def _casekey(text: str) -> str:
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop a leading `the`, possessives, trailing punctuation, numbers and lower-case words."""
     while start < end and (doc[start].lower_ in _LEADING_DROP or doc[start].is_punct or doc[start].is_space
-                           or doc[start].is_lower or doc[start].like_num):
+                           or doc[start].is_lower or _SCORE.match(doc[start].text)
+                           or (_CALENDAR.match(doc[start].text) and doc[start].ent_type_ != "PERSON")):
         start += 1
     while end > start:
         tok = doc[end - 1]
         if tok.text == "." and end - 1 > start and len(doc[end - 2].text) == 1 and doc[end - 2].is_upper:
             break  # keep the dot of an initial
-        if tok.is_punct or tok.is_space or tok.text in _POSSESSIVE or tok.like_num or tok.is_lower \
+        if tok.is_punct or tok.is_space or tok.text in _POSSESSIVE or tok.is_lower \
                 or _SCORE.match(tok.text):
             end -= 1
         else:
@@ -81,8 +87,9 @@ def _pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
         if doc[i].is_space or "\n" in doc[i - 1].whitespace_:
             out.append((s, i))
             s = i + 1 if doc[i].is_space else i
-        elif doc[i].text in ("-", "--", ",", "(", ")") and doc[i + 1].text[:1].isupper() \
-                and (doc[i].whitespace_ or doc[i].text in ",()"):
+        elif (doc[i].text in ("-", "--", ",", "(", ")") and doc[i + 1].text[:1].isupper()
+              and (doc[i].whitespace_ or doc[i].text in ",()")) or doc[i].text in _POSSESSIVE \
+                or _SCORE.match(doc[i].text) or (doc[i].is_lower and doc[i].lower_ not in _NAME_LINKS):
             out.append((s, i))
             s = i + 1
     out.append((s, end))
@@ -175,6 +182,8 @@ def _from_entity(doc: Doc, lex: Lexicon, label: str, kind: str, start: int, end:
     if _hyphen_prefixed(doc, start) or _skip(text, doc, start, end) or _in_credit(doc, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])):
         return None
     nxt = doc[end] if end < len(doc) else None
+    if label == "PERSON" and entry is None and nxt is not None and nxt.lower_ == "administration":
+        return Cand(start, end + 1, "organization", None, True)  # `the Biden administration`
     if entry is not None:
         if entry.demonym and nxt is not None and nxt.text[:1].isupper() and not is_role_word(nxt) \
                 and not nxt.is_sent_start:
@@ -193,9 +202,16 @@ def _from_entity(doc: Doc, lex: Lexicon, label: str, kind: str, start: int, end:
             kind = "place"
     # Weak evidence: a headline in capitals, or a lone capitalised common noun (`Attendance`, `Extras`).
     # Such a mention is kept only if it joins an actor found elsewhere.
-    weak = entry is None and (_caps_line(doc, start) or (
+    weak = entry is None and (_caps_line(doc, start) or _in_title(doc, start) or (
         end - start == 1 and doc[start].tag_ not in ("NNP", "NNPS") and not _is_acronym(text)))
     return Cand(start, end, kind, entry, True, titles, weak=weak)
+
+
+def _in_title(doc: Doc, start: int) -> bool:
+    """Headlines capitalise every word, so the entity recogniser over-fires there."""
+    layout = doc._.dl_layout
+    span = layout.title_span if layout is not None else None
+    return bool(span and span[0] <= doc[start].idx < span[1])
 
 
 def _hyphen_prefixed(doc: Doc, start: int) -> bool:
@@ -336,6 +352,14 @@ def group(doc: Doc, cands: list[Cand]) -> _Clusters:
                 for t in doc[c.start:c.end]:
                     if t.is_alpha and len(t.text) > 1:
                         surnames.setdefault(t.text.casefold(), []).append(cid)
+    org_tails: dict[str, set[int]] = {}
+    for c in cands:
+        if c.cluster < 0 and c.kind == "organization" and c.end - c.start > 1 and doc[c.end - 1].is_title:
+            key = _casekey(doc[c.start:c.end].text)
+            cid = by_text[key] if key in by_text else by_text.setdefault(key, cl.new(c))
+            if c.cluster < 0:
+                cl.add(cid, c)
+            org_tails.setdefault(doc[c.end - 1].text.casefold(), set()).add(cid)
     # Pass 2: everything else, by text; a single word that is part of a person's name joins that person.
     for c in cands:
         if c.cluster >= 0:
@@ -346,9 +370,13 @@ def group(doc: Doc, cands: list[Cand]) -> _Clusters:
         person_hits = [cid for cid in surnames.get(words[-1], []) if all(w in surnames for w in words)] \
             if c.kind in ("person", "organization", "place") and len(words) <= 2 else []
         if person_hits and (c.kind == "person" or len(set(person_hits)) == 1):
-            before = [cid for cid in person_hits if cl.members[cid][0].start < c.start]
-            cid = (before or person_hits)[-1]
+            # a bare surname shared by two people goes to the one mentioned most so far (the subject)
+            before = [cid for cid in dict.fromkeys(person_hits) if cl.members[cid][0].start < c.start] or person_hits
+            cid = max(before, key=lambda k: (sum(m.start < c.start for m in cl.members[k]), -cl.members[k][0].start))
             cl.add(cid, c)
+        elif len(words) == 1 and c.kind == "organization" and len(org_tails.get(key, ())) == 1 \
+                and key not in _ORG_WORDS:
+            cl.add(next(iter(org_tails[key])), c)  # `the Post` after `The New York Post`
         elif key in by_text:
             cl.add(by_text[key], c)
         else:
