@@ -238,6 +238,52 @@ class MergeRecord(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class Job(Base):
+    """An ingestion job from the web form or API; its items carry the per-input state, so a killed worker resumes."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    origin: Mapped[str] = mapped_column(String(20), default="web")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    items: Mapped[list[JobItem]] = relationship(back_populates="job", cascade="all, delete-orphan",
+                                                order_by="JobItem.position")
+
+
+class JobItem(Base):
+    """One input of a job (pasted text, uploaded file, URL, feed) and what became of it."""
+
+    __tablename__ = "job_items"
+    __table_args__ = (Index("ix_job_items_job_state", "job_id", "state"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(300))
+    payload: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    message: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    job: Mapped[Job] = relationship(back_populates="items")
+
+
+class FeedEntry(Base):
+    """A feed entry already taken in, so `dateline watch` and feed jobs never fetch it twice after a restart."""
+
+    __tablename__ = "feed_entries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    feed_url: Mapped[str] = mapped_column(String(2000))
+    entry_key: Mapped[str] = mapped_column(String(2000))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 FTS_TABLES = {
     # table: (columns indexed for full-text search)
     "quotes": ("text", "speaker_text"),

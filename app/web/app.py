@@ -38,4 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from app.web import routes
 
     routes.install(app)
+    from app.web import ingest_routes
+
+    ingest_routes.install(app)
     return app

@@ -1,0 +1,96 @@
+"""Duplicate detection: canonical URLs, exact text hashes, and MinHash LSH for near-duplicate wire copies."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from app.store import normalise_text
+
+NUM_PERM = 128
+SHINGLE_WORDS = 3
+NEAR_DUPLICATE_THRESHOLD = 0.8
+_WORD = re.compile(r"\w+", re.U)
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
+
+
+def canonical_url(url: str) -> str:
+    """The form two links to one page share: lower-case scheme and host, no fragment, no tracking, no trailing /."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if parts.port and not (parts.scheme == "http" and parts.port == 80 or parts.scheme == "https" and parts.port == 443):
+        host = f"{host}:{parts.port}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.lower().startswith(_TRACKING)]
+    path = parts.path.rstrip("/") if parts.path not in ("", "/") else ""
+    return urlunsplit((parts.scheme.lower(), host, path, urlencode(query), ""))
+
+
+def shingles(text: str) -> set[bytes]:
+    """Overlapping word triples of the normalised text: a few edited words change only a few shingles."""
+    words = _WORD.findall(normalise_text(text))
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def minhash_of(text: str) -> MinHash:
+    signature = MinHash(num_perm=NUM_PERM)
+    grams = shingles(text)
+    if grams:
+        signature.update_batch(list(grams))
+    return signature
+
+
+def signature_bytes(signature: MinHash) -> bytes:
+    return np.asarray(signature.hashvalues, dtype=np.uint64).tobytes()
+
+
+def signature_from_bytes(data: bytes) -> MinHash | None:
+    values = np.frombuffer(data, dtype=np.uint64)
+    if len(values) != NUM_PERM:
+        return None
+    return MinHash(num_perm=NUM_PERM, hashvalues=values.copy())
+
+
+@dataclass(slots=True)
+class NearMatch:
+    article_id: int
+    score: float
+
+
+class NearDuplicateIndex:
+    """Banded LSH over stored signatures: each new article is compared with a handful of candidates, not all."""
+
+    def __init__(self, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> None:
+        self.threshold = threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._signatures: dict[int, MinHash] = {}
+
+    def __len__(self) -> int:
+        return len(self._signatures)
+
+    def load(self, rows: Iterable[tuple[int, bytes | None]]) -> None:
+        """Index (article id, stored signature) pairs, skipping missing or foreign-sized ones."""
+        for article_id, data in rows:
+            signature = signature_from_bytes(data) if data else None
+            if signature is not None and article_id not in self._signatures:
+                self.add(article_id, signature)
+
+    def add(self, article_id: int, signature: MinHash) -> None:
+        self._signatures[article_id] = signature
+        self._lsh.insert(article_id, signature, check_duplication=False)
+
+    def best_match(self, signature: MinHash) -> NearMatch | None:
+        """The most similar indexed article at or above the threshold (oldest first on ties)."""
+        best: NearMatch | None = None
+        for article_id in sorted(self._lsh.query(signature)):
+            score = float(signature.jaccard(self._signatures[article_id]))
+            if score >= self.threshold and (best is None or score > best.score):
+                best = NearMatch(article_id, score)
+        return best
