@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from app.extract.actors_lexicon import Entry, Lexicon, slugify
-from app.extract.actors_titles import appositive_title, is_role_word, strip_leading_titles, title_before
+from app.extract.actors_titles import HONORIFICS, appositive_title, is_role_word, strip_leading_titles, title_before
 from app.extract.records import Actor, Mention
 
 ENT_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
@@ -165,7 +165,9 @@ def _from_entity(doc: Doc, lex: Lexicon, label: str, kind: str, start: int, end:
         return None
     titles: list[str] = []
     entry = lex.lookup(doc[start:end].text)
-    if entry is None and kind in ("person", "organization") or label == "PERSON":
+    if doc[start].lower_ in HONORIFICS and end - start > 1 and entry is None:
+        label, kind = "PERSON", "person"  # `Ms Diemont` tagged as an organisation
+    if label == "PERSON":
         new_start, title = strip_leading_titles(doc, start, end)
         if new_start != start:
             start = new_start
@@ -211,7 +213,10 @@ def _in_title(doc: Doc, start: int) -> bool:
     """Headlines capitalise every word, so the entity recogniser over-fires there."""
     layout = doc._.dl_layout
     span = layout.title_span if layout is not None else None
-    return bool(span and span[0] <= doc[start].idx < span[1])
+    if not span or not span[0] <= doc[start].idx < span[1]:
+        return False
+    words = [w for w in (layout.title or "").split() if w[:1].isalpha() and len(w) > 3]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _hyphen_prefixed(doc: Doc, start: int) -> bool:

@@ -26,7 +26,7 @@ defender goalkeeper forward batsman bowler skipper player champion
 # Honorifics: dropped from names, never kept as titles.
 HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady"})
 _TITLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "punct", "nummod", "cc", "conj"})
-_STOP_TITLE = frozenset({"DET", "VERB", "AUX", "PRON", "ADP", "SCONJ", "PART", "NUM"})
+_STOP_TITLE = frozenset({"DET", "VERB", "AUX", "PRON", "ADP", "SCONJ", "CCONJ", "PART", "NUM", "ADV", "INTJ"})
 _CUT = re.compile(r"\s*[(\[\"“”;:]|\s+(?:who|which|whose|said|says)\b|\s+[—–-]\s")
 MAX_APPOS_TOKENS = 18
 
