@@ -100,10 +100,16 @@ def subject_of(cue: Token) -> Token | None:
         for child in cue.head.children:
             if child.dep_ == "nsubj":
                 return child
-    if cue.dep_ in ("xcomp", "advcl") and cue.head.pos_ in ("VERB", "AUX"):
+    if cue.dep_ in ("xcomp", "advcl", "conj") and cue.head.pos_ in ("VERB", "AUX") and cue.head.i != cue.i:
         for child in cue.head.children:
             if child.dep_ == "nsubj":
                 return child
+        if cue.head.dep_ == "conj" and cue.head.head.pos_ in ("VERB", "AUX"):
+            for child in cue.head.head.children:
+                if child.dep_ == "nsubj":
+                    return child
+    if cue.dep_ == "acl" and cue.head.pos_ in ("PROPN", "NOUN") and cue.tag_ == "VBG":
+        return cue.head  # "Trump, speaking at a rally, …" / "a statement saying …"
     return None
 
 
