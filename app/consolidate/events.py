@@ -80,14 +80,14 @@ def add_sentence_events(session: Session, article: Article) -> int:
             continue
         date = next(((t, iv) for t in timexes if start <= t.start < end and (iv := interval(t.value))), None)
         first, last, precision = date[1] if date else _published(article) or (None, None, None)
-        fields: dict[str, Any] = dict(
-            date_value=date[0].value if date else (article.published.isoformat() if article.published else None),
-            date_text=date[0].text if date else None,
-            first_day=first, last_day=last, precision=precision,
-            type=None, modality="asserted", source_actor_id=actors[0], place=None,
-            summary=sentence[:300], trigger=None, sentence=sentence, start=start, end=end,
-            slug=slugify(sentence, 100), removed_at=None,
-        )
+        fields: dict[str, Any] = {
+            "date_value": date[0].value if date else (article.published.isoformat() if article.published else None),
+            "date_text": date[0].text if date else None,
+            "first_day": first, "last_day": last, "precision": precision,
+            "type": None, "modality": "asserted", "source_actor_id": actors[0], "place": None,
+            "summary": sentence[:300], "trigger": None, "sentence": sentence, "start": start, "end": end,
+            "slug": slugify(sentence, 100), "removed_at": None,
+        }
         event = removed.get((start, end))
         if event is None:
             event = Event(article_id=article.id, **fields)

@@ -1,0 +1,161 @@
+"""Consolidation across articles: one story told by several articles, one actor, one quote.
+
+Records are built by hand from real Wikinews sentences (samples/wikinews-airlines.jsonl, CC BY) so these
+tests run without spaCy; the second outlet's copy is the wire-style rewrite outlets publish.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from app.consolidate import consolidate_article
+from app.consolidate.actors import short_form_of
+from app.consolidate.quotes import same_quote
+from app.consolidate.text import sentence_spans
+from app.extract.records import Actor, Event, Extraction, Mention, Quote
+from app.models import Actor as ActorRow
+from app.models import Event as EventRow
+from app.models import EventSource, MergeRecord, QuoteSource
+from app.models import Quote as QuoteRow
+from app.store import ArticleMeta, store_article
+
+UNVEIL_A = ("Aircraft manufacturer Boeing have unveiled their new 787 Dreamliner at their Everett Factory near "
+            "Seattle, Washington, in the United States.")
+UNVEIL_B = "Boeing unveiled its new 787 Dreamliner at its Everett factory near Seattle on Sunday."
+CARSON_QUOTE = ("This has been a wonderful and exciting day to celebrate this breakthrough airplane with our "
+                "customers, employees, supplier partners and our communities.")
+CARSON_A = f"Scott Carson, president and CEO of Boeing Commercial Airplanes said, “{CARSON_QUOTE}”"
+CARSON_B = ("“This has been a wonderful and exciting day to celebrate this breakthrough airplane with our customers, "
+            "employees, suppliers and our communities,” Carson said.")
+
+
+def _actor(ident: str, name: str, kind: str, text: str, *surfaces: str, aliases: list[str] | None = None) -> Actor:
+    mentions = []
+    for surface in surfaces or (name,):
+        start = text.find(surface)
+        while start >= 0:
+            mentions.append(Mention(start, start + len(surface), surface))
+            start = text.find(surface, start + 1)
+    return Actor(id=ident, name=name, kind=kind, aliases=aliases or [], mentions=mentions)
+
+
+def _event(ident: str, text: str, sentence: str, trigger: str, type_: str, date: str | None,
+           source: str | None, targets: list[str]) -> Event:
+    start = text.index(sentence)
+    return Event(id=ident, date=date, type=type_, modality="asserted", source_actor=source,
+                 target_actors=targets, place=None, summary=f"{trigger} 787 Dreamliner", sentence=sentence,
+                 start=start, end=start + len(sentence), date_text=None, trigger=trigger)
+
+
+def _store(session, ident: str, text: str, published: dt.date, actors, events, quotes=()):
+    extraction = Extraction(id=ident, title=None, source=None, published=published.isoformat(),
+                            published_inferred=False, actors=list(actors), events=list(events),
+                            quotes=list(quotes), pipeline_version="test")
+    article = store_article(session, ArticleMeta(text=text, external_id=ident, published=published), extraction)
+    consolidate_article(session, article)
+    return article
+
+
+def _article_a(session):
+    text = f"{UNVEIL_A}\n{CARSON_A}"
+    boeing = _actor("boeing", "Boeing", "organization", text)
+    carson = _actor("scott-carson", "Scott Carson", "person", text, aliases=["Carson"])
+    event = _event("e1", text, UNVEIL_A, "unveiled", "ENGAGE", "2007-07-08", "boeing", [])
+    q = CARSON_A.index("“") + 1 + text.index(CARSON_A)
+    quote = Quote(speaker="scott-carson", speaker_text="Scott Carson", text=CARSON_QUOTE, kind="direct",
+                  cue="said", start=q, end=q + len(CARSON_QUOTE), date="2007-07-09")
+    return _store(session, "wikinews-73808", text, dt.date(2007, 7, 9), [boeing, carson], [event], [quote])
+
+
+def _article_b(session):
+    text = f"{UNVEIL_B}\n{CARSON_B}"
+    boeing = _actor("boeing", "Boeing", "organization", text)
+    carson = _actor("carson", "Carson", "person", text)
+    event = _event("e1", text, UNVEIL_B, "unveiled", "ENGAGE", "2007-07-08", "boeing", [])
+    start = text.index(CARSON_B) + 1
+    body = CARSON_B[1:CARSON_B.index("”")]
+    quote = Quote(speaker="carson", speaker_text="Carson", text=body, kind="direct", cue="said",
+                  start=start, end=start + len(body), date="2007-07-10")
+    return _store(session, "outlet-b-787", text, dt.date(2007, 7, 10), [boeing, carson], [event], [quote])
+
+
+@pytest.mark.db
+def test_story_told_by_two_articles_is_one_event_with_two_sources(session):
+    first = _article_a(session)
+    second = _article_b(session)
+    survivors = session.scalars(select(EventRow).where(EventRow.merged_into_id.is_(None),
+                                                       EventRow.type == "ENGAGE")).all()
+    assert len(survivors) == 1
+    event = survivors[0]
+    assert event.article_id == first.id and event.source_count == 2
+    sources = session.scalars(select(EventSource).where(EventSource.event_id == event.id)).all()
+    assert {s.article_id for s in sources} == {first.id, second.id}
+    moved = next(s for s in sources if s.article_id == second.id)
+    assert moved.reason["same_type"] == "ENGAGE" and moved.reason["same_day"] == "2007-07-08"
+    merged = session.scalar(select(EventRow).where(EventRow.article_id == second.id, EventRow.type == "ENGAGE"))
+    assert merged.merged_into_id == event.id  # its permalink can redirect; provenance kept
+    record = session.scalar(select(MergeRecord).where(MergeRecord.kind == "event", MergeRecord.merged_id == merged.id))
+    assert record is not None and record.survivor_id == event.id
+
+
+@pytest.mark.db
+def test_surname_in_a_later_article_joins_the_full_name_with_a_reason(session):
+    _article_a(session)
+    _article_b(session)
+    full = session.scalar(select(ActorRow).where(ActorRow.name == "Scott Carson"))
+    short = session.scalar(select(ActorRow).where(ActorRow.name == "Carson"))
+    assert short.merged_into_id == full.id
+    record = session.scalar(select(MergeRecord).where(MergeRecord.kind == "actor", MergeRecord.merged_id == short.id))
+    assert record.survivor_id == full.id and "name is an alias" in record.reason["evidence"]
+
+
+@pytest.mark.db
+def test_repeated_quote_with_small_edits_is_one_quote_with_two_sources(session):
+    first = _article_a(session)
+    second = _article_b(session)
+    quotes = session.scalars(select(QuoteRow).where(QuoteRow.merged_into_id.is_(None))).all()
+    assert len(quotes) == 1 and quotes[0].article_id == first.id and quotes[0].source_count == 2
+    carried = session.scalars(select(QuoteSource).where(QuoteSource.quote_id == quotes[0].id)).all()
+    assert {s.article_id for s in carried} == {first.id, second.id}
+    assert next(s for s in carried if s.article_id == second.id).reason["match"] == "small edits"
+
+
+@pytest.mark.db
+def test_people_sharing_a_surname_stay_apart(session):
+    text = "Jane Carson met Scott Carson in Everett to discuss the delivery schedule of the airliner."
+    _store(session, "carsons", text, dt.date(2007, 7, 9),
+           [_actor("jane-carson", "Jane Carson", "person", text, aliases=["Carson"]),
+            _actor("scott-carson", "Scott Carson", "person", text, "Scott Carson", aliases=["Carson"])], [])
+    text2 = "Carson said the airliner would be delivered to the customer in the spring of next year."
+    _store(session, "carson-only", text2, dt.date(2007, 7, 10), [_actor("carson", "Carson", "person", text2)], [])
+    short = session.scalar(select(ActorRow).where(ActorRow.name == "Carson"))
+    assert short.merged_into_id is None  # two known Carsons: no evidence which one
+    jane = session.scalar(select(ActorRow).where(ActorRow.name == "Jane Carson"))
+    assert jane.merged_into_id is None
+
+
+@pytest.mark.db
+def test_consolidating_again_changes_nothing(session):
+    first = _article_a(session)
+    _article_b(session)
+    before = session.scalar(select(MergeRecord.id).order_by(MergeRecord.id.desc()))
+    consolidate_article(session, first)
+    after = session.scalar(select(MergeRecord.id).order_by(MergeRecord.id.desc()))
+    assert before == after
+
+
+def test_same_quote_tolerates_small_edits_but_not_other_words():
+    assert same_quote(CARSON_QUOTE, CARSON_QUOTE.replace("supplier partners", "suppliers"))[0]
+    assert not same_quote(CARSON_QUOTE, "The plane is built with four Rolls-Royce Trent 900 engines.")[0]
+
+
+def test_short_form_and_sentence_spans():
+    assert short_form_of("Air Force", "United States Air Force")
+    assert not short_form_of("Force", "United States Air Force")
+    text = "The first A380 superjumbo was delivered today.\nThe plane is built with four engines. It flew."
+    spans = [text[s:e] for s, e in sentence_spans(text)]
+    assert spans == ["The first A380 superjumbo was delivered today.", "The plane is built with four engines.",
+                     "It flew."]

@@ -1,0 +1,73 @@
+"""``dateline timeline``: the fixed JSON Lines interface, date order, alias matching, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import cli
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def story_db(tmp_path, monkeypatch):
+    """A fresh SQLite file holding the two reports of the 787 roll-out from tests/test_consolidate.py."""
+    from test_consolidate import _article_a, _article_b  # tests/ is on sys.path (rootdir conftest)
+
+    from app import migrate
+    from app.db import make_engine, make_sessionmaker, transaction
+    from app.settings import get_settings
+
+    url = f"sqlite:///{tmp_path / 'timeline.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with transaction(make_sessionmaker(engine)) as session:
+        _article_a(session)
+    with transaction(make_sessionmaker(engine)) as session:
+        _article_b(session)
+    engine.dispose()
+    yield url
+    get_settings.cache_clear()
+
+
+def _lines(output: str) -> list[dict]:
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+def test_timeline_prints_consolidated_events_as_json_lines(story_db):
+    result = runner.invoke(cli, ["timeline", "--actor", "Boeing", "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    events = _lines(result.stdout)
+    assert events and all(set(e) == {"id", "date", "type", "summary", "actors", "sources"} for e in events)
+    unveiled = [e for e in events if e["type"] == "ENGAGE"]
+    assert len(unveiled) == 1 and unveiled[0]["date"] == "2007-07-08"
+    assert {s["article"] for s in unveiled[0]["sources"]} == {"wikinews-73808", "outlet-b-787"}
+    source = unveiled[0]["sources"][0]
+    assert source["sentence"].startswith("Aircraft manufacturer Boeing have unveiled") and source["start"] == 0
+    assert "Boeing" in unveiled[0]["actors"]
+    dates = [e["date"] for e in events]
+    assert dates == sorted(dates)
+
+
+def test_alias_and_case_find_the_same_actor(story_db):
+    full = _lines(runner.invoke(cli, ["timeline", "--actor", "Scott Carson"]).stdout)
+    by_alias = _lines(runner.invoke(cli, ["timeline", "--actor", "carson"]).stdout)
+    assert full and [e["id"] for e in full] == [e["id"] for e in by_alias]
+    assert any("Carson" in s["sentence"] for e in full for s in e["sources"])
+
+
+def test_table_format_and_unknown_actor(story_db):
+    table = runner.invoke(cli, ["timeline", "--actor", "BOEING", "--format", "table"])
+    assert table.exit_code == 0 and "2007-07-08" in table.stdout and table.stdout.startswith("date")
+    nobody = runner.invoke(cli, ["timeline", "--actor", "Lockheed Martin"])
+    assert nobody.exit_code == 0 and nobody.stdout == ""
+
+
+def test_bad_format_is_refused_with_a_message(story_db):
+    result = runner.invoke(cli, ["timeline", "--actor", "Boeing", "--format", "xml"])
+    assert result.exit_code == 2 and "jsonl" in result.output
