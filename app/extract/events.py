@@ -273,7 +273,8 @@ def _summary(text: str, c: Cand, source_name: str | None, source_tok: Token | No
 
 
 def find_events(doc: Doc) -> list[Event]:
-    text = doc._.dl_original if doc._.dl_original is not None else doc.text
+    nlp_text = doc.text
+    text = doc._.dl_original if doc._.dl_original is not None else nlp_text
     index = ActorIndex(doc, doc._.dl_actor_spans, doc._.dl_actors)
     timexes = [tx for tx in (doc._.dl_timexes or []) if _usable(tx)]
     timex_tokens: set[int] = set()
@@ -298,7 +299,7 @@ def find_events(doc: Doc) -> list[Event]:
             if c.type is None and c.trigger is c.anchor and c.anchor.i in noun_anchors:
                 c.dropped = True
         s_start, s_end = sent.start_char, sent.end_char
-        raw = doc.text[s_start:s_end]
+        raw = nlp_text[s_start:s_end]
         s_start += len(raw) - len(raw.lstrip())
         s_end -= len(raw) - len(raw.rstrip())
         for c in cands:

@@ -92,11 +92,11 @@ class ActorIndex:
         self.persons = {i for i, a in self.by_token.items() if self.kinds.get(a) == "person"}
         countries = [(a.id, a.name.lower()) for a in actors or [] if a.kind == "country"]
         if countries:
-            for t in doc:
-                if t.ent_type_ == "NORP" and t.i not in self.by_token:
-                    aid = demonym(t.lower_, countries)
+            for ent in doc.ents:
+                if ent.label_ == "NORP" and len(ent) == 1 and ent.start not in self.by_token:
+                    aid = demonym(ent.text.lower(), countries)
                     if aid:
-                        self.by_token[t.i] = aid
+                        self.by_token[ent.start] = aid
 
     def actor(self, tok: Token | None) -> str | None:
         """The actor a noun phrase head stands for: the head itself, else its modifiers ("Russian officials")."""
