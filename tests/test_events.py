@@ -73,6 +73,12 @@ def test_verbal_act_swallows_the_event_it_talks_about(extractor):
 
 
 @pytest.mark.slow
+def test_complement_with_its_own_subject_is_not_folded(extractor):
+    _, events = _events(extractor, "Analysts said that Moscow should not expect Washington to accept its demands.")
+    assert not any(e.trigger and e.trigger.startswith("expect") for e in events)
+
+
+@pytest.mark.slow
 def test_actors_place_and_date(extractor):
     text = "Police arrested three opposition leaders in Minsk on Monday."
     rec, events = _events(extractor, text)
@@ -145,3 +151,4 @@ def test_seed_article_events(seed_record, seed_text):
     respond = [e for e in events if "preparing to respond" in e.sentence and e.trigger == "respond"]
     assert respond and respond[0].modality == "planned" and respond[0].date == "2021-W51"
     assert respond[0].date_text == "next week"
+    assert _name(rec, respond[0].source_actor) in ("United States", "Biden administration")

@@ -119,6 +119,8 @@ def _fold_control(cands: list[Cand]) -> None:
             continue
         frame = None
         cooperative = c.type is None or c.type in COOPERATIVE
+        if t.dep_ != "xcomp" and not (hl in ASKING and t.dep_ == "ccomp"):
+            continue  # "expect the US to accept": the complement has its own subject
         if hl == "threaten" or (hl == "vow" and c.type in MATERIAL_CONFLICT):
             frame = "threaten"
         elif hl in INTENT or (head.pos_ == "ADJ" and head.lower_ in READY):
@@ -254,6 +256,8 @@ def _summary(text: str, c: Cand, source_name: str | None, source_tok: Token | No
         else:
             verbs.append(w.text)
         if w is c.governor and c.frame:
+            if w.pos_ == "ADJ":
+                verbs.insert(len(verbs) - 1, "be")
             verbs.append("to")
     parts.extend(verbs)
     obj = next((x for x in c.trigger.children if x.dep_ in ("dobj", "obj") and x not in c.words), None)
@@ -261,13 +265,14 @@ def _summary(text: str, c: Cand, source_name: str | None, source_tok: Token | No
         s, e = phrase(obj, 6)
         parts.append(_text(text, s, e))
     if target_names:
-        shown = set()
-        if obj is None or not any(n.lower() in " ".join(parts).lower() for n in target_names):
-            prep = next((x.lower_ for x in c.trigger.children if x.dep_ in ("prep", "dative") and x.lower_ in
-                         ("to", "with", "against", "on", "into", "toward", "towards")), None)
-            names = [n for n in target_names if n.lower() not in " ".join(parts).lower() and not (n in shown or shown.add(n))]
-            if names:
-                parts.append((prep + " " if prep else "") + " and ".join(names[:3]))
+        said = " ".join(parts).lower()
+        names = [n for n in dict.fromkeys(target_names) if n.lower() not in said]
+        prep = next((x.lower_ for x in (*c.trigger.children, *c.anchor.children) if x.dep_ in ("prep", "dative")
+                     and x.lower_ in ("to", "with", "against", "on", "into", "toward", "towards")), None)
+        if prep is None and c.trigger.pos_ == "NOUN":
+            prep = "with" if c.type in ("CONSULT", "COOPERATE") else "against"
+        if names and (prep or obj is None):
+            parts.append((prep + " " if prep else "") + " and ".join(names[:3]))
     out = " ".join(p for p in parts if p)
     return out[:160]
 
