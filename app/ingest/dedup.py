@@ -13,6 +13,7 @@ from datasketch import MinHash, MinHashLSH
 from app.store import normalise_text
 
 NUM_PERM = 128
+SCHEME = "affine32"  # fixed, so signatures stored by one datasketch release compare with the next one's
 SHINGLE_WORDS = 3
 NEAR_DUPLICATE_THRESHOLD = 0.8
 _WORD = re.compile(r"\w+", re.U)
@@ -40,7 +41,7 @@ def shingles(text: str) -> set[bytes]:
 
 
 def minhash_of(text: str) -> MinHash:
-    signature = MinHash(num_perm=NUM_PERM)
+    signature = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     grams = shingles(text)
     if grams:
         signature.update_batch(list(grams))
@@ -48,14 +49,14 @@ def minhash_of(text: str) -> MinHash:
 
 
 def signature_bytes(signature: MinHash) -> bytes:
-    return np.asarray(signature.hashvalues, dtype=np.uint64).tobytes()
+    return np.asarray(signature.hashvalues, dtype="<u4").tobytes()  # affine32 values fit 32 bits
 
 
 def signature_from_bytes(data: bytes) -> MinHash | None:
-    values = np.frombuffer(data, dtype=np.uint64)
+    values = np.frombuffer(data, dtype="<u4")
     if len(values) != NUM_PERM:
         return None
-    return MinHash(num_perm=NUM_PERM, hashvalues=values.copy())
+    return MinHash(num_perm=NUM_PERM, hashvalues=values.copy(), scheme=SCHEME)
 
 
 @dataclass(slots=True)

@@ -236,13 +236,13 @@ def fetch_bytes(client: httpx.Client, url: str, limit: int = MAX_FETCH_BYTES) ->
 def fetch_article(client: httpx.Client, url: str) -> ArticleMeta:
     """The article at a URL: HTML through trafilatura, plain text as-is; the URL is kept canonical."""
     body, ctype, final = fetch_bytes(client, url)
-    text = decode_bytes(body, url)
-    if ctype in ("text/plain", "text/markdown"):
-        meta = ArticleMeta(text=text)
-    elif ctype in ("", "text/html", "application/xhtml+xml") or text.lstrip()[:1] == "<":
-        meta = meta_from_html(text, url, url=final)
-    else:
+    if ctype and ctype not in ("text/plain", "text/markdown", "text/html", "application/xhtml+xml"):
         raise UnreadableInput(f"{url}: content type {ctype!r} is not an article (HTML or plain text expected)")
+    text = decode_bytes(body, url)
+    if ctype in ("text/plain", "text/markdown") and text.lstrip()[:1] != "<":
+        meta = ArticleMeta(text=text)
+    else:
+        meta = meta_from_html(text, url, url=final)
     meta.url = canonical_url(url)
     return meta
 
@@ -268,12 +268,7 @@ def parse_feed(data: bytes, feed_url: str) -> list[FeedItem]:
     import feedparser
 
     parsed = feedparser.parse(data)
-    if not parsed.entries:
-        if parsed.get("bozo"):
-            reason = str(parsed.get("bozo_exception") or "not RSS or Atom").splitlines()[0]
-            raise UnreadableInput(f"{feed_url}: not a readable feed ({reason})")
-        return []
-    items = []
+    items: list[FeedItem] = []
     for entry in parsed.entries:
         link = entry.get("link") or None
         key = entry.get("id") or link or entry.get("title")
@@ -288,6 +283,9 @@ def parse_feed(data: bytes, feed_url: str) -> list[FeedItem]:
             content = entry["content"][0].get("value")
         items.append(FeedItem(key=str(key), link=link, title=entry.get("title"), published=published,
                               content=content or entry.get("summary")))
+    if not items and (parsed.get("bozo") or not parsed.get("version")):
+        reason = str(parsed.get("bozo_exception") or "not RSS or Atom").splitlines()[0]
+        raise UnreadableInput(f"{feed_url}: not a readable feed ({reason})")
     return items
 
 
