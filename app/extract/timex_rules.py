@@ -525,6 +525,7 @@ class Rule:
     find: bool = True           # used by the tagger (False: normaliser only)
     finder: re.Pattern | None = None
     full: re.Pattern | None = None
+    gate: re.Pattern | None = None  # a cheap test: the rule cannot match a text without it
 
 
 _PLURAL_UNIT = r"(?:(?:trading|business|working)\s+)?(?:second|minute|hour|day|night|week|month|quarter|year|decade)s|centuries"
@@ -578,7 +579,19 @@ RULES: list[Rule] = [
     Rule("ref_extra", r"(?P<ref>former|previously|the\s+present|earlier|shortly|someday|one\s+day|in\s+the\s+past)", h_ref, find=False),
 ]
 
+_UNIT_GATE = r"second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|centur"
+_GATES = {
+    "duration": _UNIT_GATE, "offset": r"ago|earlier|later|from now|hence", "vague": _UNIT_GATE, "quarter": "quarter",
+    "the_quarter": r"quarter|period", "set_times": r"once|twice|times", "season": r"spring|summer|fall|autumn|winter",
+    "weekend": "weekend", "weekday": r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)",
+    "rel_unit": r"week|month|year|decade|century", "the_unit": r"the\s+(?:end|beginning|start|middle|rest|remainder)\s+of",
+    "half": "half", "century": "century", "decade": r"0'?s", "time": r"[ap]\.?\s?m\b|[AP]M|noon|midnight|o'clock",
+    "set": r"every|each|per", "ya_adj": r"year-", "the_year": r"the\s", "deictic": r"today|tonight|yesterday|tomorrow",
+    "part_of_day": r"morning|afternoon|evening|night",
+}
 for _r in RULES:
+    if _r.name in _GATES:
+        _r.gate = re.compile(_GATES[_r.name], re.I)
     _r.finder = re.compile(rf"(?<![\w$£€'./-])(?:{_r.pattern})(?![\w]|-\w|'s\w)", re.I)
     _r.full = re.compile(rf"(?:{_r.pattern})", re.I)
 
@@ -675,7 +688,7 @@ def find_candidates(text: str) -> list[Candidate]:
     """Non-overlapping expression candidates, longest first, in text order."""
     found: list[Candidate] = []
     for order, rule in enumerate(RULES):
-        if not rule.find:
+        if not rule.find or (rule.gate is not None and rule.gate.search(text) is None):
             continue
         for m in rule.finder.finditer(text):
             if m.end() > m.start() and _plausible(rule, m, text):
