@@ -15,7 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.consolidate.text import interval, overlap, sentence_spans, stems, words
 from app.models import Article, Event, EventSource, EventTarget, Mention, MergeRecord, TimexRow
@@ -210,6 +210,7 @@ def _candidates(session: Session, view: EventView, family: dict[int, int]) -> li
                 Event.id.in_(select(EventTarget.event_id).where(EventTarget.actor_id.in_(members))),
             ),
         )
+        .options(selectinload(Event.targets))
         .order_by(Event.id)
         .limit(MAX_CANDIDATES)
     )
