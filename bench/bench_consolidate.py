@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import migrate  # noqa: E402
-from app.consolidate import consolidate_article  # noqa: E402
-from app.db import make_engine, make_sessionmaker, transaction  # noqa: E402
-from app.extract.records import Actor, Event, Extraction, Mention, Quote  # noqa: E402
-from app.store import ArticleMeta, store_article  # noqa: E402
+from app import migrate
+from app.consolidate import consolidate_article
+from app.db import make_engine, make_sessionmaker, transaction
+from app.extract.records import Actor, Event, Extraction, Mention, Quote
+from app.store import ArticleMeta, store_article
 
 VERBS = [("met", "CONSULT"), ("signed a deal with", "AGREE"), ("criticised", "ACCUSE"), ("ordered jets from", "AGREE"),
          ("sued", "ACCUSE"), ("visited", "CONSULT"), ("supplied engines to", "AID"), ("threatened", "THREATEN")]
