@@ -218,3 +218,31 @@ def test_photo_credit_is_not_an_actor(extractor):
     assert "AP" not in names and "Reuters" not in names and "Photo" not in names
     assert by_name(rec, "Ukraine") is not None
     assert "Ukrainian" in by_name(rec, "Ukraine").aliases
+
+
+@pytest.mark.slow
+def test_administration_named_after_a_president_is_an_organisation(extractor):
+    rec = extractor.extract("The Biden administration is preparing to respond to Russia next week, "
+                            "US officials said.", id="adm")
+    adm = by_name(rec, "Biden administration")
+    assert adm is not None and adm.kind == "organization"
+    assert by_name(rec, "Russia").kind == "country"
+
+
+@pytest.mark.slow
+def test_dateline_city_in_capitals_is_a_place(extractor):
+    text = "TIRASPOL 2021-08-15\nLocal officials in the breakaway region said on Sunday that Moldova had refused.\n"
+    rec = extractor.extract(text, id="dl")
+    place = actor_of(rec, "TIRASPOL")
+    assert place is not None and place.kind == "place"
+    rec = extractor.extract("KABUL 2021-08-15\nFighters entered the city on Sunday, witnesses said.\n", id="dl2")
+    assert actor_of(rec, "KABUL").name == "Afghanistan"
+
+
+@pytest.mark.slow
+def test_initial_and_surname_is_a_person(extractor):
+    rec = extractor.extract("Somerset were bowled out for 174, with J. Adams taking four wickets. "
+                            "Adams later said the pitch had helped him.", id="init")
+    adams = actor_of(rec, "J. Adams")
+    assert adams is not None and adams.kind == "person"
+    assert "Adams" in [m.text for m in adams.mentions]

@@ -31,6 +31,7 @@ _NAME_LINKS = frozenset("of and for the on in de del della dello di da do dos da
                         "bin ibn al el y & upon ul ur".split())
 _CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|"
                        r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day$", re.I)
+_INITIAL = re.compile(r"^[A-Z]\.$")
 _SCORE = re.compile(r"^\d+([-/.:,=]\d+)*[=]?$")
 _DATE_TOKEN = re.compile(r"^\d{1,4}([-/.]\d{1,2}){1,2}$")
 # Words that make a name an organisation whatever the entity recogniser said.
@@ -140,21 +141,20 @@ def _caps_line(doc: Doc, i: int) -> bool:
 
 def collect(doc: Doc, lex: Lexicon) -> list[Cand]:
     """Mentions from entities plus the lexicon, trimmed, typed and non-overlapping, in text order."""
-    cands: list[Cand] = []
     taken = [False] * len(doc)
+    cands: list[Cand] = _dateline_places(doc, lex, taken)
     for ent in doc.ents:
         kind = ENT_KINDS.get(ent.label_)
         if kind is None:
             continue
         for start, end in _pieces(doc, ent.start, ent.end):
             cand = _from_entity(doc, lex, ent.label_, kind, start, end)
-            if cand is not None:
+            if cand is not None and not any(taken[cand.start:cand.end]):
                 cands.append(cand)
                 for i in range(cand.start, cand.end):
                     taken[i] = True
     cands.extend(_lexicon_scan(doc, lex, taken))
     cands.extend(_parenthesised_acronyms(doc, cands, taken))
-    cands.extend(_dateline_places(doc, taken))
     cands.sort(key=lambda c: c.start)
     return cands
 
@@ -238,7 +238,7 @@ def _parenthesised_acronyms(doc: Doc, cands: list[Cand], taken: list[bool]) -> l
     return out
 
 
-def _dateline_places(doc: Doc, taken: list[bool]) -> list[Cand]:
+def _dateline_places(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
     """`BONN 1996-08-30`, `MOSCOW, Dec 17`: the capitalised words opening a dateline are a place."""
     out = []
     for sent in doc.sents:
@@ -248,14 +248,18 @@ def _dateline_places(doc: Doc, taken: list[bool]) -> list[Cand]:
             k += 1
         if not 0 < k < len(toks) or any(taken[t.i] for t in toks[:k]):
             continue
+        first = toks[0].i
+        if first > 0 and "\n" not in doc[first - 1].text + doc[first - 1].whitespace_:
+            continue  # a dateline opens a line
         nxt = toks[k]
         after = toks[k + 1] if k + 1 < len(toks) else None
-        if _DATE_TOKEN.match(nxt.text) or (nxt.text == "," and after is not None and after.ent_type_ == "DATE"):
-            if len(toks) <= k + 3 or toks[k + 1].ent_type_ == "DATE" or _DATE_TOKEN.match(nxt.text):
-                s, e = toks[0].i, toks[k - 1].i + 1
-                out.append(Cand(s, e, "place", None, True))
-                for i in range(s, e):
-                    taken[i] = True
+        if _DATE_TOKEN.match(nxt.text) or nxt.ent_type_ == "DATE" or (
+                nxt.text == "," and after is not None and after.ent_type_ == "DATE"):
+            s, e = toks[0].i, toks[k - 1].i + 1
+            entry = lex.lookup(doc[s:e].text)
+            out.append(Cand(s, e, entry.kind if entry else "place", entry, True))
+            for i in range(s, e):
+                taken[i] = True
     return out
 
 
@@ -273,7 +277,7 @@ def _lexicon_scan(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
         tok = doc[i]
         found = None
         for length in range(min(lex.max_words, n - i), 0, -1):
-            if any(taken[i:i + length]):
+            if any(taken[i:i + length]) or not words[i + length - 1].strip():
                 continue
             entry = lex.lookup(doc[i:i + length].text)
             if entry is not None and not entry.demonym:
@@ -287,8 +291,10 @@ def _lexicon_scan(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
         caps = _caps_line(doc, i)
         if not caps:
             # part of a longer name (`George Washington`, `Moscow State University`)?
-            prev_cap = i > 0 and doc[i - 1].text[:1].isupper() and not doc[i].is_sent_start and \
-                doc[i - 1].lower_ not in _LEADING_DROP and not doc[i - 1].is_punct
+            prev = doc[i - 1] if i > 0 else None
+            prev_cap = prev is not None and prev.text[:1].isupper() and not doc[i].is_sent_start and \
+                prev.lower_ not in _LEADING_DROP and not prev.is_punct and \
+                not (prev.is_sent_start and prev.pos_ != "PROPN")
             next_cap = end < n and doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN" \
                 and not is_role_word(doc[end])
             if prev_cap or next_cap:
@@ -337,6 +343,7 @@ def group(doc: Doc, cands: list[Cand]) -> _Clusters:
     people_full: dict[str, int] = {}
     name_words = {t.text.casefold() for c in cands if c.kind == "person" and c.entry is None and c.end - c.start > 1
                   for t in doc[c.start:c.end]}
+    _retype_people(doc, cands)
     # Pass 1: lexicon entries and multi-word person names.
     for c in cands:
         if c.entry is not None and c.end - c.start == 1 and not c.entry.demonym \
@@ -395,6 +402,26 @@ def group(doc: Doc, cands: list[Cand]) -> _Clusters:
             c.cluster = -1
     cands[:] = [c for c in cands if c.cluster >= 0]
     return cl
+
+
+def _retype_people(doc: Doc, cands: list[Cand]) -> None:
+    """`Wasim Akram` tagged as an organisation is a person when `Akram` or `Wasim` names a person here."""
+    firsts: set[str] = set()
+    lasts: set[str] = set()
+    for c in cands:
+        if c.kind == "person" and c.entry is None and not c.weak:
+            words = [t.text for t in doc[c.start:c.end]]
+            lasts.add(words[-1])
+            if len(words) > 1:
+                firsts.add(words[0])
+    for c in cands:
+        if c.kind == "person" or c.entry is not None or not 1 < c.end - c.start <= 3:
+            continue
+        toks = doc[c.start:c.end]
+        if not all(t.is_title or _INITIAL.match(t.text) for t in toks) or {t.lower_ for t in toks} & _ORG_WORDS:
+            continue
+        if _INITIAL.match(toks[0].text) or toks[-1].text in lasts or toks[0].text in firsts:
+            c.kind = "person"
 
 
 def propagate(doc: Doc, cands: list[Cand], cl: _Clusters) -> None:
@@ -559,6 +586,12 @@ def build(doc: Doc, cl: _Clusters) -> tuple[list[Actor], list[tuple[int, int, st
             s = doc[c.start].idx
             e = doc[c.end - 1].idx + len(doc[c.end - 1])
             text = original[s:e]
+            if text != text.strip():
+                s += len(text) - len(text.lstrip())
+                e -= len(text) - len(text.rstrip())
+                text = original[s:e]
+            if not text:
+                continue
             actor.mentions.append(Mention(s, e, text))
             spans.append((s, e, slug))
             if text != name and text not in actor.aliases:
