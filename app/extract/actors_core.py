@@ -199,6 +199,8 @@ def _from_entity(doc: Doc, lex: Lexicon, label: str, kind: str, start: int, end:
         words = {t.lower_ for t in doc[start:end]}
         if end - start > 1 and words & _ORG_WORDS:
             kind = "organization"
+        elif kind == "person" and text in lex.regions and not _caps_line(doc, start):
+            kind = "place"  # `Arbil`, `Michoacan`: a province or state
         elif kind == "person" and end - start == 1 and (
                 (start > 0 and doc[start - 1].lower_ in ("in", "near")) or (nxt is not None and nxt.lower_ in _PLACE_NOUNS)):
             kind = "place"

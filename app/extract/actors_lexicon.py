@@ -90,6 +90,7 @@ class Lexicon:
 
     def __init__(self, path: Path = ALIASES_PATH) -> None:
         rows = read_table(path)
+        self._regions: frozenset[str] | None = None
         renames = {alias: canon for alias, canon, kind, _ in rows if kind == "country"}
         countries: dict[str, Entry] = {}
         for c in pycountry.countries:
@@ -122,6 +123,15 @@ class Lexicon:
         self.upper = {k.upper(): v for k, v in self.exact.items() if len(k) > 3 and not v.demonym}
         self.max_words = max(len(k.split()) for k in self.exact)
         self.first_words = {k.split()[0] for k in self.exact} | {k.split()[0].upper() for k in self.exact}
+
+    @property
+    def regions(self) -> frozenset[str]:
+        """Names of provinces, states and regions (pycountry subdivisions), ASCII-folded."""
+        if self._regions is None:
+            fold = unicodedata.normalize
+            self._regions = frozenset(
+                fold("NFKD", sub.name).encode("ascii", "ignore").decode("ascii") for sub in pycountry.subdivisions)
+        return self._regions
 
     def lookup(self, text: str) -> Entry | None:
         text = " ".join(text.split())
