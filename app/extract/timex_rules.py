@@ -16,7 +16,7 @@ from app.extract.timex_lex import (
 PMOD = (r"(?:(?P<pmod>early|earlier|late|later|mid|the\s+(?:end|beginning|start|middle|rest|remainder)\s+of"
         r"|the\s+(?:early|late|mid))[\s-]+)?")
 APPROX = (r"(?:(?:about|around|approximately|roughly|nearly|almost|some|more\s+than|less\s+than|at\s+least|"
-          r"at\s+most|up\s+to|no\s+more\s+than|no\s+less\s+than|over|under|just|only|fully|barely|well\s+over|"
+          r"at\s+most|up\s+to|no\s+more\s+than|no\s+less\s+than|just|only|fully|barely|well\s+over|"
           r"close\s+to|upwards\s+of|a\s+full)\s+)?")
 PAST, PRESENT, FUTURE = "PAST_REF", "PRESENT_REF", "FUTURE_REF"
 
@@ -684,6 +684,11 @@ def _plausible(rule: Rule, m: re.Match, text: str) -> bool:
     return True
 
 
+_THE = re.compile(r"the\s+", re.I)
+# "the eight-year plan", "the third-quarter results": TimeML leaves the article out of a hyphenated modifier
+_HYPHEN_ADJ = re.compile(r"the\s+[\w.]+-(?:second|minute|hour|day|night|week|month|quarter|year|decade)s?$", re.I)
+
+
 def find_candidates(text: str) -> list[Candidate]:
     """Non-overlapping expression candidates, longest first, in text order."""
     found: list[Candidate] = []
@@ -692,7 +697,10 @@ def find_candidates(text: str) -> list[Candidate]:
             continue
         for m in rule.finder.finditer(text):
             if m.end() > m.start() and _plausible(rule, m, text):
-                found.append(Candidate(m.start(), m.end(), rule, m))
+                start = m.start()
+                if rule.name in ("quarter", "duration") and _HYPHEN_ADJ.match(text, start, m.end()):
+                    start += _THE.match(text, start).end() - start
+                found.append(Candidate(start, m.end(), rule, m))
     rank = {r.name: i for i, r in enumerate(RULES)}
     found.sort(key=lambda c: (-(c.end - c.start), rank[c.rule.name]))
     taken: list[Candidate] = []
