@@ -69,6 +69,9 @@ FRI = dt.date(2021, 12, 17)  # a Friday, the seed article's publication date
         ("the end of 1994", ("DATE", "1994")),
         ("Friday, Dec. 17", ("DATE", "2021-12-17")),
         ("2021-12-01", ("DATE", "2021-12-01")),
+        ("nineteen ninety-six", ("DATE", "1996")),
+        ("the winter of nineteen ninety-four", ("DATE", "1994-WI")),
+        ("the year-ago quarter", ("DATE", "2020-Q3")),
     ],
 )
 def test_normalise_against_anchor(text, expected):

@@ -233,6 +233,21 @@ def h_the_quarter(m, c):
     return "DATE", f"{y:04d}-Q{q}"
 
 
+def h_spelled_year(m, c):
+    words = m["yw"].lower().split()
+    if words[0] == "two":
+        rest = [w for w in words[2:] if w != "and"]
+        y = 2000 + (int(number(" ".join(rest)) or 0) if rest else 0)
+    else:
+        head = number(words[0])
+        tail = " ".join(words[1:])
+        y = int(head) * 100 + (0 if tail == "hundred" else int(number(tail) or 0))
+    season = re.match(r"(?:the\s+)?(winter|summer|spring|fall|autumn)\s+of", m.group(0), re.I)
+    if season:
+        return "DATE", f"{y:04d}-{SEASONS[season.group(1).lower()]}"
+    return "DATE", _year_value(y)
+
+
 def h_ya_adj(m, c):
     if c.anchor is None:
         return "DATE", PAST
@@ -560,6 +575,7 @@ RULES: list[Rule] = [
     Rule("decade", rf"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?P<dec>1\d\d0|20\d0|'\d0)'?s", h_decade),
     Rule("century", r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?P<cen>\d{1,2}(?:st|nd|rd|th)|twentieth|twenty[\s-]first|nineteenth|eighteenth)[\s-]+century", h_century),
     Rule("year", rf"{PMOD}(?:(?:the\s+)?(?:fiscal|calendar|financial)(?:\s+year)?\s+|the\s+year\s+)?(?P<year>{YEAR})(?!\s*%|-\d)", h_year),
+    Rule("spelled_year", r"(?:(?:the\s+)?(?:winter|summer|spring|fall|autumn)\s+of\s+)?(?:the\s+year\s+)?(?P<yw>(?:nineteen|eighteen|twenty)\s+(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred)|two\s+thousand(?:\s+and)?(?:\s+(?:one|two|three|four|five|six|seven|eight|nine|ten))?)", h_spelled_year),
     Rule("offset", rf"{APPROX}(?P<num>{NUM}|{VAGUE})\s+(?P<u>{UNIT})\s+(?P<dir>ago|earlier|later|from\s+now|hence)", h_offset),
     Rule("rel_unit", rf"{PMOD}(?P<rel>(?:the\s+)?(?:{_REL}|current|latest))\s+(?:(?P<fiscal>fiscal|calendar)\s+)?(?P<u>week|weekend|month|year|decade|century)(?![\w-])", h_rel_unit),
     Rule("the_unit", r"the\s+(?:end|beginning|start|middle|rest|remainder)\s+of\s+the\s+(?P<u>week|month|year|decade|century)(?![\w-])", h_the_unit),
@@ -585,7 +601,7 @@ _GATES = {
     "the_quarter": r"quarter|period", "set_times": r"once|twice|times", "season": r"spring|summer|fall|autumn|winter",
     "weekend": "weekend", "weekday": r"(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)",
     "rel_unit": r"week|month|year|decade|century", "the_unit": r"the\s+(?:end|beginning|start|middle|rest|remainder)\s+of",
-    "half": "half", "century": "century", "decade": r"0'?s", "time": r"[ap]\.?\s?m\b|[AP]M|noon|midnight|o'clock",
+    "half": "half", "spelled_year": r"nineteen|eighteen|twenty|thousand", "century": "century", "decade": r"0'?s", "time": r"[ap]\.?\s?m\b|[AP]M|noon|midnight|o'clock",
     "set": r"every|each|per", "ya_adj": r"year-", "the_year": r"the\s", "deictic": r"today|tonight|yesterday|tomorrow",
     "part_of_day": r"morning|afternoon|evening|night",
 }
@@ -656,6 +672,9 @@ def _plausible(rule: Rule, m: re.Match, text: str) -> bool:
         if not m["pmod"] and re.match(r"\s+(?:to|-)\s+\d", text[e:e + 6]) and not re.match(r"\s+(?:to|-)\s+(?:1[5-9]|20)\d\d", text[e:e + 10]):
             return False
         if re.match(r",\d{3}", text[e:e + 4]) or re.search(r"\d[,.]$", before):
+            return False
+    if rule.name == "spelled_year" and m["yw"].lower().startswith("two") and not re.search(r"year\s", m.group(0), re.I):
+        if not re.match(r"\s*(?:[.,;:!?)\"”]|$)", text[e:e + 3]):
             return False
     if rule.name == "season" and m["season"].lower() in ("fall", "spring") and not (m["srel"] or m["sy"]):
         return False
