@@ -231,11 +231,13 @@ def test_administration_named_after_a_president_is_an_organisation(extractor):
 
 @pytest.mark.slow
 def test_dateline_city_in_capitals_is_a_place(extractor):
-    text = "TIRASPOL 2021-08-15\nLocal officials in the breakaway region said on Sunday that Moldova had refused.\n"
+    text = ("TIRASPOL 2021-08-15\n"
+            "Local officials in the breakaway region said on Sunday that Moldova had refused.\n")
     rec = extractor.extract(text, id="dl")
     place = actor_of(rec, "TIRASPOL")
     assert place is not None and place.kind == "place"
-    rec = extractor.extract("KABUL 2021-08-15\nFighters entered the city on Sunday, witnesses said.\n", id="dl2")
+    rec = extractor.extract("KABUL 2021-08-15\nFighters entered the city on Sunday, witnesses said.\n",
+                            id="dl2")
     assert actor_of(rec, "KABUL").name == "Afghanistan"
 
 

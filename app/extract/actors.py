@@ -57,7 +57,7 @@ def person_before(doc: Doc, char_pos: int) -> str | None:
     people = {a.id for a in doc._.dl_actors or [] if a.kind == "person"}
     i = bisect_left(spans, (char_pos, -1, "")) - 1
     while i >= 0:
-        s, e, actor_id = spans[i]
+        _s, e, actor_id = spans[i]
         if e <= char_pos and actor_id in people:
             return actor_id
         i -= 1

@@ -1,325 +1,31 @@
-"""Find actor mentions in a parsed Doc and group them into one actor per real-world entity.
+"""Group candidate mentions into one actor per real-world entity and build the records.
 
-Mentions come from spaCy's entities (trimmed of `the`, possessives, role words) and from the lexicon
-(countries, capitals, seats of government).  Mentions are then grouped: a surname joins the full
-name, an acronym joins the name it abbreviates, a capital or demonym joins its country, and the same
-surface form is one actor throughout the article.
+A surname joins the full name, an acronym joins the name it abbreviates, a capital or demonym joins
+its country, and the same surface form is one actor throughout the article.  Names already found are
+then looked for again, so every further occurrence becomes a mention.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from app.extract.actors_lexicon import Entry, Lexicon, slugify
-from app.extract.actors_titles import HONORIFICS, appositive_title, is_role_word, strip_leading_titles, title_before
+from app.extract.actors_lexicon import Lexicon, slugify
+from app.extract.actors_mentions import (
+    _INITIAL,
+    _LEADING_DROP,
+    _ORG_WORDS,
+    Cand,
+    _acronym,
+    _caps_line,
+    _casekey,
+    _is_acronym,
+    _View,
+    collect,
+)
+from app.extract.actors_titles import appositive_title, is_role_word, title_before
 from app.extract.records import Actor, Mention
-
-ENT_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
-             "NORP": "group"}
-_LEADING_DROP = frozenset({"the", "a", "an", "'s", "’s"})
-_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-_ACRONYM_SKIP = frozenset({"of", "for", "and", "the", "on", "in", "de", "to", "&"})
-_DOMAIN = re.compile(r"\.(?:com|net|org|vn|co|uk|ru|cn|info|gov|edu|io)\b", re.I)
-_PRONOUNS = frozenset("he she it they we i you him her them his hers its their our us".split())
-_BAD_NAME = re.compile(r"^[\W\d_]+$")
-# Lower-case words that may sit inside a name (`Council on Foreign Relations`, `Charles de Gaulle`).
-_NAME_LINKS = frozenset("of and for the on in de del della dello di da do dos das du des la le van von der den "
-                        "bin ibn al el y & upon ul ur".split())
-_CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|"
-                       r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day$", re.I)
-_INITIAL = re.compile(r"^[A-Z]\.$")
-_SCORE = re.compile(r"^\d+([-/.:,=]\d+)*[=]?$")
-_DATE_TOKEN = re.compile(r"^\d{1,4}([-/.]\d{1,2}){1,2}$")
-# Words that make a name an organisation whatever the entity recogniser said.
-_ORG_WORDS = frozenset("""
-center centre institute council university college ministry committee party bank agency association
-union corporation corp corp. company co co. inc inc. ltd ltd. plc group program programme foundation
-organization organisation commission department office court army navy police federation league
-club academy board authority exchange fund service services network airlines airways press news
-""".split())
-_PLACE_NOUNS = frozenset("""
-region province oblast city town village district county state river mountains mountain valley
-border coast island islands peninsula capital airport port area
-""".split())
-
-
-@dataclass(slots=True)
-class Cand:
-    start: int  # token indices [start, end)
-    end: int
-    kind: str
-    entry: Entry | None = None
-    from_ent: bool = True
-    titles: list[str] = field(default_factory=list)
-    cluster: int = -1
-    weak: bool = False  # an entity found in an all-capitals line, where casing gives no evidence
-
-
-def _casekey(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading `the`, possessives, trailing punctuation, numbers and lower-case words."""
-    while start < end and (doc[start].lower_ in _LEADING_DROP or doc[start].is_punct or doc[start].is_space
-                           or doc[start].is_lower or _SCORE.match(doc[start].text)
-                           or (_CALENDAR.match(doc[start].text) and doc[start].ent_type_ != "PERSON")):
-        start += 1
-    while end > start:
-        tok = doc[end - 1]
-        if tok.text == "." and end - 1 > start and len(doc[end - 2].text) == 1 and doc[end - 2].is_upper:
-            break  # keep the dot of an initial
-        if tok.is_punct or tok.is_space or tok.text in _POSSESSIVE or tok.is_lower \
-                or _SCORE.match(tok.text):
-            end -= 1
-        else:
-            break
-    return start, end
-
-
-def _pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
-    """Split an entity that runs over ` - ` or `, ` between names (`Romania - Cosmin Contra`)."""
-    out, s = [], start
-    for i in range(start + 1, end - 1):
-        if doc[i].is_space or "\n" in doc[i - 1].whitespace_:
-            out.append((s, i))
-            s = i + 1 if doc[i].is_space else i
-        elif (doc[i].text in ("-", "--", ",", "(", ")") and doc[i + 1].text[:1].isupper()
-              and (doc[i].whitespace_ or doc[i].text in ",()")) or doc[i].text in _POSSESSIVE \
-                or _SCORE.match(doc[i].text) or (doc[i].is_lower and doc[i].lower_ not in _NAME_LINKS):
-            out.append((s, i))
-            s = i + 1
-    out.append((s, end))
-    return out
-
-
-def _skip(text: str, doc: Doc, start: int, end: int) -> bool:
-    if not text or _BAD_NAME.match(text) or text.casefold() in _PRONOUNS:
-        return True
-    if _DOMAIN.search(text):
-        return True
-    return all(t.is_lower for t in doc[start:end] if t.is_alpha)
-
-
-def _in_credit(doc: Doc, start_char: int, end_char: int) -> bool:
-    layout = doc._.dl_layout
-    if layout is None:
-        return False
-    if layout.in_blanked(start_char, end_char):
-        return True
-    src = layout.source_span
-    return bool(src and start_char < src[1] and src[0] < end_char)
-
-
-def _lookup_span(lex: Lexicon, doc: Doc, start: int, end: int) -> Entry | None:
-    return lex.lookup(doc[start:end].text)
-
-
-class _View:
-    """Per-token facts read once per document (token access through spaCy is slow in loops)."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.words = [t.text for t in doc]
-        self.caps = [False] * len(doc)
-        for sent in doc.sents:
-            letters = [w for w in self.words[sent.start:sent.end] if w.isalpha()]
-            if len(letters) >= 2 and sum(w.isupper() for w in letters) >= 0.8 * len(letters):
-                for i in range(sent.start, sent.end):
-                    self.caps[i] = True
-
-
-def _caps_line(doc: Doc, i: int) -> bool:
-    view = doc.user_data.get("_dl_actor_view")
-    if view is None:
-        view = doc.user_data["_dl_actor_view"] = _View(doc)
-    return view.caps[i]
-
-
-def collect(doc: Doc, lex: Lexicon) -> list[Cand]:
-    """Mentions from entities plus the lexicon, trimmed, typed and non-overlapping, in text order."""
-    taken = [False] * len(doc)
-    cands: list[Cand] = _dateline_places(doc, lex, taken)
-    for ent in doc.ents:
-        kind = ENT_KINDS.get(ent.label_)
-        if kind is None:
-            continue
-        for start, end in _pieces(doc, ent.start, ent.end):
-            cand = _from_entity(doc, lex, ent.label_, kind, start, end)
-            if cand is not None and not any(taken[cand.start:cand.end]):
-                cands.append(cand)
-                for i in range(cand.start, cand.end):
-                    taken[i] = True
-    cands.extend(_lexicon_scan(doc, lex, taken))
-    cands.extend(_parenthesised_acronyms(doc, cands, taken))
-    cands.sort(key=lambda c: c.start)
-    return cands
-
-
-def _from_entity(doc: Doc, lex: Lexicon, label: str, kind: str, start: int, end: int) -> Cand | None:
-    start, end = _trim(doc, start, end)
-    if start >= end:
-        return None
-    titles: list[str] = []
-    entry = lex.lookup(doc[start:end].text)
-    if doc[start].lower_ in HONORIFICS and end - start > 1 and entry is None:
-        label, kind = "PERSON", "person"  # `Ms Diemont` tagged as an organisation
-    if label == "PERSON":
-        new_start, title = strip_leading_titles(doc, start, end)
-        if new_start != start:
-            start = new_start
-            entry = lex.lookup(doc[start:end].text)
-            if title:
-                titles.append(title)
-    if entry is None and end - start > 1 and label == "PERSON":
-        # `Russian Vladimir Putin`: a leading demonym is not part of a person's name
-        lead = lex.lookup(doc[start].text)
-        if lead is not None and lead.demonym:
-            titles.append(doc[start].text)
-            start += 1
-    text = doc[start:end].text
-    if _hyphen_prefixed(doc, start) or _skip(text, doc, start, end) or _in_credit(doc, doc[start].idx, doc[end - 1].idx + len(doc[end - 1])):
-        return None
-    nxt = doc[end] if end < len(doc) else None
-    if label == "PERSON" and entry is None and nxt is not None and nxt.lower_ == "administration":
-        return Cand(start, end + 1, "organization", None, True)  # `the Biden administration`
-    if entry is not None:
-        if entry.demonym and nxt is not None and nxt.text[:1].isupper() and not is_role_word(nxt) \
-                and not nxt.is_sent_start:
-            return None  # `Iraqi Kurds`: the demonym is part of another name
-        kind = entry.kind
-    elif label == "NORP":
-        if not (doc[end - 1].tag_ in ("NNPS", "NNS") or text.endswith("s")):
-            return None  # an adjective (`Eastern European`), not a group of people
-        kind = "group"
-    else:
-        words = {t.lower_ for t in doc[start:end]}
-        if end - start > 1 and words & _ORG_WORDS:
-            kind = "organization"
-        elif kind == "person" and text in lex.regions and not _caps_line(doc, start):
-            kind = "place"  # `Arbil`, `Michoacan`: a province or state
-        elif kind == "person" and end - start == 1 and (
-                (start > 0 and doc[start - 1].lower_ in ("in", "near")) or (nxt is not None and nxt.lower_ in _PLACE_NOUNS)):
-            kind = "place"
-    # Weak evidence: a headline in capitals, or a lone capitalised common noun (`Attendance`, `Extras`).
-    # Such a mention is kept only if it joins an actor found elsewhere.
-    weak = entry is None and (_caps_line(doc, start) or _in_title(doc, start) or (
-        end - start == 1 and doc[start].tag_ not in ("NNP", "NNPS") and not _is_acronym(text)))
-    return Cand(start, end, kind, entry, True, titles, weak=weak)
-
-
-def _in_title(doc: Doc, start: int) -> bool:
-    """Headlines capitalise every word, so the entity recogniser over-fires there."""
-    layout = doc._.dl_layout
-    span = layout.title_span if layout is not None else None
-    if not span or not span[0] <= doc[start].idx < span[1]:
-        return False
-    words = [w for w in (layout.title or "").split() if w[:1].isalpha() and len(w) > 3]
-    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.8 * len(words)
-
-
-def _hyphen_prefixed(doc: Doc, start: int) -> bool:
-    """`pro-Moscow`, `anti-American`: a name inside a hyphenated modifier."""
-    return start >= 2 and doc[start - 1].text == "-" and not doc[start - 2].whitespace_ \
-        and not doc[start - 1].whitespace_ and doc[start - 2].is_lower
-
-
-def _parenthesised_acronyms(doc: Doc, cands: list[Cand], taken: list[bool]) -> list[Cand]:
-    """`Kurdistan Democratic Party ( KDP )`: the acronym is a mention of the name before it."""
-    out = []
-    ends = {c.end: c for c in cands if c.kind != "person"}
-    for c in list(ends.values()):
-        i = c.end
-        if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and not taken[i + 1] \
-                and _is_acronym(doc[i + 1].text):
-            out.append(Cand(i + 1, i + 2, c.kind if c.kind != "country" else "organization", None, True))
-            taken[i + 1] = True
-    return out
-
-
-def _dateline_places(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
-    """`BONN 1996-08-30`, `MOSCOW, Dec 17`: the capitalised words opening a dateline are a place."""
-    out = []
-    for sent in doc.sents:
-        toks = [t for t in sent if not t.is_space]
-        k = 0
-        while k < len(toks) and k < 4 and toks[k].is_alpha and toks[k].is_upper:
-            k += 1
-        if not 0 < k < len(toks) or any(taken[t.i] for t in toks[:k]):
-            continue
-        first = toks[0].i
-        if first > 0 and "\n" not in doc[first - 1].text + doc[first - 1].whitespace_:
-            continue  # a dateline opens a line
-        nxt = toks[k]
-        after = toks[k + 1] if k + 1 < len(toks) else None
-        if _DATE_TOKEN.match(nxt.text) or nxt.ent_type_ == "DATE" or (
-                nxt.text == "," and after is not None and after.ent_type_ == "DATE"):
-            s, e = toks[0].i, toks[k - 1].i + 1
-            entry = lex.lookup(doc[s:e].text)
-            out.append(Cand(s, e, entry.kind if entry else "place", entry, True))
-            for i in range(s, e):
-                taken[i] = True
-    return out
-
-
-def _lexicon_scan(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
-    """Countries, capitals and seats of government the entity recogniser missed."""
-    out: list[Cand] = []
-    n = len(doc)
-    words = doc.user_data["_dl_actor_view"].words
-    first_words = lex.first_words
-    i = 0
-    while i < n:
-        if taken[i] or words[i] not in first_words or not words[i][:1].isupper():
-            i += 1
-            continue
-        tok = doc[i]
-        found = None
-        for length in range(min(lex.max_words, n - i), 0, -1):
-            if any(taken[i:i + length]) or not words[i + length - 1].strip():
-                continue
-            entry = lex.lookup(doc[i:i + length].text)
-            if entry is not None and not entry.demonym:
-                found = (length, entry)
-                break
-        if found is None:
-            i += 1
-            continue
-        length, entry = found
-        end = i + length
-        caps = _caps_line(doc, i)
-        if not caps:
-            # part of a longer name (`George Washington`, `Moscow State University`)?
-            prev = doc[i - 1] if i > 0 else None
-            prev_cap = prev is not None and prev.text[:1].isupper() and not doc[i].is_sent_start and \
-                prev.lower_ not in _LEADING_DROP and not prev.is_punct and \
-                not (prev.is_sent_start and prev.pos_ != "PROPN")
-            next_cap = end < n and doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN" \
-                and not is_role_word(doc[end])
-            if prev_cap or next_cap:
-                i = end
-                continue
-        elif len(doc[i:end].text) <= 3:
-            i = end
-            continue
-        if not _in_credit(doc, tok.idx, doc[end - 1].idx + len(doc[end - 1])) and not _hyphen_prefixed(doc, i):
-            out.append(Cand(i, end, entry.kind, entry, False))
-            for k in range(i, end):
-                taken[k] = True
-        i = end
-    return out
-
-
-def _acronym(words: list[str], keep_small: bool) -> str:
-    return "".join(w[0] for w in words if w[:1].isupper() or (keep_small and w not in ("&",)))
-
-
-def _is_acronym(text: str) -> bool:
-    core = text.replace(".", "")
-    return 2 <= len(core) <= 7 and core.isalpha() and core.isupper()
 
 
 class _Clusters:
@@ -343,7 +49,8 @@ def group(doc: Doc, cands: list[Cand]) -> _Clusters:
     by_text: dict[str, int] = {}
     surnames: dict[str, list[int]] = {}   # token (casefolded) of a multi-word person name -> clusters
     people_full: dict[str, int] = {}
-    name_words = {t.text.casefold() for c in cands if c.kind == "person" and c.entry is None and c.end - c.start > 1
+    name_words = {t.text.casefold() for c in cands
+                  if c.kind == "person" and c.entry is None and c.end - c.start > 1
                   for t in doc[c.start:c.end]}
     _retype_people(doc, cands)
     # Pass 1: lexicon entries and multi-word person names.
@@ -385,8 +92,10 @@ def group(doc: Doc, cands: list[Cand]) -> _Clusters:
             if c.kind in ("person", "organization", "place") and len(words) <= 2 else []
         if person_hits and (c.kind == "person" or len(set(person_hits)) == 1):
             # a bare surname shared by two people goes to the one mentioned most so far (the subject)
-            before = [cid for cid in dict.fromkeys(person_hits) if cl.members[cid][0].start < c.start] or person_hits
-            cid = max(before, key=lambda k: (sum(m.start < c.start for m in cl.members[k]), -cl.members[k][0].start))
+            hits = list(dict.fromkeys(person_hits))
+            before = [k for k in hits if cl.members[k][0].start < c.start] or hits
+            cid = max(before, key=lambda k: (sum(m.start < c.start for m in cl.members[k]),
+                                             -cl.members[k][0].start))
             cl.add(cid, c)
         elif len(words) == 1 and c.kind == "organization" and len(org_tails.get(key, ())) == 1 \
                 and key not in _ORG_WORDS:
@@ -420,7 +129,8 @@ def _retype_people(doc: Doc, cands: list[Cand]) -> None:
         if c.kind == "person" or c.entry is not None or not 1 < c.end - c.start <= 3:
             continue
         toks = doc[c.start:c.end]
-        if not all(t.is_title or _INITIAL.match(t.text) for t in toks) or {t.lower_ for t in toks} & _ORG_WORDS:
+        if not all(t.is_title or _INITIAL.match(t.text) for t in toks) \
+                or {t.lower_ for t in toks} & _ORG_WORDS:
             continue
         if _INITIAL.match(toks[0].text) or toks[-1].text in lasts or toks[0].text in firsts:
             c.kind = "person"
@@ -487,11 +197,10 @@ def _plausible_occurrence(doc: Doc, start: int, end: int, covered: list[bool]) -
     if prev is not None and not doc[start].is_sent_start and prev.is_alpha and prev.text[:1].isupper() \
             and not covered[prev.i] and prev.lower_ not in _LEADING_DROP and not is_role_word(prev):
         return False
-    if nxt is not None and nxt.is_alpha and nxt.text[:1].isupper() and not covered[nxt.i] and not nxt.is_sent_start:
+    if nxt is not None and nxt.is_alpha and nxt.text[:1].isupper() and not covered[nxt.i] \
+            and not nxt.is_sent_start:
         return False
-    if end - start == 1 and doc[start].is_sent_start and doc[start].pos_ != "PROPN":
-        return False
-    return True
+    return not (end - start == 1 and doc[start].is_sent_start and doc[start].pos_ != "PROPN")
 
 
 def _merge_acronyms(doc: Doc, cl: _Clusters) -> None:
@@ -630,4 +339,4 @@ def extract(doc: Doc, lex: Lexicon) -> tuple[list[Actor], list[tuple[int, int, s
         doc.user_data.pop("_dl_actor_view", None)
 
 
-__all__ = ["extract", "is_role_word"]
+__all__ = ["extract"]

@@ -130,7 +130,8 @@ class Lexicon:
         if self._regions is None:
             fold = unicodedata.normalize
             self._regions = frozenset(
-                fold("NFKD", sub.name).encode("ascii", "ignore").decode("ascii") for sub in pycountry.subdivisions)
+                fold("NFKD", sub.name).encode("ascii", "ignore").decode("ascii")
+                for sub in pycountry.subdivisions)
         return self._regions
 
     def lookup(self, text: str) -> Entry | None:

@@ -1,4 +1,4 @@
-"""Titles and roles around a person's name: `Russian President Vladimir Putin`, `Andrew Lohsen, a fellow at ...`.
+"""Titles and roles around a person's name: `Russian President Vladimir Putin`, `Andrew Lohsen, a fellow ...`.
 
 Role words are kept out of names (`President Putin` is the person `Putin` with the title `President`),
 and the words in front of a name or in an appositive after it become the person's titles.
@@ -11,18 +11,20 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 # Head nouns of roles: a run of words before a name counts as a title only if it contains one.
-ROLE_WORDS = frozenset("""
-president vice-president minister secretary adviser advisor spokesman spokeswoman spokesperson
-chairman chairwoman chair director chief general gen. commander ambassador envoy diplomat senator
-sen. rep. representative congressman congresswoman lawmaker governor gov. mayor leader official
-king queen prince princess sheikh emir premier chancellor analyst economist strategist coach
-manager captain judge justice lawyer attorney prosecutor ceo executive founder head professor
-prof. colonel col. lieutenant lt. major maj. sergeant sgt. admiral adm. officer spokesmen
-pope cardinal archbishop bishop rabbi imam cleric deputy undersecretary commissioner chancellor
-president-elect dictator ruler monarch candidate nominee negotiator mediator inspector
-researcher fellow scholar expert editor correspondent reporter columnist striker midfielder
-defender goalkeeper forward batsman bowler skipper player champion
-""".split())
+ROLE_WORDS = frozenset({
+    "president", "vice-president", "minister", "secretary", "adviser", "advisor", "spokesman",
+    "spokeswoman", "spokesperson", "chairman", "chairwoman", "chair", "director", "chief", "general",
+    "gen.", "commander", "ambassador", "envoy", "diplomat", "senator", "sen.", "rep.", "representative",
+    "congressman", "congresswoman", "lawmaker", "governor", "gov.", "mayor", "leader", "official", "king",
+    "queen", "prince", "princess", "sheikh", "emir", "premier", "chancellor", "analyst", "economist",
+    "strategist", "coach", "manager", "captain", "judge", "justice", "lawyer", "attorney", "prosecutor",
+    "ceo", "executive", "founder", "head", "professor", "prof.", "colonel", "col.", "lieutenant", "lt.",
+    "major", "maj.", "sergeant", "sgt.", "admiral", "adm.", "officer", "spokesmen", "pope", "cardinal",
+    "archbishop", "bishop", "rabbi", "imam", "cleric", "deputy", "undersecretary", "commissioner",
+    "president-elect", "dictator", "ruler", "monarch", "candidate", "nominee", "negotiator", "mediator",
+    "inspector", "researcher", "fellow", "scholar", "expert", "editor", "correspondent", "reporter",
+    "columnist"
+})
 # Honorifics: dropped from names, never kept as titles.
 HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady"})
 _TITLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "punct", "nummod", "cc", "conj"})
@@ -54,7 +56,7 @@ def strip_leading_titles(doc: Doc, start: int, end: int) -> tuple[int, str | Non
 
 
 def title_before(doc: Doc, start: int, end: int, taken: set[int]) -> Span | None:
-    """The run of modifiers right before a name that ends in a role word (`White House national security adviser`)."""
+    """The modifiers right before a name, with a role word (`White House national security adviser`)."""
     i = start - 1
     members: set[int] = set(range(start, end))
     first = start
@@ -64,7 +66,8 @@ def title_before(doc: Doc, start: int, end: int, taken: set[int]) -> Span | None
             break
         if tok.lower_ in HONORIFICS:
             break
-        attached = tok.head.i in members or any(t.i in members for t in tok.children) or tok.dep_ in _TITLE_DEPS
+        attached = tok.head.i in members or any(t.i in members for t in tok.children) \
+            or tok.dep_ in _TITLE_DEPS
         if not attached:
             break
         members.add(i)
@@ -104,8 +107,8 @@ def appositive_title(doc: Doc, start: int, end: int) -> str | None:
         text = doc[left:right + 1].text
         text = _CUT.split(text, maxsplit=1)[0]
         text = text.strip(" ,.;:—–-")
-        if len(text.split()) < 2 or not any(w.lower().strip(",.") in ROLE_WORDS or w.lower().rstrip("s,.") in ROLE_WORDS
-                                            for w in text.split()):
+        words = [w.lower().strip(",.") for w in text.split()]
+        if len(words) < 2 or not any(w in ROLE_WORDS or w.rstrip("s") in ROLE_WORDS for w in words):
             return None
         return text
     return None
