@@ -23,7 +23,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.extract.pipeline import Extractor
-from app.ingest.feeds import record_feed_outcome, remember_entry, unseen_items
+from app.ingest.dedup import canonical_url
+from app.ingest.feeds import record_feed_outcome, unseen_items
 from app.ingest.readers import (Candidate, FeedItem, feed_item_article, fetch_feed, http_client, jsonl_candidates,
                                 meta_from_html, parse_date, url_candidate)
 from app.ingest.runner import FAILED, IngestRunner, Outcome, Summary
@@ -157,7 +158,8 @@ def _candidate(item: JobItem, client: Any) -> Candidate:
         entry = FeedItem(key=data["key"], link=data.get("link"), title=data.get("title"),
                          published=parse_date(data.get("published")), content=data.get("content"))
         candidate = Candidate(label, load=lambda: feed_item_article(client, entry, data["feed"]),
-                              url=None, token=item.id, extra={"feed": data["feed"], "entry": entry.key})
+                              url=canonical_url(entry.link) if entry.link else None, token=item.id,
+                              extra={"feed": data["feed"], "entry": entry.key})
         return candidate
     return Candidate(label, error=f"{label}: unknown input kind {item.kind!r}", token=item.id)
 
@@ -196,10 +198,11 @@ def process_job(factory: sessionmaker[Session], job_id: int, *, processes: int =
 
         def candidates() -> Iterator[Candidate]:
             for item_id in pending:
-                with factory() as session:
+                with factory() as session:  # closed before yielding: no transaction stays open meanwhile
                     item = session.get(JobItem, item_id)
-                    if item is not None and item.state == PENDING:
-                        yield _candidate(item, client)
+                    candidate = _candidate(item, client) if item is not None and item.state == PENDING else None
+                if candidate is not None:
+                    yield candidate
 
         if processes <= 1 and extractor is None:
             extractor = _shared_extractor()

@@ -31,13 +31,13 @@ def reextract(factory: sessionmaker[Session], ids: list[int], *, processes: int 
 
     def inputs() -> Iterator[tuple[int, ArticleInput]]:
         for article_id in ids:
-            with factory() as session:
+            with factory() as session:  # closed before yielding: no transaction stays open meanwhile
                 article = session.get(Article, article_id)
                 if article is None:
                     continue
                 published = None if article.published_inferred else article.published
-                yield article_id, ArticleInput(id=str(article_id), text=article.text, title=article.title,
-                                               published=published)
+                item = ArticleInput(id=str(article_id), text=article.text, title=article.title, published=published)
+            yield article_id, item
 
     with ExtractionPool(processes, extractor=extractor) as pool:
         for article_id, record in pool.map(inputs()):

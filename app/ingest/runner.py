@@ -107,7 +107,7 @@ class IngestRunner:
         self.record = record
         self.consolidate = consolidator()
         self._index: NearDuplicateIndex | None = None
-        self._in_flight: dict[str, str] = {}
+        self._in_flight: dict[str, str] = {}  # content hashes and URLs sent to extraction, not yet stored
         self.summary = Summary()
 
     def run(self, candidates: Iterable[Candidate]) -> Summary:
@@ -131,6 +131,8 @@ class IngestRunner:
                 continue
             assert meta is not None and digest is not None
             self._in_flight[digest] = candidate.label
+            if meta.url:
+                self._in_flight[meta.url] = candidate.label
             item = ArticleInput(id=candidate.label, text=meta.text, title=meta.title, published=meta.published)
             yield (candidate, meta, digest), item
 
@@ -138,6 +140,9 @@ class IngestRunner:
         if candidate.error:
             return Outcome(candidate, FAILED, candidate.error), None, None
         try:
+            if candidate.url and candidate.url in self._in_flight:
+                return Outcome(candidate, DUPLICATE,
+                               f"{candidate.label}: same URL as {self._in_flight[candidate.url]}"), None, None
             if candidate.meta is None and candidate.url:
                 with self.factory() as session:
                     found = session.scalar(select(Article.id).where(Article.url == candidate.url))
@@ -179,6 +184,8 @@ class IngestRunner:
 
     def _store(self, candidate: Candidate, meta: ArticleMeta, digest: str, result: Extraction | ExtractionError) -> None:
         self._in_flight.pop(digest, None)
+        if meta.url:
+            self._in_flight.pop(meta.url, None)
         if isinstance(result, ExtractionError):
             self._finish_without_article(Outcome(candidate, FAILED, f"{candidate.label}: {result}"))
             return
