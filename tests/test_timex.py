@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.extract.intervals import timex_interval
-from app.extract.timex_rules import iter_values, normalise
+from app.extract.timex_find import iter_values
+from app.extract.timex_rules import normalise
 
 FRI = dt.date(2021, 12, 17)  # a Friday, the seed article's publication date
 

@@ -16,7 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from app.extract.records import Timex
-from app.extract.timex_rules import Candidate, Ctx, _day_num, _month_num, find_candidates, normalise
+from app.extract.timex_find import Candidate, find_candidates
+from app.extract.timex_rules import Ctx, _day_num, _month_num, normalise
 
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "ll"}
 _FUTURE_HEADS = {"plan", "expect", "schedule", "due", "intend", "set", "hope", "aim", "prepare", "promise", "vow"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.extract.timex_lex import (
@@ -643,107 +643,3 @@ _CAP = re.compile(r"\b(" + "|".join(sorted(set(MONTHS) | set(WEEKDAYS), key=len,
 
 def _capitalise(t: str) -> str:
     return _CAP.sub(lambda m: m.group(1).capitalize(), t)
-
-
-@dataclass(slots=True)
-class Candidate:
-    start: int
-    end: int
-    rule: Rule
-    match: re.Match
-
-
-_AMBIGUOUS_MONTHS = {"may", "march", "august", "jan", "mar", "jun", "oct", "dec", "sept", "sep", "aug", "apr", "nov", "feb", "jul"}
-_MONTH_CUES = re.compile(r"(?:\b(?:in|since|until|till|by|from|through|during|of|before|after|to|late|early|mid|last|this|next|and|or|between|on)\s*-?|,)\s*$", re.I)
-
-
-def _plausible(rule: Rule, m: re.Match, text: str) -> bool:
-    s, e = m.span()
-    before = text[max(0, s - 25):s]
-    if rule.name == "month" and not m["rel"] and not m["pmod"]:
-        word = m["mon"].lower().rstrip(".")
-        if word in _AMBIGUOUS_MONTHS and not _MONTH_CUES.search(before):
-            return False
-        if m["mon"].isupper() and len(m["mon"]) > 3:
-            return False
-    if rule.name == "year":
-        if re.search(r"[$£€#]\s*$|\bNo\.\s*$|\bNumber\s*$|\bNo\s*$", before, re.I) or text[e:e + 1] in "%":
-            return False
-        if not m["pmod"] and re.match(r"\s+(?:to|-)\s+\d", text[e:e + 6]) and not re.match(r"\s+(?:to|-)\s+(?:1[5-9]|20)\d\d", text[e:e + 10]):
-            return False
-        if re.match(r",\d{3}", text[e:e + 4]) or re.search(r"\d[,.]$", before):
-            return False
-    if rule.name == "spelled_year" and m["yw"].lower().startswith("two") and not re.search(r"year\s", m.group(0), re.I):
-        if not re.match(r"\s*(?:[.,;:!?)\"”]|$)", text[e:e + 3]):
-            return False
-    if rule.name == "season" and m["season"].lower() in ("fall", "spring") and not (m["srel"] or m["sy"]):
-        return False
-    if rule.name in ("vague",) and not (m["vrel"] or m["vq"] or m["ahead"]):
-        return bool(re.search(r"\b(?:for|within|in|after)\s+$", before, re.I)) and not re.match(r"\s+(?:of|before|after|that|when)\b", text[e:e + 8])
-    if rule.name == "set_adverb" and m["adv"].lower() in ("weekly", "monthly", "quarterly", "nightly"):
-        return bool(re.match(r"\s*(?:[.,;:!?)\"”]|$|and\b|or\b)", text[e:e + 4]))
-    if rule.name == "ref" and m["ref"].lower() == "future":
-        return bool(re.match(r"\s+(?:years?|quarters?|months?|generations?)\b", text[e:e + 14], re.I))
-    if rule.name == "duration" and m["num"].lower() in ("a", "an", "some") and m["u"].lower().startswith(("second", "quarter")):
-        return False
-    if rule.name == "duration":
-        num = m["num"].lower()
-        if num == "one" and re.match(r"\s+of\b", text[e:e + 4]):
-            return False
-        if m["u"].lower().startswith("quarter") and (re.search(r"-", text[s:e]) or re.match(r"\s+of\b", text[e:e + 4])):
-            return False
-        if num in ("a", "an") and not re.search(r"\b(?:for|in|within|after|over|than|about|nearly|almost|only|just|least|of|take|takes|took|spend|spent|lasted|last|past|first|next|another)\s+$", before, re.I):
-            return False
-        if re.match(r"[\s-]+old\b", text[e:e + 5]):
-            return False
-    if rule.name == "ref" and m["ref"].lower() == "soon" and (re.search(r"\bas\s+$", before, re.I) or re.match(r"\s+(?:after|as)\b", text[e:e + 7])):
-        return False
-    if rule.name == "deictic" and text[e:e + 2] in ("'s", "’s") and not m["pmod"]:
-        return False
-    return True
-
-
-_THE = re.compile(r"the\s+", re.I)
-# "the eight-year plan", "the third-quarter results": TimeML leaves the article out of a hyphenated modifier
-_HYPHEN_ADJ = re.compile(r"the\s+[\w.]+-(?:second|minute|hour|day|night|week|month|quarter|year|decade)s?$", re.I)
-
-
-def find_candidates(text: str) -> list[Candidate]:
-    """Non-overlapping expression candidates, longest first, in text order."""
-    found: list[Candidate] = []
-    for order, rule in enumerate(RULES):
-        if not rule.find or (rule.gate is not None and rule.gate.search(text) is None):
-            continue
-        for m in rule.finder.finditer(text):
-            if m.end() > m.start() and _plausible(rule, m, text):
-                start = m.start()
-                if rule.name in ("quarter", "duration") and _HYPHEN_ADJ.match(text, start, m.end()):
-                    start += _THE.match(text, start).end() - start
-                found.append(Candidate(start, m.end(), rule, m))
-    rank = {r.name: i for i, r in enumerate(RULES)}
-    found.sort(key=lambda c: (-(c.end - c.start), rank[c.rule.name]))
-    taken: list[Candidate] = []
-    occupied = bytearray(len(text) + 1)
-    for cand in found:
-        if any(occupied[cand.start:cand.end]):
-            continue
-        occupied[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
-        taken.append(cand)
-    taken.sort(key=lambda c: c.start)
-    return taken
-
-
-def iter_values(text: str, anchor: dt.date | None) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, type, value) for every expression in plain text, without spaCy (no tense hints)."""
-    ctx = Ctx(anchor=anchor)
-    for cand in find_candidates(text):
-        ctx.sentence = text[max(0, cand.start - 150):cand.end + 150]
-        try:
-            r = cand.rule.handler(cand.match, ctx)
-        except (ValueError, OverflowError, KeyError, AttributeError):
-            r = None
-        if r:
-            ctx.last_value = r[1]
-            if re.fullmatch(r"\d{4}-Q\d", r[1]):
-                ctx.quarter = (int(r[1][:4]), int(r[1][-1]))
-            yield cand.start, cand.end, r[0], r[1]
