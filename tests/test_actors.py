@@ -248,3 +248,15 @@ def test_initial_and_surname_is_a_person(extractor):
     adams = actor_of(rec, "J. Adams")
     assert adams is not None and adams.kind == "person"
     assert "Adams" in [m.text for m in adams.mentions]
+
+
+@pytest.mark.slow
+def test_titles_with_of_and_possessives(extractor):
+    rec = extractor.extract("Secretary of State Antony Blinken met Defense Secretary Lloyd Austin on Monday. "
+                            "Ukraine's President Volodymyr Zelensky thanked Sen. Lindsey Graham.", id="titles")
+    assert "Secretary of State" in by_name(rec, "Antony Blinken").titles
+    assert "Defense Secretary" in by_name(rec, "Lloyd Austin").titles
+    assert "Ukraine's President" in by_name(rec, "Volodymyr Zelensky").titles
+    assert "Sen." in by_name(rec, "Lindsey Graham").titles
+    assert by_name(rec, "State") is None and by_name(rec, "Defense") is None  # title words, not actors
+    assert by_name(rec, "Ukraine").kind == "country"

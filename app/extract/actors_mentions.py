@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from app.extract.actors_lexicon import Entry, Lexicon
-from app.extract.actors_titles import HONORIFICS, is_role_word, strip_leading_titles
+from app.extract.actors_titles import HONORIFICS, is_role_word, strip_leading_titles, title_before
 
 ENT_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
              "NORP": "group"}
@@ -163,7 +163,27 @@ def collect(doc: Doc, lex: Lexicon) -> list[Cand]:
     cands.extend(_lexicon_scan(doc, lex, taken))
     cands.extend(_parenthesised_acronyms(doc, cands, taken))
     cands.sort(key=lambda c: c.start)
-    return cands
+    return _drop_title_fragments(doc, cands)
+
+
+def _drop_title_fragments(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """`Secretary of State Antony Blinken`, `Defense Secretary Lloyd Austin`: `State` and `Defense` are
+    parts of a title, not organisations."""
+    drop: set[int] = set()
+    for k, c in enumerate(cands):
+        if c.kind != "person" or not c.from_ent:
+            continue
+        span = title_before(doc, c.start, c.end, set())
+        if span is None:
+            continue
+        for j in range(k - 1, -1, -1):
+            o = cands[j]
+            if o.start < span.start:
+                break
+            if o.entry is None and o.kind == "organization" and o.end - o.start == 1 and (
+                    doc[o.start - 1].lower_ == "of" or is_role_word(doc[o.end])):
+                drop.add(j)
+    return [c for k, c in enumerate(cands) if k not in drop] if drop else cands
 
 
 def _from_entity(doc: Doc, lex: Lexicon, label: str, kind: str, start: int, end: int) -> Cand | None:

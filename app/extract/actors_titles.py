@@ -27,6 +27,7 @@ ROLE_WORDS = frozenset({
 })
 # Honorifics: dropped from names, never kept as titles.
 HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady"})
+_POSSESSIVE = frozenset({"'s", "’s"})
 _TITLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "punct", "nummod", "cc", "conj"})
 _STOP_TITLE = frozenset({"DET", "VERB", "AUX", "PRON", "ADP", "SCONJ", "CCONJ", "PART", "NUM", "ADV", "INTJ"})
 _CUT = re.compile(r"\s*[(\[\"“”;:]|\s+(?:who|which|whose|said|says)\b|\s+[—–-]\s")
@@ -62,12 +63,22 @@ def title_before(doc: Doc, start: int, end: int, taken: set[int]) -> Span | None
     first = start
     while i >= 0 and i not in taken:
         tok = doc[i]
+        if tok.lower_ == "of" and i > 0 and is_role_word(doc[i - 1]) and i + 1 < start:
+            members.add(i)  # `Secretary of State`, `Chief of Staff`
+            first = i
+            i -= 1
+            continue
+        if tok.text in _POSSESSIVE and i > 0 and doc[i - 1].pos_ == "PROPN" and i + 1 < start:
+            members.add(i)  # `Ukraine's President`
+            first = i
+            i -= 1
+            continue
         if tok.is_space or tok.pos_ in _STOP_TITLE or tok.is_punct or "\n" in tok.whitespace_:
             break
         if tok.lower_ in HONORIFICS:
             break
         attached = tok.head.i in members or any(t.i in members for t in tok.children) \
-            or tok.dep_ in _TITLE_DEPS
+            or tok.dep_ in _TITLE_DEPS or (i >= 2 and doc[i - 1].lower_ == "of" and is_role_word(doc[i - 2]))
         if not attached:
             break
         members.add(i)
