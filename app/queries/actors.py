@@ -10,7 +10,8 @@ from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Alias, Event, EventTarget, Quote
-from app.queries.common import MONTHS, actor_ref, event_rows, live_events
+from app.queries.common import newest_first, MONTHS, actor_ref, event_rows, live_events
+from app.queries.cache import cached
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
 from app.store import normalise_alias
@@ -18,28 +19,40 @@ from app.store import normalise_alias
 KINDS = ("person", "organization", "country", "group", "place")
 
 
+def event_counts(session: Session) -> dict[int, int]:
+    """Live events per actor (as source or target); the expensive part of the ranking, so it is cached."""
+    def compute() -> dict[int, int]:
+        as_source = select(Event.source_actor_id.label("actor_id")).where(
+            Event.merged_into_id.is_(None), Event.removed_at.is_(None), Event.source_actor_id.is_not(None))
+        as_target = (select(EventTarget.actor_id.label("actor_id")).join(Event, Event.id == EventTarget.event_id)
+                     .where(Event.merged_into_id.is_(None), Event.removed_at.is_(None)))
+        parts = union_all(as_source, as_target).subquery()
+        return dict(session.execute(select(parts.c.actor_id, func.count()).group_by(parts.c.actor_id)).all())
+
+    return cached(session, "actor-event-counts", compute)
+
+
 def actor_list(session: Session, q: str = "", kind: str = "", limit: int = 200) -> dict[str, Any]:
     """Actors ranked by how many events they take part in; ``q`` matches names and aliases."""
-    kind = kind.strip().lower()
+    kind = (kind or "").strip().lower()
     if kind and kind not in KINDS:
         raise BadInput(f"'kind' must be one of {', '.join(KINDS)}, not '{kind}'.")
-    as_source = select(Event.source_actor_id.label("actor_id")).where(
-        Event.merged_into_id.is_(None), Event.removed_at.is_(None), Event.source_actor_id.is_not(None))
-    as_target = select(EventTarget.actor_id.label("actor_id")).join(Event, Event.id == EventTarget.event_id).where(
-        Event.merged_into_id.is_(None), Event.removed_at.is_(None))
-    parts = union_all(as_source, as_target).subquery()
-    counts = select(parts.c.actor_id, func.count().label("n")).group_by(parts.c.actor_id).subquery()
-    stmt = (select(Actor, func.coalesce(counts.c.n, 0)).outerjoin(counts, counts.c.actor_id == Actor.id)
-            .where(Actor.merged_into_id.is_(None)))
+    counts = event_counts(session)
+    stmt = select(Actor).where(Actor.merged_into_id.is_(None))
     if kind:
         stmt = stmt.where(Actor.kind == kind)
     if q.strip():
         key = f"%{normalise_alias(q)[:100]}%"
         stmt = stmt.where(or_(func.lower(Actor.name).like(key),
                               Actor.id.in_(select(Alias.actor_id).where(Alias.normalized.like(key)))))
-    rows = session.execute(stmt.order_by(func.coalesce(counts.c.n, 0).desc(), Actor.name).limit(limit)).all()
+    if not q.strip() and not kind:
+        top = sorted(counts, key=lambda a: -counts[a])[: limit * 2]
+        stmt = stmt.where(Actor.id.in_(top)) if len(counts) > limit else stmt
+    found = list(session.scalars(stmt.limit(5000)))
+    found.sort(key=lambda a: (-counts.get(a.id, 0), a.name))
     return {"filters": {"q": q, "kind": kind}, "kinds": list(KINDS),
-            "actors": [{**actor_ref(a), "titles": a.titles or [], "events": n} for a, n in rows]}
+            "actors": [{**actor_ref(a), "titles": a.titles or [], "events": counts.get(a.id, 0)}
+                       for a in found[:limit]]}
 
 
 def _month(d: dt.date) -> str:
@@ -59,17 +72,19 @@ def activity(session: Session, actor_id: int) -> list[dict[str, Any]]:
     months = sorted(set(events) | set(quotes))
     if not months:
         return []
-    y, m = map(int, months[0].split("-"))
     last = months[-1]
+    y, m = map(int, last.split("-"))
+    total = y * 12 + m - 1 - 35  # the last three years with any activity
+    y, m = max((int(months[0][:4]), int(months[0][5:])), (total // 12, total % 12 + 1))
     out = []
     while True:
         key = f"{y:04d}-{m:02d}"
         out.append({"month": key, "label": f"{MONTHS[m - 1]} {y}", "events": events.get(key, 0),
                     "quotes": quotes.get(key, 0)})
-        if key >= last or len(out) >= 120:
+        if key >= last:
             break
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out[-36:]
+    return out
 
 
 def actor_page(session: Session, slug: str, limit: int = 25) -> dict[str, Any]:
@@ -81,19 +96,19 @@ def actor_page(session: Session, slug: str, limit: int = 25) -> dict[str, Any]:
         if survivor is not None:
             raise Moved("actor", survivor.slug)
     did = list(session.scalars(live_events().where(Event.source_actor_id == actor.id)
-                               .order_by(Event.first_day.desc().nulls_last(), Event.id.desc()).limit(limit)))
+                               .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(limit)))
     done_to = list(session.scalars(
         live_events().where(Event.id.in_(select(EventTarget.event_id).where(EventTarget.actor_id == actor.id)))
-        .order_by(Event.first_day.desc().nulls_last(), Event.id.desc()).limit(limit)))
+        .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(limit)))
     said = session.execute(
         select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
         .where(Quote.speaker_actor_id == actor.id, Quote.merged_into_id.is_(None))
-        .order_by(Quote.date.desc().nulls_last(), Quote.id.desc()).limit(limit)).all()
-    partners = _partners(session, actor.id)
+        .order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(limit)).all()
+    partners = cached(session, ("partners", actor.id), lambda: _partners(session, actor.id))
     aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
     return {
         "actor": {**actor_ref(actor), "titles": actor.titles or [], "aliases": aliases},
-        "activity": activity(session, actor.id),
+        "activity": cached(session, ("activity", actor.id), lambda: activity(session, actor.id)),
         "did": event_rows(session, did), "done_to": event_rows(session, done_to),
         "quotes": [quote_ref(q, a) for q, a in said],
         "partners": partners,

@@ -113,3 +113,10 @@ def parse_day(value: str | None, name: str) -> dt.date | None:
     except ValueError:
         raise BadInput(f"'{name}' must be a date written YYYY-MM-DD, not '{value}'.",
                        hint=f"For example {name}=2021-12-17.") from None
+
+
+def newest_first(session: Session, column: Any) -> Any:
+    """Descending with undated rows last; SQLite already sorts NULLs last (and then can use the index)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return column.desc()
+    return column.desc().nulls_last()

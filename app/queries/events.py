@@ -82,13 +82,15 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
                          "sentence": event.sentence, "parts": highlight(event.sentence, event.trigger),
                          "start": event.start, "end": event.end})
     actor_ids = [a["id"] for a in [row["source_actor"], *row["targets"]] if a]
-    quotes = session.execute(
-        select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
-        .where(Quote.merged_into_id.is_(None))
-        .where(or_(Quote.event_id == event.id,
-                   (Quote.article_id == event.article_id) & Quote.speaker_actor_id.in_(actor_ids or [-1])))
-        .order_by(Quote.start).limit(8)
-    ).all()
+    quote_rows = select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id).where(
+        Quote.merged_into_id.is_(None))
+    quotes = list(session.execute(quote_rows.where(Quote.event_id == event.id).order_by(Quote.start).limit(8)))
+    if actor_ids:  # two indexed lookups; an OR of both would scan every quote
+        seen_ids = {q.id for q, _ in quotes}
+        quotes += [row for row in session.execute(
+            quote_rows.where(Quote.article_id == event.article_id, Quote.speaker_actor_id.in_(actor_ids))
+            .order_by(Quote.start).limit(8)) if row[0].id not in seen_ids]
+    quotes = quotes[:8]
     nearby: list[dict[str, Any]] = []
     if actor_ids and event.first_day:
         window = dt.timedelta(days=30)
@@ -117,3 +119,8 @@ def quote_ref(q: Quote, speaker: Actor | None) -> dict[str, Any]:
             "speaker": actor_ref(speaker) if speaker else None, "date": q.date,
             "date_label": date_label(q.date, q.date, "day") if q.date else None,
             "article_id": q.article_id, "source_count": q.source_count or 1}
+
+
+def event_card_data(session: Session, event_id: int) -> dict[str, Any]:
+    """Just what the preview card shows (the full page data is not needed to draw it)."""
+    return {"event": event_rows(session, [live_event(session, event_id)])[0]}

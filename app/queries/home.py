@@ -10,7 +10,8 @@ from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Article, Event, EventTarget, Quote, Source
-from app.queries.common import actor_ref, date_label, event_rows, live_events
+from app.queries.common import newest_first, actor_ref, date_label, event_rows, live_events
+from app.queries.cache import cached
 from app.queries.events import quote_ref
 
 
@@ -19,18 +20,7 @@ def home_page(session: Session) -> dict[str, Any]:
         Event.merged_into_id.is_(None), Event.removed_at.is_(None)))
     recent = list(session.scalars(live_events().where(Event.first_day.is_not(None))
                                   .order_by(Event.first_day.desc(), Event.id.desc()).limit(12)))
-    active: list[dict[str, Any]] = []
-    if latest_day:
-        since = latest_day - dt.timedelta(days=30)
-        window = select(Event.id).where(Event.first_day >= since, Event.merged_into_id.is_(None),
-                                        Event.removed_at.is_(None)).subquery()
-        parts = union_all(
-            select(Event.source_actor_id.label("a")).where(Event.id.in_(select(window.c.id))),
-            select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(select(window.c.id))),
-        ).subquery()
-        active = [{**actor_ref(a), "events": n} for a, n in session.execute(
-            select(Actor, func.count()).join(parts, parts.c.a == Actor.id).group_by(Actor.id)
-            .order_by(func.count().desc(), Actor.name).limit(10))]
+    active = cached(session, ("home-active", latest_day), lambda: _active_actors(session, latest_day))
     quotes = session.execute(
         select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
         .where(Quote.merged_into_id.is_(None), Quote.date.is_not(None))
@@ -38,14 +28,8 @@ def home_page(session: Session) -> dict[str, Any]:
     articles = session.execute(
         select(Article.id, Article.title, Article.published, Source.name)
         .outerjoin(Source, Source.id == Article.source_id)
-        .order_by(Article.published.desc().nulls_last(), Article.id.desc()).limit(12)).all()
-    counts = {
-        "articles": session.scalar(select(func.count()).select_from(Article)) or 0,
-        "events": session.scalar(select(func.count()).select_from(Event).where(
-            Event.merged_into_id.is_(None), Event.removed_at.is_(None))) or 0,
-        "actors": session.scalar(select(func.count()).select_from(Actor)) or 0,
-        "quotes": session.scalar(select(func.count()).select_from(Quote)) or 0,
-    }
+        .order_by(newest_first(session, Article.published), Article.id.desc()).limit(12)).all()
+    counts = cached(session, "home-counts", lambda: _counts(session))
     return {
         "total": counts["articles"], "counts": counts, "latest_day": latest_day,
         "recent_events": event_rows(session, recent), "active_actors": active,
@@ -53,3 +37,29 @@ def home_page(session: Session) -> dict[str, Any]:
         "articles": [{"id": i, "title": t or f"Article {i}", "published": p, "source": s,
                       "published_label": date_label(p, p, "day") if p else None} for i, t, p, s in articles],
     }
+
+
+def _counts(session: Session) -> dict[str, int]:
+    return {
+        "articles": session.scalar(select(func.count()).select_from(Article)) or 0,
+        "events": session.scalar(select(func.count()).select_from(Event).where(
+            Event.merged_into_id.is_(None), Event.removed_at.is_(None))) or 0,
+        "actors": session.scalar(select(func.count()).select_from(Actor)) or 0,
+        "quotes": session.scalar(select(func.count()).select_from(Quote)) or 0,
+    }
+
+
+def _active_actors(session: Session, latest_day: dt.date | None) -> list[dict[str, Any]]:
+    """Who took part in most events in the 30 days up to the newest event."""
+    if latest_day is None:
+        return []
+    since = latest_day - dt.timedelta(days=30)
+    window = select(Event.id).where(Event.first_day >= since, Event.merged_into_id.is_(None),
+                                    Event.removed_at.is_(None)).subquery()
+    parts = union_all(
+        select(Event.source_actor_id.label("a")).where(Event.id.in_(select(window.c.id))),
+        select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(select(window.c.id))),
+    ).subquery()
+    return [{**actor_ref(a), "events": n} for a, n in session.execute(
+        select(Actor, func.count()).join(parts, parts.c.a == Actor.id).group_by(Actor.id)
+        .order_by(func.count().desc(), Actor.name).limit(10))]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from app.fts import fts_filter
 from app.models import Actor, Article, Quote, QuoteSource, Source
-from app.queries.common import actor_ref, date_label, parse_day
+from app.queries.common import actor_ref, date_label, newest_first, parse_day
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
 
@@ -45,10 +45,10 @@ def quote_list(session: Session, q: str = "", speaker: str = "", since: str | No
             day, ident = dt.date.fromisoformat(day_s), int(ident_s)
         except ValueError:
             raise BadInput(f"'cursor' '{cursor}' is not a position in the quote list.") from None
-        stmt = stmt.where(Quote.date.is_not(None), or_(Quote.date < day, and_(Quote.date == day, Quote.id < ident)))
+        stmt = stmt.where(Quote.date.is_not(None), tuple_(Quote.date, Quote.id) < tuple_(day, ident))
     else:
         stmt = stmt.where(Quote.date.is_not(None)) if (first or last) else stmt
-    rows = session.execute(stmt.order_by(Quote.date.desc().nulls_last(), Quote.id.desc()).limit(limit + 1)).all()
+    rows = session.execute(stmt.order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     tail = rows[-1][0] if rows else None

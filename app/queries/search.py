@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.fts import fts_filter, query_terms
 from app.models import Actor, Article, Event, Quote, Source
 from app.queries.actors import actor_list
-from app.queries.common import date_label, event_rows, live_events
+from app.queries.common import newest_first, date_label, event_rows, live_events
 from app.queries.events import quote_ref
 
 PER_KIND = 10
@@ -24,13 +24,13 @@ def search_page(session: Session, q: str) -> dict[str, Any]:
         return result
     ev = fts_filter(session, "events", Event.id, q)
     result["events"] = event_rows(session, list(session.scalars(
-        live_events().where(ev).order_by(Event.first_day.desc().nulls_last(), Event.id.desc()).limit(PER_KIND))))
+        live_events().where(ev).order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(PER_KIND))))
     result["actors"] = actor_list(session, q=q, limit=PER_KIND)["actors"]
     qf = fts_filter(session, "quotes", Quote.id, q)
     result["quotes"] = [quote_ref(quote, actor) for quote, actor in session.execute(
         select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
         .where(qf, Quote.merged_into_id.is_(None))
-        .order_by(Quote.date.desc().nulls_last(), Quote.id.desc()).limit(PER_KIND))]
+        .order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(PER_KIND))]
     af = fts_filter(session, "articles", Article.id, q)
     result["articles"] = [
         {"id": i, "title": t or f"Article {i}", "published": p, "source": s,
@@ -38,7 +38,7 @@ def search_page(session: Session, q: str) -> dict[str, Any]:
         for i, t, p, s in session.execute(
             select(Article.id, Article.title, Article.published, Source.name)
             .outerjoin(Source, Source.id == Article.source_id).where(af)
-            .order_by(Article.published.desc().nulls_last(), Article.id.desc()).limit(PER_KIND))
+            .order_by(newest_first(session, Article.published), Article.id.desc()).limit(PER_KIND))
     ]
     result["total"] = sum(len(result[k]) for k in ("events", "actors", "quotes", "articles"))
     return result

@@ -7,12 +7,13 @@ from dataclasses import asdict, dataclass, field
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.fts import fts_filter
 from app.models import Actor, Article, Event, EventSource, EventTarget, Source
 from app.queries.common import MODALITIES, PLOVER_LABELS, day_label, event_rows, live_events, parse_day
+from app.queries.cache import cached
 from app.queries.errors import BadInput
 
 PAGE_SIZE = 50
@@ -140,7 +141,7 @@ def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = Non
     position = decode_cursor(cursor)
     if position:
         day, ident = position
-        stmt = stmt.where(or_(Event.first_day < day, and_(Event.first_day == day, Event.id < ident)))
+        stmt = stmt.where(tuple_(Event.first_day, Event.id) < tuple_(day, ident))
     events = list(session.scalars(stmt.order_by(Event.first_day.desc(), Event.id.desc()).limit(limit + 1)))
     more = len(events) > limit
     events = events[:limit]
@@ -153,7 +154,7 @@ def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = Non
     return {
         "filters": f.params(), "filters_active": f.active, "days": days, "count": len(rows),
         "next_cursor": next_cursor, "cursor": cursor,
-        "density": density(session, f) if with_density else None,
+        "density": cached(session, ("density", repr(f)), lambda: density(session, f)) if with_density else None,
         "choices": {"types": list(PLOVER_LABELS), "modalities": list(MODALITIES),
                     "sources": list(session.scalars(select(Source.name).order_by(Source.name).limit(200)))},
         "selected_actors": [

@@ -11,7 +11,7 @@ from app.cards import card_png
 from app.queries.actors import actor_page
 from app.queries.articles import article_page
 from app.queries.errors import Moved, NotFound
-from app.queries.events import event_page, live_event, parse_event_ref
+from app.queries.events import event_card_data, event_page, live_event, parse_event_ref
 from app.queries.quotes import quote_page
 from app.web.deps import SessionDep
 from app.web.render import render
@@ -33,7 +33,7 @@ def int_ref(ref: str, what: str) -> int:
 
 @router.get("/events/{event_id}/card.png")
 def event_card(request: Request, session: SessionDep, event_id: str) -> Response:
-    data = event_page(session, int_ref(event_id, "event"))
+    data = event_card_data(session, int_ref(event_id, "event"))
     png, etag = card_png(request.app.state.settings.data_dir, data)
     headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
     if request.headers.get("If-None-Match") == etag:
