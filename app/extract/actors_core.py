@@ -24,7 +24,7 @@ from app.extract.actors_mentions import (
     _View,
     collect,
 )
-from app.extract.actors_titles import appositive_title, is_role_word, title_before
+from app.extract.actors_titles import appositive_title, is_role_word, title_appositive_before, title_before
 from app.extract.records import Actor, Mention
 
 
@@ -322,9 +322,9 @@ def _titles_for(doc: Doc, c: Cand, taken: set[int]) -> list[str]:
     before = title_before(doc, c.start, c.end, taken)
     if before is not None:
         out.append(before.text)
-    appos = appositive_title(doc, c.start, c.end)
-    if appos:
-        out.append(appos)
+    for appos in (appositive_title(doc, c.start, c.end), title_appositive_before(doc, c.start, c.end)):
+        if appos:
+            out.append(appos)
     return out
 
 

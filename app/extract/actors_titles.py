@@ -123,3 +123,20 @@ def appositive_title(doc: Doc, start: int, end: int) -> str | None:
             return None
         return text
     return None
+
+
+def title_appositive_before(doc: Doc, start: int, end: int) -> str | None:
+    """`The WHO director-general, Tedros Adhanom Ghebreyesus, ...`: the name is in apposition to a role."""
+    head = doc[end - 1]
+    role = head.head
+    if head.dep_ != "appos" or role.i >= start or start < 2 or doc[start - 1].text != "," \
+            or not is_role_word(role):
+        return None
+    left = role.left_edge.i
+    if start - 1 - left > MAX_APPOS_TOKENS or left >= start - 1:
+        return None
+    if any("\n" in t.whitespace_ for t in doc[left:start - 1]):
+        return None
+    text = doc[left:start - 1].text
+    text = _CUT.split(text, maxsplit=1)[0].strip(" ,.;:—–-")
+    return text if len(text.split()) >= 2 else None
