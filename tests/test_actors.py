@@ -259,6 +259,6 @@ def test_titles_with_of_and_possessives(extractor):
     assert "Ukraine's President" in by_name(rec, "Volodymyr Zelensky").titles
     assert "Sen." in by_name(rec, "Lindsey Graham").titles
     assert by_name(rec, "State") is None and by_name(rec, "Defense") is None  # title words, not actors
+    assert by_name(rec, "Ukraine").kind == "country"
     rec = extractor.extract("Russia's foreign minister, Sergei Lavrov, rejected the plan.", id="appos")
     assert "Russia's foreign minister" in by_name(rec, "Sergei Lavrov").titles
-    assert by_name(rec, "Ukraine").kind == "country"
