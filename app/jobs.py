@@ -25,8 +25,17 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.extract.pipeline import Extractor
 from app.ingest.dedup import canonical_url
 from app.ingest.feeds import record_feed_outcome, unseen_items
-from app.ingest.readers import (Candidate, FeedItem, feed_item_article, fetch_feed, http_client, jsonl_candidates,
-                                meta_from_html, parse_date, url_candidate)
+from app.ingest.readers import (
+    Candidate,
+    FeedItem,
+    feed_item_article,
+    fetch_feed,
+    http_client,
+    jsonl_candidates,
+    meta_from_html,
+    parse_date,
+    url_candidate,
+)
 from app.ingest.runner import FAILED, IngestRunner, Outcome, Summary
 from app.models import Job, JobItem, utcnow
 from app.settings import Settings, get_settings
@@ -311,7 +320,7 @@ def ensure_embedded_worker(settings: Settings) -> None:
                         time.sleep(1.0)
                         continue
                     huey.execute(task)
-                except Exception:  # a broken job must not stop the loop
+                except Exception:
                     log.exception("embedded worker: job failed")
                     time.sleep(1.0)
 

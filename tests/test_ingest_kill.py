@@ -30,7 +30,7 @@ def _count(db: Path, sql: str) -> int:
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(DATELINE + args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run(DATELINE + args, env=env, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
 
 
 def test_sigkill_midway_then_rerun_stores_every_article_once(tmp_path):

@@ -8,12 +8,29 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Self
 
 import pytest
 
-from app.ingest.dedup import NearDuplicateIndex, canonical_url, minhash_of, signature_bytes, signature_from_bytes
-from app.ingest.readers import (file_candidates, fetch_article, fetch_feed, http_client, jsonl_candidates, list_files,
-                                meta_from_html, parse_feed, url_candidate, user_agent)
+from app.ingest.dedup import (
+    NearDuplicateIndex,
+    canonical_url,
+    minhash_of,
+    signature_bytes,
+    signature_from_bytes,
+)
+from app.ingest.readers import (
+    fetch_article,
+    fetch_feed,
+    file_candidates,
+    http_client,
+    jsonl_candidates,
+    list_files,
+    meta_from_html,
+    parse_feed,
+    url_candidate,
+    user_agent,
+)
 from app.textio import UnreadableInput
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -61,7 +78,7 @@ class LocalSite:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_GET(self) -> None:
                 site.user_agents.append(self.headers.get("User-Agent", ""))
                 path = self.path.split("?")[0]
                 site.hits[path] = site.hits.get(path, 0) + 1
@@ -90,7 +107,7 @@ class LocalSite:
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> LocalSite:
+    def __enter__(self) -> Self:
         self.thread.start()
         return self
 
@@ -223,7 +240,7 @@ def test_slow_and_unreachable_urls_fail_quickly_with_a_reason(site):
 
 
 def test_oversize_download_is_refused(site, monkeypatch):
-    import app.ingest.readers as readers
+    from app.ingest import readers
 
     monkeypatch.setattr(readers, "MAX_FETCH_BYTES", 1000)
     with http_client() as client, pytest.raises(UnreadableInput, match="limit"):

@@ -37,8 +37,15 @@ def _database() -> Iterator[sessionmaker[Session]]:
 def _progress(total: int | None, label: str) -> Progress:
     """A progress bar with count, rate and ETA on stderr; silent when stderr is not a terminal."""
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
-                               TimeElapsedColumn, TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
     from rich.text import Text
 
     class RateColumn(ProgressColumn):
@@ -68,8 +75,15 @@ def ingest(
     summary_json: Annotated[bool, typer.Option("--summary-json", help="Print the summary as JSON on stdout.")] = False,
 ) -> None:
     """Store articles with their extraction, each distinct text once; exit 1 when any input failed."""
-    from app.ingest.readers import (Candidate, count_inputs, file_candidates, http_client, jsonl_candidates,
-                                    list_files, url_candidate)
+    from app.ingest.readers import (
+        Candidate,
+        count_inputs,
+        file_candidates,
+        http_client,
+        jsonl_candidates,
+        list_files,
+        url_candidate,
+    )
     from app.ingest.runner import FAILED, IngestRunner, Outcome
     from app.store import ArticleMeta
     from app.textio import UnreadableInput, decode_bytes
@@ -211,7 +225,8 @@ def reextract(
     processes: Annotated[int | None, typer.Option(help="Extraction processes (default: one per core).")] = None,
 ) -> None:
     """Re-run extraction where the pipeline version is older; article, actor and event ids stay the same."""
-    from app.ingest.reextract import reextract as run, stale_article_ids
+    from app.ingest.reextract import reextract as run
+    from app.ingest.reextract import stale_article_ids
 
     with _database() as factory:
         with factory() as session:

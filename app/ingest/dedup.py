@@ -16,7 +16,7 @@ NUM_PERM = 128
 SCHEME = "affine32"  # fixed, so signatures stored by one datasketch release compare with the next one's
 SHINGLE_WORDS = 3
 NEAR_DUPLICATE_THRESHOLD = 0.8
-_WORD = re.compile(r"\w+", re.U)
+_WORD = re.compile(r"\w+", re.UNICODE)
 _TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 
 

@@ -12,7 +12,7 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Self, TypeVar
 
 from app.extract.pipeline import ArticleInput, Extraction, ExtractionError, Extractor
 
@@ -64,10 +64,10 @@ class ExtractionPool:
         self.batch_size = batch_size
         self._executor: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> ExtractionPool:
+    def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:

@@ -79,7 +79,7 @@ def meta_from_html(html: str, label: str, url: str | None = None) -> ArticleMeta
     try:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                           include_tables=False)
-    except Exception as exc:  # trafilatura raises assorted parser errors on broken markup
+    except Exception as exc:
         raise UnreadableInput(f"{label}: the HTML could not be parsed ({type(exc).__name__})") from exc
     data = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (doc or {})
     text = (data.get("text") or "").strip()
@@ -126,7 +126,7 @@ def jsonl_candidates(lines: Iterable[str], name: str) -> Iterator[Candidate]:
             continue
         url = obj.get("url") if isinstance(obj.get("url"), str) and obj["url"].strip() else None
 
-        def _str(key: str) -> str | None:
+        def _str(key: str, obj: dict = obj) -> str | None:
             value = obj.get(key)
             return value.strip() or None if isinstance(value, str) else None
 

@@ -1,0 +1,112 @@
+"""Ingestion end to end (read, dedup, extract across processes, store, consolidate) against raw ``nlp.pipe``.
+
+usage: python -m bench.bench_ingest [FOLDER] [--limit N] [--processes P] [--postgres URL]
+
+FOLDER defaults to the BBC folder of the evaluation data (../shared/eval/data/bbc; evaluation only, never
+committed), else the bundled samples. The baseline is the bare spaCy model's single-process ``nlp.pipe``
+over the same distinct texts, measured in the same run; the ratio is end-to-end articles/s (model loading
+in the workers included) over baseline docs/s. Target: ≥ 0.70. ``--postgres`` also ingests into that
+database — it is wiped first (downgrade to base), so give it a scratch database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import spacy
+
+from app import migrate
+from app.db import make_engine, make_sessionmaker
+from app.extract.pipeline import resolve_model_name
+from app.ingest.readers import Candidate, file_candidates, list_files
+from app.ingest.runner import DUPLICATE, FAILED, NEAR_DUPLICATE, STORED, IngestRunner
+from app.store import content_hash
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_BBC = ROOT.parent / "shared" / "eval" / "data" / "bbc"
+
+
+def read_candidates(folder: Path, limit: int | None) -> list[Candidate]:
+    files = list(list_files([folder]))
+    candidates = list(file_candidates(files[:limit] if limit else files))
+    return candidates[:limit] if limit else candidates
+
+
+def peak_mb() -> dict[str, float]:
+    """Peak resident memory of this process and of the largest child (an extraction worker)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"main_mb": round(own, 1), "largest_worker_mb": round(child, 1)}
+
+
+def baseline(texts: list[str]) -> float:
+    """Docs/s of the bare model, one process, over the texts (model loading excluded)."""
+    nlp = spacy.load(resolve_model_name())
+    nlp.max_length = max(nlp.max_length, max(map(len, texts)) + 10)
+    list(nlp.pipe(texts[:8]))  # warm-up
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=32):
+        pass
+    return len(texts) / (time.perf_counter() - start)
+
+
+def ingest_into(url: str, candidates: list[Candidate], processes: int | None, fresh: bool) -> dict[str, object]:
+    if fresh:
+        migrate.downgrade(url, "base")
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        runner = IngestRunner(make_sessionmaker(engine), processes=processes)
+        summary = runner.run(Candidate(c.label, meta=c.meta, error=c.error) for c in candidates)
+    finally:
+        engine.dispose()
+    stored = summary.counts[STORED] + summary.counts[NEAR_DUPLICATE]
+    return {
+        "stored": stored, "near_duplicates": summary.counts[NEAR_DUPLICATE],
+        "duplicates": summary.counts[DUPLICATE], "failed": summary.counts[FAILED],
+        "seconds": round(summary.elapsed, 2), "articles_per_s": round(stored / summary.elapsed, 2),
+        "processes": runner.pool.processes,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N files")
+    parser.add_argument("--processes", type=int, default=None, help="extraction processes (default: one per core)")
+    parser.add_argument("--postgres", help="also ingest into this PostgreSQL URL (wiped first)")
+    args = parser.parse_args()
+    folder = args.folder or (DEFAULT_BBC if DEFAULT_BBC.exists() else ROOT / "samples")
+    candidates = read_candidates(folder, args.limit)
+    distinct = list({content_hash(c.meta.text): c.meta.text for c in candidates if c.meta}.values())
+    print(f"{len(candidates)} inputs from {folder}, {len(distinct)} distinct texts, "
+          f"{sum(map(len, distinct)):,} characters", file=sys.stderr)
+
+    raw_rate = baseline(distinct)
+    print(f"baseline: raw nlp.pipe, 1 process: {raw_rate:.2f} docs/s", file=sys.stderr)
+    results: dict[str, object] = {"inputs": len(candidates), "distinct": len(distinct),
+                                  "baseline_docs_per_s": round(raw_rate, 2)}
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite = ingest_into(f"sqlite:///{tmp}/bench.db", candidates, args.processes, fresh=False)
+    sqlite["ratio_to_raw"] = round(float(sqlite["articles_per_s"]) / raw_rate, 3)  # type: ignore[arg-type]
+    results["sqlite"] = sqlite
+    print(f"sqlite: {sqlite}", file=sys.stderr)
+    if args.postgres:
+        from app.settings import Settings
+
+        pg = ingest_into(Settings(database_url=args.postgres).database_url, candidates, args.processes, fresh=True)
+        pg["ratio_to_raw"] = round(float(pg["articles_per_s"]) / raw_rate, 3)  # type: ignore[arg-type]
+        results["postgresql"] = pg
+        print(f"postgresql: {pg}", file=sys.stderr)
+    results["peak_memory"] = peak_mb()
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
