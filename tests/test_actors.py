@@ -262,3 +262,13 @@ def test_titles_with_of_and_possessives(extractor):
     assert by_name(rec, "Ukraine").kind == "country"
     rec = extractor.extract("Russia's foreign minister, Sergei Lavrov, rejected the plan.", id="appos")
     assert "Russia's foreign minister" in by_name(rec, "Sergei Lavrov").titles
+
+
+@pytest.mark.slow
+def test_name_with_bracketed_nationality_is_a_person(extractor):
+    rec = extractor.extract("Results of the women's final: Mirela Tusnady (Hungary) beat Oona Kettunen (Finland).",
+                            id="nat")
+    for name in ("Mirela Tusnady", "Oona Kettunen"):
+        person = actor_of(rec, name)
+        assert person is not None and person.kind == "person", name
+    assert by_name(rec, "Hungary").kind == "country"

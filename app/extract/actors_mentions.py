@@ -162,8 +162,29 @@ def collect(doc: Doc, lex: Lexicon) -> list[Cand]:
                     taken[i] = True
     cands.extend(_lexicon_scan(doc, lex, taken))
     cands.extend(_parenthesised_acronyms(doc, cands, taken))
+    cands.extend(_names_before_nationality(doc, cands, taken))
     cands.sort(key=lambda c: c.start)
     return _drop_title_fragments(doc, cands)
+
+
+def _names_before_nationality(doc: Doc, cands: list[Cand], taken: list[bool]) -> list[Cand]:
+    """`Monica Seles ( U.S. )`, `Jan Ullrich (Germany)`: a name followed by a bracketed country is a person."""
+    out = []
+    for c in cands:
+        if c.kind != "country" or c.start < 3 or c.end >= len(doc) or doc[c.start - 1].text != "(" \
+                or doc[c.end].text != ")":
+            continue
+        end = c.start - 1
+        start = end
+        while start > 0 and end - start < 3 and not taken[start - 1] and doc[start - 1].tag_ == "NNP" \
+                and (doc[start - 1].is_title or _INITIAL.match(doc[start - 1].text)) \
+                and "\n" not in doc[start - 1].whitespace_:
+            start -= 1
+        if end - start >= 2 and not any(t.lower_ in _ORG_WORDS for t in doc[start:end]):
+            out.append(Cand(start, end, "person", None, True))
+            for i in range(start, end):
+                taken[i] = True
+    return out
 
 
 def _drop_title_fragments(doc: Doc, cands: list[Cand]) -> list[Cand]:
