@@ -236,6 +236,7 @@ def test_dateline_city_in_capitals_is_a_place(extractor):
     rec = extractor.extract(text, id="dl")
     place = actor_of(rec, "TIRASPOL")
     assert place is not None and place.kind == "place"
+    assert place.name == "Tiraspol" and place.id == "tiraspol"
     rec = extractor.extract("KABUL 2021-08-15\nFighters entered the city on Sunday, witnesses said.\n",
                             id="dl2")
     assert actor_of(rec, "KABUL").name == "Afghanistan"

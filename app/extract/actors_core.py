@@ -249,9 +249,9 @@ def _kind_of(members: list[Cand]) -> str:
     return votes.most_common(1)[0][0]
 
 
-def _display(text: str) -> str:
-    """Title-case a name written in capitals in a headline (`VLADIMIR PUTIN` -> `Vladimir Putin`)."""
-    if text.isupper() and len(text) > 4 and " " in text:
+def _display(text: str, kind: str) -> str:
+    """Title-case a name written in capitals in a headline or dateline (`VLADIMIR PUTIN`, `TIRASPOL`)."""
+    if text.isupper() and len(text) > 4 and (" " in text or kind == "place"):
         return " ".join(w.capitalize() if len(w) > 3 else w for w in text.split())
     return text
 
@@ -268,7 +268,7 @@ def _name_of(doc: Doc, original: str, members: list[Cand], kind: str) -> str:
     else:
         longer = [f for f in mixed if not _is_acronym(f)] or mixed
         best = max(longer, key=lambda f: (len(f.split()) > 1, forms.count(f), len(f)))
-    return _display(best)
+    return _display(best, kind)
 
 
 def build(doc: Doc, cl: _Clusters) -> tuple[list[Actor], list[tuple[int, int, str]]]:
