@@ -276,7 +276,6 @@ def build(doc: Doc, cl: _Clusters) -> tuple[list[Actor], list[tuple[int, int, st
     actors: list[Actor] = []
     spans: list[tuple[int, int, str]] = []
     used: dict[str, str] = {}
-    taken_title_tokens: set[int] = set()
     for members in cl.members:
         if not members:
             continue
@@ -308,7 +307,7 @@ def build(doc: Doc, cl: _Clusters) -> tuple[list[Actor], list[tuple[int, int, st
             if text != name and text not in actor.aliases:
                 actor.aliases.append(text)
             if kind == "person":
-                for t in c.titles + _titles_for(doc, c, taken_title_tokens):
+                for t in c.titles + _titles_for(doc, c):
                     if t not in actor.titles:
                         actor.titles.append(t)
     for actor in actors:
@@ -317,9 +316,9 @@ def build(doc: Doc, cl: _Clusters) -> tuple[list[Actor], list[tuple[int, int, st
     return actors, spans
 
 
-def _titles_for(doc: Doc, c: Cand, taken: set[int]) -> list[str]:
+def _titles_for(doc: Doc, c: Cand) -> list[str]:
     out = []
-    before = title_before(doc, c.start, c.end, taken)
+    before = title_before(doc, c.start, c.end)
     if before is not None:
         out.append(before.text)
     for appos in (appositive_title(doc, c.start, c.end), title_appositive_before(doc, c.start, c.end)):

@@ -122,10 +122,6 @@ def _in_credit(doc: Doc, start_char: int, end_char: int) -> bool:
     return bool(src and start_char < src[1] and src[0] < end_char)
 
 
-def _lookup_span(lex: Lexicon, doc: Doc, start: int, end: int) -> Entry | None:
-    return lex.lookup(doc[start:end].text)
-
-
 class _View:
     """Per-token facts read once per document (token access through spaCy is slow in loops)."""
 
@@ -194,7 +190,7 @@ def _drop_title_fragments(doc: Doc, cands: list[Cand]) -> list[Cand]:
     for k, c in enumerate(cands):
         if c.kind != "person" or not c.from_ent:
             continue
-        span = title_before(doc, c.start, c.end, set())
+        span = title_before(doc, c.start, c.end)
         if span is None:
             continue
         for j in range(k - 1, -1, -1):

@@ -56,12 +56,12 @@ def strip_leading_titles(doc: Doc, start: int, end: int) -> tuple[int, str | Non
     return new_start, title
 
 
-def title_before(doc: Doc, start: int, end: int, taken: set[int]) -> Span | None:
+def title_before(doc: Doc, start: int, end: int) -> Span | None:
     """The modifiers right before a name, with a role word (`White House national security adviser`)."""
     i = start - 1
     members: set[int] = set(range(start, end))
     first = start
-    while i >= 0 and i not in taken:
+    while i >= 0:
         tok = doc[i]
         if tok.lower_ == "of" and i > 0 and is_role_word(doc[i - 1]) and i + 1 < start:
             members.add(i)  # `Secretary of State`, `Chief of Staff`
