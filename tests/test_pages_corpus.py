@@ -86,4 +86,4 @@ def load(session: Session) -> dict[str, int]:
             "week": events["Joe Biden to hold talks with Putin"].id, "gone": gone.id}
 
 
-__all__ = ["load", "TITLE", "QUOTE", "Article"]
+__all__ = ["QUOTE", "TITLE", "Article", "load"]

@@ -10,8 +10,8 @@ from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Alias, Event, EventTarget, Quote
-from app.queries.common import newest_first, MONTHS, actor_ref, event_rows, live_events
 from app.queries.cache import cached
+from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newest_first
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
 from app.store import normalise_alias
@@ -87,7 +87,7 @@ def activity(session: Session, actor_id: int) -> list[dict[str, Any]]:
     return out
 
 
-def actor_page(session: Session, slug: str, limit: int = 25) -> dict[str, Any]:
+def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
     actor = session.scalar(select(Actor).where(Actor.slug == slug))
     if actor is None:
         raise NotFound(f"There is no actor '{slug}'.", hint="The actor list shows everyone Dateline knows.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ def segments(text: str, spans: list[tuple[int, int, str, dict[str, Any]]]) -> li
             cuts.update((start, end))
     points = sorted(cuts)
     out = []
-    for a, b in zip(points, points[1:]):
+    for a, b in pairwise(points):
         covering = [s for s in spans if s[0] <= a and b <= s[1]]
         kinds = sorted({s[2] for s in covering})
         info: dict[str, Any] = {}

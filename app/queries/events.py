@@ -50,7 +50,7 @@ def highlight(sentence: str, trigger: str | None) -> list[dict[str, Any]]:
     words = [w for w in re.findall(r"[\w'-]+", trigger or "") if len(w) > 1]
     if not words:
         return [{"text": sentence, "mark": False}]
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.I)
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
     parts, pos = [], 0
     for m in pattern.finditer(sentence):
         if m.start() > pos:

@@ -6,12 +6,11 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import func, select, union_all
-
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Article, Event, EventTarget, Quote, Source
-from app.queries.common import newest_first, actor_ref, date_label, event_rows, live_events
 from app.queries.cache import cached
+from app.queries.common import actor_ref, date_label, event_rows, live_events, newest_first
 from app.queries.events import quote_ref
 
 

@@ -14,7 +14,7 @@ from app.queries.common import actor_ref, date_label, newest_first, parse_day
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
 
-PAGE_SIZE = 40
+PAGE_SIZE = 30
 
 
 def quote_list(session: Session, q: str = "", speaker: str = "", since: str | None = None,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.fts import fts_filter, query_terms
 from app.models import Actor, Article, Event, Quote, Source
 from app.queries.actors import actor_list
-from app.queries.common import newest_first, date_label, event_rows, live_events
+from app.queries.common import date_label, event_rows, live_events, newest_first
 from app.queries.events import quote_ref
 
 PER_KIND = 10

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from app.fts import fts_filter
 from app.models import Actor, Article, Event, EventSource, EventTarget, Source
-from app.queries.common import MODALITIES, PLOVER_LABELS, day_label, event_rows, live_events, parse_day
 from app.queries.cache import cached
+from app.queries.common import MODALITIES, PLOVER_LABELS, day_label, event_rows, live_events, parse_day
 from app.queries.errors import BadInput
 
-PAGE_SIZE = 50
+PAGE_SIZE = 30  # keeps a first load (page + CSS + htmx) under 100 KB uncompressed
 
 
 @dataclass(slots=True)

@@ -9,10 +9,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.web import urls
 from app.queries.errors import AppError, BadInput, Gone, Moved, NotFound
+from app.web import urls
 
-__all__ = ["AppError", "BadInput", "Gone", "Moved", "NotFound", "install_error_handlers", "error_response"]
+__all__ = ["AppError", "BadInput", "Gone", "Moved", "NotFound", "error_response", "install_error_handlers"]
 
 log = logging.getLogger("dateline.web")
 

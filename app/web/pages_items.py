@@ -43,7 +43,7 @@ def event_card(request: Request, session: SessionDep, event_id: str) -> Response
 
 @router.get("/events/{ref}")
 def event(request: Request, session: SessionDep, ref: str) -> Response:
-    ref, fmt = split_format(ref)
+    ref, _ = split_format(ref)
     event_id, slug = parse_event_ref(ref)
     found = live_event(session, event_id)
     if slug != found.slug:

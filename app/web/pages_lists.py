@@ -11,7 +11,7 @@ from app.queries.actors import actor_list
 from app.queries.home import home_page
 from app.queries.quotes import quote_list
 from app.queries.search import search_page
-from app.queries.timeline import TimelineFilters, timeline_page
+from app.queries.timeline import PAGE_SIZE, TimelineFilters, timeline_page
 from app.web.deps import SessionDep
 from app.web.render import render
 
@@ -35,7 +35,7 @@ def timeline_filters(actor: list[str] | None, type: str | None, modality: str | 
 def timeline(request: Request, session: SessionDep, actor: Annotated[list[str] | None, Query()] = None,
              type: Text = None, modality: Text = None, source: Text = None, since: Text = None,
              until: Text = None, q: Text = None, cursor: Text = None,
-             limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Response:
+             limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE) -> Response:
     f = timeline_filters(actor, type, modality, source, since, until, q)
     data = timeline_page(session, f, cursor=cursor, limit=limit)
     return render(request, "timeline.html", data, title="Timeline")

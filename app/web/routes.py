@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 
 from app.db import database_status
@@ -22,4 +21,3 @@ def install(app: FastAPI) -> None:
     app.include_router(pages_lists.router)
     app.include_router(pages_items.router)
     install_error_handlers(app)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)  # pages and htmx are text: ~4x smaller on the wire
