@@ -84,7 +84,10 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
     actor_ids = [a["id"] for a in [row["source_actor"], *row["targets"]] if a]
     quote_rows = select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id).where(
         Quote.merged_into_id.is_(None))
-    quotes = list(session.execute(quote_rows.where(Quote.event_id == event.id).order_by(Quote.start).limit(8)))
+    # SQLite's statistics may call event_id unselective while consolidation has not filled it in yet
+    linked = list(session.scalars(select(Quote.id).where(Quote.event_id == event.id).limit(8)
+                                  .with_hint(Quote, "INDEXED BY ix_quotes_event_id", "sqlite")))
+    quotes = list(session.execute(quote_rows.where(Quote.id.in_(linked)).order_by(Quote.start))) if linked else []
     if actor_ids:  # two indexed lookups; an OR of both would scan every quote
         seen_ids = {q.id for q, _ in quotes}
         quotes += [row for row in session.execute(
