@@ -88,23 +88,35 @@ class LiveServer:
         self.log.close()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory, extractor):
-    folder = tmp_path_factory.mktemp("live")
-    server = LiveServer(sample_database(str(folder), extractor), str(folder))
-    yield server
-    server.stop()
+_shared: dict[str, object] = {}  # one server and one browser for every module that imports these fixtures
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def live_server(request, tmp_path_factory, extractor):
+    if "server" not in _shared:
+        folder = tmp_path_factory.mktemp("live")
+        server = LiveServer(sample_database(str(folder), extractor), str(folder))
+        _shared["server"] = server
+        request.config.add_cleanup(server.stop)
+    return _shared["server"]
+
+
+@pytest.fixture(scope="session")
+def chromium(request):
     require_chromium()
-    from playwright.sync_api import sync_playwright
+    if "browser" not in _shared:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        _shared["browser"] = browser
+
+        def close() -> None:
+            browser.close()
+            playwright.stop()
+
+        request.config.add_cleanup(close)
+    return _shared["browser"]
 
 
 @pytest.fixture()
