@@ -148,3 +148,15 @@ def test_robust_inputs(extractor):
         _, qs = _quotes(extractor, text)
         for q in qs:
             assert q.kind in ("direct", "indirect")
+
+
+@pytest.mark.slow
+def test_bare_according_to_sentence_is_no_quote_and_logs_nothing(extractor, caplog):
+    text = ("The bridge was closed on Friday.\n\nAccording to the police.\n\n"
+            "Traffic returned to normal, according to the city's transport office.")
+    with caplog.at_level("WARNING", logger="app.extract.quotes"):
+        _, qs = _quotes(extractor, text)
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    q = _find(qs, "Traffic returned to normal")
+    assert "transport office" in q.speaker_text
+    assert not any(q.text.startswith("the police") for q in qs)

@@ -374,6 +374,8 @@ def _indirect(t: Token, lem: str, text: str) -> Cand | None:
             return None
         if lem in COGNITION and lem not in SPEECH and comp is not None and comp.dep_ != "ccomp":
             return None
+    if content is None:  # "According to the police." alone in its sentence: nothing is reported
+        return None
     s, e = trim_span(text, *content)
     if e - s < 8:
         return None
