@@ -91,3 +91,50 @@ def test_bad_inputs_are_named_and_the_run_goes_on(session_factory, extractor, tm
         stored = s.scalar(select(Article).where(Article.external_id == "ok-1"))
         assert stored is not None and "Geneva" in stored.text
         assert s.scalar(select(func.count()).select_from(Article).where(Article.text.like("%Zürich%"))) == 1
+
+
+def test_reextract_keeps_article_and_event_ids(session_factory, extractor, tmp_path):
+    from app.extract.pipeline import PIPELINE_VERSION
+    from app.ingest.reextract import reextract, stale_article_ids
+    from app.models import Event
+
+    story = wikinews(8)
+    summary, outcomes = _run(session_factory, extractor, jsonl_candidates([json.dumps(story)], "export.jsonl"))
+    article_id = outcomes[0].article_id
+    with session_factory() as s, s.begin():
+        events_before = set(s.scalars(select(Event.id).where(Event.article_id == article_id)))
+        s.get(Article, article_id).pipeline_version = "2000.01.01-old"
+    assert events_before
+    with session_factory() as s:
+        assert stale_article_ids(s) == [article_id]
+    done: list[tuple[int, str | None]] = []
+    counts = reextract(session_factory, [article_id], extractor=extractor, on_done=lambda i, e: done.append((i, e)))
+    assert counts["reextracted"] == 1 and done == [(article_id, None)]
+    with session_factory() as s:
+        assert s.get(Article, article_id).pipeline_version == PIPELINE_VERSION
+        assert stale_article_ids(s) == [] and stale_article_ids(s, everything=True) == [article_id]
+        events_after = set(s.scalars(select(Event.id).where(Event.article_id == article_id, Event.removed_at.is_(None))))
+    assert events_after == events_before
+
+
+def test_feed_entries_are_remembered_so_a_second_poll_fetches_nothing(session_factory, extractor):
+    from test_ingest_readers import LocalSite
+
+    from app.ingest.feeds import feed_candidates, record_feed_outcome, unseen_items
+    from app.ingest.readers import fetch_feed, http_client
+    from app.models import FeedEntry
+
+    with LocalSite() as site, http_client() as client:
+        feed = site.base + "/feed.xml"
+        items = fetch_feed(client, feed)
+        with session_factory() as s:
+            fresh = unseen_items(s, feed, items)
+        summary = IngestRunner(session_factory, extractor=extractor, record=record_feed_outcome).run(
+            feed_candidates(client, feed, fresh))
+        assert summary.counts[STORED] == 2
+        with session_factory() as s:
+            assert s.scalar(select(func.count()).select_from(FeedEntry)) == 2
+            assert unseen_items(s, feed, fetch_feed(client, feed)) == []
+            stored = s.scalar(select(Article).where(Article.url == site.base + "/news/first.html"))
+            assert stored is not None and stored.published is not None and stored.published.isoformat() == "2008-03-01"
+        assert site.hits["/news/first.html"] == 1

@@ -96,7 +96,7 @@ def ingest(
     if "-" in inputs:
         stdin_lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace").read().splitlines() \
             if hasattr(sys.stdin, "buffer") else sys.stdin.read().splitlines()
-    urls = [i for i in inputs if i.lower().startswith(("http://", "https://"))]
+    urls = [i for i in inputs if "://" in i]  # other schemes get a clear "only http(s)" error
     files = list(list_files(Path(i) for i in inputs if i != "-" and i not in urls))
     total = len(urls) + (count_inputs(files) if not jsonl else sum(count_inputs([f]) if f.exists() else 1 for f in files))
     total += sum(1 for line in stdin_lines if line.strip()) if jsonl else (1 if "-" in inputs else 0)

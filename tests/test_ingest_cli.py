@@ -1,0 +1,67 @@
+"""The ingest commands' exit status and messages, on inputs that need no model (failures and an empty database)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import cli
+
+
+@pytest.fixture()
+def env(tmp_path, monkeypatch):
+    from app.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("DATELINE_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_stats_on_a_fresh_database_prints_zero_counts_as_json(env):
+    result = CliRunner().invoke(cli, ["stats", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    numbers = json.loads(result.stdout)
+    assert {k: numbers[k] for k in ("articles", "actors", "events", "quotes")} == \
+        {"articles": 0, "actors": 0, "events": 0, "quotes": 0}
+    assert CliRunner().invoke(cli, ["stats", "--format", "xml"]).exit_code == 2
+
+
+def test_ingest_names_each_bad_input_and_exits_1(env):
+    (env / "empty.txt").write_bytes(b"")
+    (env / "bad.jsonl").write_text('{"id": "x", "text": ""}\nnot json\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["ingest", str(env / "empty.txt"), str(env / "bad.jsonl"),
+                                      str(env / "nope.html"), "ftp://example.org/a", "--summary-json"])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 5
+    assert any("ftp://example.org/a: only http:// and https:// URLs can be fetched" in e for e in errors)
+    assert any("empty.txt: the file is empty" in e for e in errors)
+    assert any("bad.jsonl:1 (id x): 'text' is missing or empty" in e for e in errors)
+    assert any("bad.jsonl:2: invalid JSON" in e for e in errors)
+    assert any("nope.html: no such file or folder" in e for e in errors)
+    assert json.loads(result.stdout.splitlines()[-1])["failed"] == 5
+
+
+def test_jsonl_from_stdin_reports_malformed_lines(env):
+    result = CliRunner().invoke(cli, ["ingest", "--jsonl", "-"], input="{oops\n\n[1, 2]\n")
+    assert result.exit_code == 1
+    assert "error: stdin:1: invalid JSON" in result.stderr and "error: stdin:3: expected a JSON object" in result.stderr
+    assert "0 stored" in result.stderr and "2 failed" in result.stderr
+
+
+def test_ingest_without_inputs_explains_usage(env):
+    result = CliRunner().invoke(cli, ["ingest"])
+    assert result.exit_code == 2 and "--jsonl -" in result.stderr
+
+
+def test_watch_names_a_broken_feed_and_exits_1(env):
+    from test_ingest_readers import LocalSite
+
+    with LocalSite() as site:
+        result = CliRunner().invoke(cli, ["watch", site.base + "/broken-feed.xml", site.base + "/gone", "--once"])
+    assert result.exit_code == 1
+    assert "broken-feed.xml: not a readable feed" in result.stderr and "/gone: HTTP 404" in result.stderr
