@@ -160,3 +160,32 @@ def test_bare_according_to_sentence_is_no_quote_and_logs_nothing(extractor, capl
     q = _find(qs, "Traffic returned to normal")
     assert "transport office" in q.speaker_text
     assert not any(q.text.startswith("the police") for q in qs)
+
+
+@pytest.mark.slow
+def test_dash_bylines_and_transcript_labels(extractor):
+    text = ("Harbour plan divides the town.\n\n"
+            "“The harbour should stay open to small boats.” ― Karen Smith | "
+            "“Build the marina and the jobs will come.” ― Omar Diaz.\n\n"
+            "\"MORGAN: Let me start with the budget question tonight.\n")
+    _, qs = _quotes(extractor, text)
+    assert _find(qs, "stay open to small boats").speaker_text == "Karen Smith"
+    jobs = _find(qs, "jobs will come")
+    assert jobs.speaker_text == "Omar Diaz" and jobs.text.startswith("Build")  # no dash taken for a cue verb
+    assert _find(qs, "budget question").speaker_text == "MORGAN"
+
+
+@pytest.mark.slow
+def test_speakers_of_passive_gerund_relative_and_it_cues(extractor):
+    text = ("The plan was first reported by the Coastal Gazette on Friday.\n\n"
+            "Mayor Lisa Grant began by saying that the town could not afford the repairs.\n\n"
+            "The Harbour Trust published a study on Monday. It says the marina would cost twice as much.\n\n"
+            "Council leader Paul Evans, the longest-serving member, who voted against the plan in 2019, "
+            "said it was now too late.")
+    rec, qs = _quotes(extractor, text)
+    names = {a.id: a.name for a in rec.actors}
+    assert "Lisa Grant" in _find(qs, "could not afford").speaker_text
+    it = _find(qs, "twice as much")
+    assert it.speaker_text == "It" and "Harbour Trust" in names.get(it.speaker, "")
+    late = _find(qs, "now too late")
+    assert "Paul Evans" in names.get(late.speaker, "")

@@ -96,7 +96,7 @@ class Resolver:
             return best[2]
         return self.by_name(head)
 
-    def pronoun(self, s: int, plural: bool) -> str | None:
+    def pronoun(self, s: int, plural: bool, kinds: tuple[str, ...] = ()) -> str | None:
         """Most recent compatible actor before s, preferring sentence subjects."""
         i = bisect_right(self.starts, s) - 1
         doc = self.doc
@@ -110,7 +110,7 @@ class Resolver:
             if s - a > PRONOUN_WINDOW:
                 break
             kind = self.kind(aid)
-            ok = kind in ("organization", "group", "country") if plural else kind == "person"
+            ok = kind in kinds if kinds else (kind in ("organization", "group", "country") if plural else kind == "person")
             if not ok:
                 continue
             seen += 1
@@ -165,11 +165,19 @@ def extract_quotes(doc: Doc) -> list[Quote]:
         spk_text = ""
         ss, se = c.spk_start, c.spk_end
         if ss is not None and se is not None and 0 <= ss < se <= len(text):
+            while ss < se and text[ss].isspace():
+                ss += 1
+            while se > ss and text[se - 1].isspace():
+                se -= 1
+        if ss is not None and se is not None and 0 <= ss < se <= len(text):
             spk_text = text[ss:se]
             low = spk_text.lower()
             if low in RELATIVE_PRONOUNS and c.antecedent >= 0:
                 t = doc[c.antecedent]
                 speaker = res.for_span(t.idx, t.idx + len(t.text), c.antecedent)
+                while speaker is None and t.dep_ == "appos" and t.head.i != t.i:
+                    t = t.head  # "McConnell, the majority leader, who said …"
+                    speaker = res.for_span(t.idx, t.idx + len(t.text), t.i)
                 if speaker is not None:
                     _add_mention(res, speaker, ss, se, spk_text)
             elif low in PERSONAL_PRONOUNS:
@@ -177,6 +185,8 @@ def extract_quotes(doc: Doc) -> list[Quote]:
                     speaker = res.pronoun(ss, plural=False)
                 elif low in ("they", "them"):
                     speaker = res.pronoun(ss, plural=True)
+                elif low == "it":
+                    speaker = res.pronoun(ss, plural=False, kinds=("organization", "country"))
                 if speaker is not None and not c.inherited:
                     _add_mention(res, speaker, ss, se, spk_text)
             else:

@@ -14,6 +14,7 @@ from app.extract.quotes_lexicon import (
     COGNITION, CUE_LEMMAS, NOT_CUES, OBJECT_CUES, PREP_CUES, QUOTE_VERBS, SPEECH,
 )
 from app.extract.quotes_marks import Marked, find_marked
+from app.extract.quotes_speakers import climbed_subject, dash_byline, inner_label, passive_agent
 
 SUBJ = ("nsubj", "nsubjpass", "csubj")
 _FINAL = frozenset(".!?")
@@ -39,6 +40,7 @@ class Cand:
     para: int = -1
     marks: list[Marked] = field(default_factory=list)
     inherited: bool = False
+    labelled: bool = False       # speaker from a label or dash byline, not from a cue verb
     date_tok: int = -1           # token whose sentence dates the quote (the cue, or the inherited cue)
 
 
@@ -92,6 +94,9 @@ def speaker_span(tok: Token) -> tuple[int, int]:
 
 
 def subject_of(cue: Token) -> Token | None:
+    agent = passive_agent(cue)
+    if agent is not None:
+        return agent
     for child in cue.children:
         if child.dep_ in ("nsubj", "nsubjpass"):
             return child
@@ -110,7 +115,7 @@ def subject_of(cue: Token) -> Token | None:
                     return child
     if cue.dep_ == "acl" and cue.head.pos_ in ("PROPN", "NOUN") and cue.tag_ == "VBG":
         return cue.head  # "Trump, speaking at a rally, …" / "a statement saying …"
-    return None
+    return climbed_subject(cue)
 
 
 def cue_text(cue: Token) -> str:
@@ -144,8 +149,10 @@ def set_speaker(c: Cand, cue: Token) -> None:
         return
     c.spk_start, c.spk_end = speaker_span(subj)
     c.spk_head = subj.i
-    if subj.lower_ in ("who", "which", "that") and cue.dep_ == "relcl":
-        c.antecedent = cue.head.i
+    if subj.lower_ in ("who", "which", "that"):
+        verb = subj.head
+        if verb.dep_ == "relcl":
+            c.antecedent = verb.head.i
 
 
 def _in_marks(pos: int, mstarts: list[int], marks: list[Marked]) -> int:
@@ -255,6 +262,11 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
     used_cues: set[int] = set()
     for m in marks:
         c = Cand(m.start, m.end, "direct", para=m.para, marks=[m])
+        lab = (dash_byline(text, m.outer_end) if m.closed else None) or inner_label(text, m.start, m.end)
+        if lab is not None:
+            c.spk_start, c.spk_end, c.cue, c.labelled = lab[0], lab[1], ":", True
+            direct.append(c)
+            continue
         before = _direct_cue_before(doc, ix, m, marks_at)
         after = _direct_cue_after(doc, ix, m, marks_at) if m.closed else None
         cue = before if before is not None and (after is None or text[m.outer_start - 2:m.outer_start].strip() == ":") else after
@@ -265,7 +277,7 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
         if cue is None:
             lab = _speaker_label(text, m.outer_start)
             if lab is not None:
-                c.spk_start, c.spk_end, c.cue = lab[0], lab[1], ":"
+                c.spk_start, c.spk_end, c.cue, c.labelled = lab[0], lab[1], ":", True
         if cue is not None:
             c.cue, c.cue_tok = cue_text(cue), cue.i
             set_speaker(c, cue)
@@ -276,8 +288,8 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
     indirect: list[Cand] = []
     for t in doc:
         lem = t.lemma_.lower()
-        if t.i in used_cues or marks_at(t.idx) >= 0:
-            continue
+        if t.i in used_cues or marks_at(t.idx) >= 0 or not t.text[:1].isalpha():
+            continue  # a dash or symbol the tagger took for a verb is no cue
         if t.lower_ == "according":
             if t.i + 1 >= len(doc) or doc[t.i + 1].lower_ != "to":
                 continue
@@ -322,7 +334,7 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
     direct = _merge_split(direct, doc, text)
     # 5. unattributed direct quotes inherit the speaker of an adjacent attributed one
     _inherit(direct, text)
-    direct = [d for d in direct if (d.cue_tok >= 0 or d.cue == ":") or len(text[d.start:d.end].split()) >= MIN_ORPHAN_WORDS]
+    direct = [d for d in direct if (d.cue_tok >= 0 or d.labelled) or len(text[d.start:d.end].split()) >= MIN_ORPHAN_WORDS]
     out = direct + indirect
     out.sort(key=lambda c: (c.start, c.end))
     return out
@@ -467,7 +479,7 @@ def _merge_split(direct: list[Cand], doc: Doc, text: str) -> list[Cand]:
 def _inherit(direct: list[Cand], text: str) -> None:
     last_by_para: dict[int, Cand] = {}
     for i, c in enumerate(direct):
-        if c.cue_tok >= 0:
+        if c.cue_tok >= 0 or c.labelled:
             last_by_para[c.para] = c
             continue
         src = None
@@ -475,7 +487,7 @@ def _inherit(direct: list[Cand], text: str) -> None:
         for j in range(i - 1, -1, -1):
             if direct[j].para != c.para:
                 break
-            if direct[j].cue_tok >= 0 or direct[j].inherited:
+            if direct[j].cue_tok >= 0 or direct[j].inherited or direct[j].labelled:
                 src = direct[j]
                 break
         if src is None:

@@ -54,5 +54,5 @@ CUE_LEMMAS = SPEECH | COGNITION | OBJECT_CUES | frozenset(PREP_CUES)
 # Verbs strong enough to attribute an adjacent direct quote ("…,” Edmonds said).
 QUOTE_VERBS = SPEECH | frozenset("think believe".split())
 
-PERSONAL_PRONOUNS = frozenset("he she him her they them i we you".split())
+PERSONAL_PRONOUNS = frozenset("he she him her they them it i we you".split())
 RELATIVE_PRONOUNS = frozenset("who which that".split())
