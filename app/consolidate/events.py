@@ -9,6 +9,7 @@ and hands its evidence over as EventSource rows that say why they joined.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,15 @@ SENTENCE_KEY = "s-{start}-{end}"
 WINDOW_DAYS = 10  # how far apart two reports' dates may lie and still be looked at together
 LOOKBACK_DAYS = 400  # bounds the indexed scan for long intervals (a year-precision event)
 MAX_CANDIDATES = 200
-MERGE_SCORE = 0.9
+MERGE_SCORE = 0.55
+# a product or model designation ('A380', '787', '777-200LR', 'KC-45'): things a timeline can be about
+# that are nobody's actor, so their sentences become events too
+MODEL_NAME = re.compile(
+    r"(?<![\w$£€.,])[A-Z]{1,4}-?\d{2,4}[A-Z0-9-]*(?!\w)"  # A380, KC-45, A380-800
+    r"|(?:\b[A-Z][a-z]+|\b[Tt]he|\b[Aa]n?) \d{3}(?:-\w+|s)?(?![\w,.]\d|\w)"  # Boeing 787, the 787, 777s
+    r"|(?<![\w$£€.,])\d{3}(?:s|-\w+)?(?= [A-Z][a-z])"  # 787 Dreamliner
+    r"|(?<![\w$£€.,])\d{3}s(?!\w)"  # 777s
+)
 
 
 @dataclass(slots=True)
@@ -55,8 +64,6 @@ def add_sentence_events(session: Session, article: Article) -> int:
     """
     text = article.text
     mentions = session.scalars(select(Mention).where(Mention.article_id == article.id).order_by(Mention.start)).all()
-    if not mentions:
-        return 0
     sources = session.scalars(select(EventSource).where(EventSource.article_id == article.id)).all()
     covered = [(s.start, s.end) for s in sources if not s.key.startswith("s-")]
     own = {s.key: s for s in sources if s.key.startswith("s-")}
@@ -72,11 +79,12 @@ def add_sentence_events(session: Session, article: Article) -> int:
     added = 0
     for start, end in sentence_spans(text):
         key = SENTENCE_KEY.format(start=start, end=end)
-        if key in own or any(s < end and start < e for s, e in covered):
-            continue
         actors = list(dict.fromkeys(m.actor_id for m in mentions if start <= m.start and m.end <= end))
         sentence = text[start:end]
-        if not actors or not _looks_like_a_clause(sentence):
+        named = bool(actors or MODEL_NAME.search(sentence))
+        if key in own or any(s < end and start < e for s, e in covered):
+            continue
+        if not named or not _looks_like_a_clause(sentence):
             continue
         date = next(((t, iv) for t in timexes if start <= t.start < end and (iv := interval(t.value))), None)
         first, last, precision = date[1] if date else _published(article) or (None, None, None)
@@ -84,7 +92,7 @@ def add_sentence_events(session: Session, article: Article) -> int:
             "date_value": date[0].value if date else (article.published.isoformat() if article.published else None),
             "date_text": date[0].text if date else None,
             "first_day": first, "last_day": last, "precision": precision,
-            "type": None, "modality": "asserted", "source_actor_id": actors[0], "place": None,
+            "type": None, "modality": "asserted", "source_actor_id": actors[0] if actors else None, "place": None,
             "summary": sentence[:300], "trigger": None, "sentence": sentence, "start": start, "end": end,
             "slug": slugify(sentence, 100), "removed_at": None,
         }

@@ -55,6 +55,14 @@ def resolve_actor_ids(session: Session, name: str) -> set[int]:
     return members
 
 
+_PRODUCT_AFTER = re.compile(r"^(?: 's)? (?:[A-Z]{1,4}-?\d{2,4}|\d{3}(?!\d))")
+
+
+def _names_a_product(after: str) -> bool:
+    """'Airbus A380', 'Boeing 's 787': the maker's name is part of a product's name, not an actor at work."""
+    return bool(_PRODUCT_AFTER.match(after))
+
+
 def _name_pattern(session: Session, name: str) -> re.Pattern[str] | None:
     """Words of a name no actor carries: the full name, or its distinctive words ('777', 'Dreamliner')."""
     tokens = [t for t in name.split() if t.lower() not in STOPWORDS]
@@ -74,13 +82,14 @@ def actor_timeline(session: Session, name: str) -> list[TimelineEvent]:
         event_ids |= set(session.scalars(select(Event.id).where(or_(
             Event.source_actor_id.in_(ids),
             Event.id.in_(select(EventTarget.event_id).where(EventTarget.actor_id.in_(ids)))))))
-        event_ids |= set(session.scalars(
-            select(EventSource.event_id).join(Mention, and_(
+        rows = session.execute(
+            select(EventSource.event_id, EventSource.start, EventSource.sentence, Mention.end).join(Mention, and_(
                 Mention.article_id == EventSource.article_id,
                 Mention.start >= EventSource.start,
                 Mention.end <= EventSource.end,
             )).where(Mention.actor_id.in_(ids))
-        ))
+        ).all()
+        event_ids |= {e for e, start, sentence, end in rows if not _names_a_product(sentence[end - start:])}
     else:
         pattern = _name_pattern(session, name)
         if pattern is not None:
