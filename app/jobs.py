@@ -196,6 +196,8 @@ def process_job(factory: sessionmaker[Session], job_id: int, *, processes: int =
         job = session.get(Job, job_id)
         if job is None:
             return None
+        if job.status == "done":  # queued twice (a re-queue after a restart): nothing left to do
+            return Summary()
         job.status = "running"
         job.started_at = job.started_at or utcnow()
         job.heartbeat_at = utcnow()

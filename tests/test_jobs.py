@@ -127,6 +127,8 @@ def test_a_job_runs_every_input_once_and_a_rerun_changes_nothing(client, queued,
             articles = s.scalar(select(func.count()).select_from(Article))
             assert s.scalar(select(func.count()).select_from(FeedEntry)) == 2
         assert process_job(session_factory, job_id, extractor=extractor).total == 0
+        with session_factory() as s:
+            assert s.get(Job, job_id).status == "done"
 
         again = client.post("/-/ingest.json", json={"token": "test-token", "feeds": [f"{site.base}/feed.xml"]}).json()
         process_job(session_factory, again["job"], extractor=extractor)
