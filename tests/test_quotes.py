@@ -189,3 +189,26 @@ def test_speakers_of_passive_gerund_relative_and_it_cues(extractor):
     assert it.speaker_text == "It" and "Harbour Trust" in names.get(it.speaker, "")
     late = _find(qs, "now too late")
     assert "Paul Evans" in names.get(late.speaker, "")
+
+
+@pytest.mark.slow
+def test_name_and_any_verb_after_quote(extractor):
+    text = ("Reporter removed from briefing.\n\n"
+            "“Go back to your seat,” Miller barked at the reporter.\n\n"
+            "“Nobody is above the rules!” Jane Porter, the group's director, posted on Friday.")
+    _, qs = _quotes(extractor, text)
+    assert _find(qs, "Go back to your seat").speaker_text == "Miller"
+    assert "Jane Porter" in _find(qs, "above the rules").speaker_text
+
+
+@pytest.mark.slow
+def test_pronoun_agrees_in_gender_and_same_sentence_pronouns_join(extractor):
+    text = ("Mayor Hillary Johnson said her office would answer the letter. "
+            "Governor David Miller said his staff disagreed.\n\n"
+            "Miller left early. She said she expects the vote to pass next week.")
+    rec, qs = _quotes(extractor, text)
+    q = _find(qs, "expects the vote to pass")
+    actor = next(a for a in rec.actors if a.id == q.speaker)
+    assert "Johnson" in actor.name  # not the more recent Miller: "she" needs a woman
+    first_she = text.index("She said")
+    assert any(m.start == first_she for m in actor.mentions)  # "She said she …": both are Ruiz

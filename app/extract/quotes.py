@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.extract.quotes_core import Cand, find_candidates
+from app.extract.quotes_gender import GenderVotes, collect, pronoun_gender
 from app.extract.quotes_lexicon import PERSONAL_PRONOUNS, RELATIVE_PRONOUNS
 from app.extract.records import Mention, Quote
 
@@ -51,6 +52,14 @@ class Resolver:
         self.starts = [s for s, _, _ in spans]
         self.last_speaker: tuple[int, str] | None = None
         self._names: dict[str, str] | None = None  # (char, actor id) of the last person speaker
+        self._gender: GenderVotes | None = None
+
+    @property
+    def gender(self) -> GenderVotes:
+        if self._gender is None:
+            person = {a.id for a in self.actors.values() if a.kind == "person"}
+            self._gender = collect(self.doc, self.spans, person)
+        return self._gender
 
     def kind(self, aid: str) -> str:
         a = self.actors.get(aid)
@@ -96,8 +105,9 @@ class Resolver:
             return best[2]
         return self.by_name(head)
 
-    def pronoun(self, s: int, plural: bool, kinds: tuple[str, ...] = ()) -> str | None:
-        """Most recent compatible actor before s, preferring sentence subjects."""
+    def pronoun(self, s: int, plural: bool, kinds: tuple[str, ...] = (), gender: str | None = None) -> str | None:
+        """Most recent compatible actor before s (agreeing in gender when that is known), preferring
+        sentence subjects."""
         i = bisect_right(self.starts, s) - 1
         doc = self.doc
         fallback = None
@@ -111,7 +121,7 @@ class Resolver:
                 break
             kind = self.kind(aid)
             ok = kind in kinds if kinds else (kind in ("organization", "group", "country") if plural else kind == "person")
-            if not ok:
+            if not ok or (gender and self.gender.of(aid) not in (None, gender)):
                 continue
             seen += 1
             if fallback is None:
@@ -120,7 +130,8 @@ class Resolver:
             if tok is not None and any(t.dep_ in ("nsubj", "nsubjpass") for t in tok):
                 # a subject in an earlier sentence, or in the same sentence
                 return aid
-        if not plural and self.last_speaker and s - self.last_speaker[0] < PRONOUN_WINDOW and fallback is None:
+        if not plural and self.last_speaker and s - self.last_speaker[0] < PRONOUN_WINDOW and fallback is None \
+                and not (gender and self.gender.of(self.last_speaker[1]) not in (None, gender)):
             return self.last_speaker[1]
         return fallback
 
@@ -182,13 +193,17 @@ def extract_quotes(doc: Doc) -> list[Quote]:
                     _add_mention(res, speaker, ss, se, spk_text)
             elif low in PERSONAL_PRONOUNS:
                 if low in ("he", "she", "him", "her"):
-                    speaker = res.pronoun(ss, plural=False)
+                    g = pronoun_gender(low)
+                    speaker = res.pronoun(ss, plural=False, gender=g)
+                    if speaker is not None and g:
+                        res.gender.add(speaker, g)
                 elif low in ("they", "them"):
                     speaker = res.pronoun(ss, plural=True)
                 elif low == "it":
                     speaker = res.pronoun(ss, plural=False, kinds=("organization", "country"))
                 if speaker is not None and not c.inherited:
                     _add_mention(res, speaker, ss, se, spk_text)
+                    _same_sentence_pronouns(res, speaker, ss, low)
             else:
                 speaker = res.for_span(ss, se, c.spk_head)
             if speaker is not None and res.kind(speaker) == "person":
@@ -211,3 +226,26 @@ def _add_mention(res: Resolver, aid: str, s: int, e: int, text: str) -> None:
         return
     actor.mentions.append(Mention(s, e, text))
     actor.mentions.sort(key=lambda m: m.start)
+
+
+_FAMILY = {"he": "he him his", "him": "he him his", "she": "she her", "her": "she her",
+           "they": "they them their", "them": "they them their", "it": "it its"}
+
+
+def _same_sentence_pronouns(res: Resolver, aid: str, s: int, low: str) -> None:
+    """`She said she …`: earlier pronouns of the same form in the speaker's sentence, with no other
+    actor mentioned in between, stand for the same actor."""
+    forms = _FAMILY.get(low)
+    if not forms or not ADD_PRONOUN_MENTIONS:
+        return
+    doc = res.doc
+    span = doc.char_span(s, s + len(low), alignment_mode="expand")
+    if span is None:
+        return
+    sent = span[0].sent
+    lo = sent.start_char
+    between = [h for h in res.overlapping(lo, s) if h[2] != aid and h[1] <= s]
+    last_other = max((h[1] for h in between), default=-1)
+    for t in doc[sent.start:span[0].i]:
+        if t.idx >= last_other and t.lower_ in forms.split() and t.pos_ == "PRON":
+            _add_mention(res, aid, t.idx, t.idx + len(t.text), t.text)

@@ -14,7 +14,7 @@ from app.extract.quotes_lexicon import (
     COGNITION, CUE_LEMMAS, NOT_CUES, OBJECT_CUES, PREP_CUES, QUOTE_VERBS, SPEECH,
 )
 from app.extract.quotes_marks import Marked, find_marked
-from app.extract.quotes_speakers import climbed_subject, dash_byline, inner_label, passive_agent
+from app.extract.quotes_speakers import climbed_subject, dash_byline, inner_label, name_verb_after, passive_agent
 
 SUBJ = ("nsubj", "nsubjpass", "csubj")
 _FINAL = frozenset(".!?")
@@ -274,6 +274,14 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
             cue = _prev_para_cue(doc, ix, m)
         if cue is None:
             cue = _governing_cue(doc, ix, m, marks_at)
+        if cue is None and m.closed and text[m.end - 1:m.end] in ",!?":
+            nv = name_verb_after(doc, ix.first_from(m.outer_end))
+            if nv is not None and marks_at(nv[1].idx) < 0:
+                c.spk_start, c.spk_end = speaker_span(nv[0])
+                c.spk_head, c.cue, c.cue_tok = nv[0].i, cue_text(nv[1]), nv[1].i
+                used_cues.add(nv[1].i)
+                direct.append(c)
+                continue
         if cue is None:
             lab = _speaker_label(text, m.outer_start)
             if lab is not None:
@@ -281,6 +289,11 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
         if cue is not None:
             c.cue, c.cue_tok = cue_text(cue), cue.i
             set_speaker(c, cue)
+            if c.spk_start is None and cue is after:
+                nv = name_verb_after(doc, ix.first_from(m.outer_end))
+                if nv is not None and nv[1].i == cue.i:
+                    c.spk_start, c.spk_end = speaker_span(nv[0])
+                    c.spk_head = nv[0].i
             used_cues.add(cue.i)
         direct.append(c)
 

@@ -76,3 +76,28 @@ def inner_label(text: str, start: int, end: int) -> tuple[int, int] | None:
     if m is None or m.end() >= end or len(m.group(1)) < 2 or m.group(1) in _NOT_LABELS:
         return None
     return m.start(1), m.end(1)
+
+
+def name_verb_after(doc, first: int) -> tuple[Token, Token] | None:
+    """`“Go back,” Lee barked` / `“…” Lee, the group's head, tweeted`: a proper name right after the
+    closing mark followed by any verb. Returns (name head, verb)."""
+    n = len(doc)
+    k = first
+    while k < n and doc[k].is_punct and not doc[k].text[:1] in "“\"":
+        k += 1
+    if k >= n or doc[k].pos_ != "PROPN" or "\n" in doc[k - 1].whitespace_:
+        return None
+    while k + 1 < n and doc[k + 1].pos_ == "PROPN" and "\n" not in doc[k].whitespace_:
+        k += 1
+    head = doc[k]
+    j = k + 1
+    if j < n and doc[j].text == ",":  # an apposition closed by a comma
+        close = next((x for x in range(j + 1, min(j + 16, n)) if doc[x].text == "," or "\n" in doc[x].text), None)
+        if close is None or doc[close].text != ",":
+            return None
+        j = close + 1
+    while j < n and doc[j].pos_ in ("ADV", "AUX", "PART"):
+        j += 1
+    if j < n and doc[j].pos_ == "VERB" and doc[j].tag_ in ("VBD", "VBZ", "VBP", "VBN"):
+        return head, doc[j]
+    return None
