@@ -212,3 +212,15 @@ def test_pronoun_agrees_in_gender_and_same_sentence_pronouns_join(extractor):
     assert "Johnson" in actor.name  # not the more recent Miller: "she" needs a woman
     first_she = text.index("She said")
     assert any(m.start == first_she for m in actor.mentions)  # "She said she …": both are Ruiz
+
+
+@pytest.mark.slow
+def test_speaker_never_inside_the_quote(extractor):
+    text = ("Council votes on the harbour.\n\n"
+            "“He would be a great mayor. One of the brightest members of the council,” "
+            "Councillor Ann Lee said in an interview.\n\n"
+            "“Full panic mode,” said Mark Evans, a local shop owner.")
+    _, qs = _quotes(extractor, text)
+    for frag, name in (("brightest members", "Ann Lee"), ("Full panic mode", "Mark Evans")):
+        q = _find(qs, frag)
+        assert name in q.speaker_text and not (q.start <= q.speaker_start < q.end)

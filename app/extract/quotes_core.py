@@ -289,6 +289,11 @@ def find_candidates(doc: Doc, text: str) -> list[Cand]:
         if cue is not None:
             c.cue, c.cue_tok = cue_text(cue), cue.i
             set_speaker(c, cue)
+            if c.spk_head >= 0 and marks_at(doc[c.spk_head].idx) >= 0 and marks_at(cue.idx) < 0:
+                c.spk_start = c.spk_end = None  # the parser took words of the quote for the subject
+                c.spk_head = -1
+                if cue is after:
+                    _speaker_between(c, doc, ix.first_from(m.outer_end), cue)
             if c.spk_start is None and cue is after:
                 nv = name_verb_after(doc, ix.first_from(m.outer_end))
                 if nv is not None and nv[1].i == cue.i:
@@ -529,3 +534,22 @@ def _inherit(direct: list[Cand], text: str) -> None:
             c.cue, c.spk_start, c.spk_end, c.spk_head, c.antecedent = src.cue, src.spk_start, src.spk_end, src.spk_head, src.antecedent
             c.inherited = True
             c.date_tok = src.cue_tok if src.cue_tok >= 0 else src.date_tok
+
+
+def _speaker_between(c: Cand, doc: Doc, first: int, cue: Token) -> None:
+    """`“…,” the city's lawyer said` / `“…,” said Ann Lee, a spokeswoman`: the words between the closing
+    mark and the cue, else the noun phrase right after the cue."""
+    k = first
+    while k < cue.i and (doc[k].is_punct or doc[k].is_space):
+        k += 1
+    if k < cue.i:
+        right = cue.i - 1
+        while right > k and (doc[right].pos_ in ("AUX", "ADV", "PART") or doc[right].is_punct):
+            right -= 1
+        c.spk_start, c.spk_end, c.spk_head = doc[k].idx, _tok_end(doc[right]), right
+        return
+    j, end = cue.i + 1, cue.i + 1
+    while end < len(doc) and end - j < MAX_SPEAKER_TOKENS and not doc[end].is_punct and doc[end].pos_ in ("PROPN", "NOUN", "DET", "ADJ"):
+        end += 1
+    if end > j:
+        c.spk_start, c.spk_end, c.spk_head = doc[j].idx, _tok_end(doc[end - 1]), end - 1
