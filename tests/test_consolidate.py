@@ -155,6 +155,8 @@ def test_same_quote_tolerates_small_edits_but_not_other_words():
 def test_short_form_and_sentence_spans():
     assert short_form_of("Air Force", "United States Air Force")
     assert not short_form_of("Force", "United States Air Force")
+    assert short_form_of("China Eastern", "China Eastern Airlines")
+    assert not short_form_of("China Eastern", "China Eastern Daily News")
     text = "The first A380 superjumbo was delivered today.\nThe plane is built with four engines. It flew."
     spans = [text[s:e] for s, e in sentence_spans(text)]
     assert spans == ["The first A380 superjumbo was delivered today.", "The plane is built with four engines.",

@@ -89,10 +89,16 @@ def _tokens(name: str) -> list[str]:
     return [w for w in normalise_alias(name).replace(".", "").split() if w]
 
 
+CORPORATE_TAIL = frozenset(["airlines", "airline", "airways", "inc", "corp", "corporation", "company", "co", "group", "ltd", "plc", "holdings", "nv", "sa", "ag", "llc"])
+
+
 def short_form_of(short: str, long: str) -> bool:
-    """'Air Force' is the short form of 'United States Air Force': its closing words, two or more."""
+    """'Air Force' is the short form of 'United States Air Force' (its closing words, two or more), and
+    'China Eastern' of 'China Eastern Airlines' (its opening words, less a corporate tail)."""
     a, b = _tokens(short), _tokens(long)
-    return 2 <= len(a) < len(b) and b[-len(a):] == a
+    if not 2 <= len(a) < len(b):
+        return False
+    return b[-len(a):] == a or (b[:len(a)] == a and all(w in CORPORATE_TAIL for w in b[len(a):]))
 
 
 def _merge_short_forms(session: Session, ids: list[int]) -> int:
