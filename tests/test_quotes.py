@@ -224,3 +224,10 @@ def test_speaker_never_inside_the_quote(extractor):
     for frag, name in (("brightest members", "Ann Lee"), ("Full panic mode", "Mark Evans")):
         q = _find(qs, frag)
         assert name in q.speaker_text and not (q.start <= q.speaker_start < q.end)
+
+
+@pytest.mark.slow
+def test_headline_and_dateline_are_not_quotes(seed_record):
+    """The seed's title line ('Russia staged failed US-NATO talks…') reports no speech."""
+    assert not any("staged" in q.cue or "Baonghean" in q.text for q in seed_record.quotes)
+    assert not any(q.start < 72 for q in seed_record.quotes)

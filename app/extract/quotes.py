@@ -169,8 +169,11 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     timexes = sorted(doc._.dl_timexes or [], key=lambda t: t.start)
     published = doc._.dl_published
     out: list[Quote] = []
+    layout = doc._.dl_layout
     for c in cands:
         if not (0 <= c.start < c.end <= len(text)):
+            continue
+        if layout is not None and _on_furniture(layout, c):
             continue
         speaker = None
         spk_text = ""
@@ -216,6 +219,14 @@ def extract_quotes(doc: Doc) -> list[Quote]:
             speaker_start=ss, speaker_end=se,
         ))
     return out
+
+
+def _on_furniture(layout, c: Cand) -> bool:
+    """Headlines report no speech, and nothing spans the dateline, image markers or photo credits."""
+    if layout.in_blanked(c.start, c.end):
+        return True
+    title = layout.title_span
+    return c.kind == "indirect" and title is not None and c.start < title[1] and title[0] < c.end
 
 
 def _add_mention(res: Resolver, aid: str, s: int, e: int, text: str) -> None:
