@@ -161,3 +161,25 @@ def test_short_form_and_sentence_spans():
     spans = [text[s:e] for s, e in sentence_spans(text)]
     assert spans == ["The first A380 superjumbo was delivered today.", "The plane is built with four engines.",
                      "It flew."]
+
+
+@pytest.mark.db
+def test_sentence_naming_a_model_is_on_that_models_timeline(session):
+    from app.consolidate.timeline import actor_timeline
+    from app.extract.records import Timex
+
+    text = ("The A380 was revealed in January 2005\n"
+            "The world's largest passenger aircraft, the Airbus A380, has made its maiden flight after lifting "
+            "off from Toulouse.")
+    airbus = _actor("airbus", "Airbus", "organization", text)
+    jan = text.index("January 2005")
+    extraction = Extraction(id="wikinews-8951", title=None, source=None, published="2005-04-27",
+                            published_inferred=False, actors=[airbus],
+                            timexes=[Timex("January 2005", jan, jan + 12, "DATE", "2005-01")], pipeline_version="t")
+    article = store_article(session, ArticleMeta(text=text, external_id="wikinews-8951",
+                                                 published=dt.date(2005, 4, 27)), extraction)
+    consolidate_article(session, article)
+    events = actor_timeline(session, "Airbus A380")
+    assert [e.date for e in events] == ["2005-01", "2005-04-27"]
+    assert events[0].sources[0].sentence == "The A380 was revealed in January 2005"
+    assert events[0].actors == ["Airbus A380"]
