@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from app.extract.quotes_core import Cand, find_candidates
 from app.extract.quotes_gender import GenderVotes, collect, pronoun_gender
-from app.extract.quotes_lexicon import PERSONAL_PRONOUNS, RELATIVE_PRONOUNS
+from app.extract.quotes_lexicon import PERSONAL_PRONOUNS, RELATIVE_PRONOUNS, SPEECH
 from app.extract.records import Mention, Quote
 
 log = logging.getLogger(__name__)
@@ -173,7 +173,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     for c in cands:
         if not (0 <= c.start < c.end <= len(text)):
             continue
-        if layout is not None and _on_furniture(layout, c):
+        if layout is not None and _on_furniture(doc, layout, c):
             continue
         speaker = None
         spk_text = ""
@@ -221,12 +221,15 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     return out
 
 
-def _on_furniture(layout, c: Cand) -> bool:
-    """Headlines report no speech, and nothing spans the dateline, image markers or photo credits."""
+def _on_furniture(doc: Doc, layout, c: Cand) -> bool:
+    """Nothing spans the dateline, image markers or photo credits; a headline reports speech only
+    with a speech verb ('X says …'), not with any verb that has an object ('Russia staged talks')."""
     if layout.in_blanked(c.start, c.end):
         return True
     title = layout.title_span
-    return c.kind == "indirect" and title is not None and c.start < title[1] and title[0] < c.end
+    if c.kind != "indirect" or title is None or not (c.start < title[1] and title[0] < c.end):
+        return False
+    return not (0 <= c.cue_tok < len(doc) and doc[c.cue_tok].lemma_.lower() in SPEECH)
 
 
 def _add_mention(res: Resolver, aid: str, s: int, e: int, text: str) -> None:
