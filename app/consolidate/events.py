@@ -219,7 +219,7 @@ def _candidates(session: Session, view: EventView, family: dict[int, int]) -> li
             ),
         )
         .options(selectinload(Event.targets))
-        .order_by(Event.id)
+        .order_by(Event.first_day.desc(), Event.id)  # nearest first when a busy actor hits the limit
         .limit(MAX_CANDIDATES)
     )
     return list(session.scalars(stmt))
