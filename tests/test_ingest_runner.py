@@ -104,7 +104,7 @@ def test_reextract_keeps_article_and_event_ids(session_factory, extractor, tmp_p
         return {key: event_id for key, event_id in rows if not key.startswith("s-")}
 
     story = wikinews(8)
-    summary, outcomes = _run(session_factory, extractor, jsonl_candidates([json.dumps(story)], "export.jsonl"))
+    _summary, outcomes = _run(session_factory, extractor, jsonl_candidates([json.dumps(story)], "export.jsonl"))
     article_id = outcomes[0].article_id
     with session_factory() as s, s.begin():
         events_before = extractor_events(s)
