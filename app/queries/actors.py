@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import String, func, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Alias, Event, EventTarget, Quote
@@ -14,6 +14,7 @@ from app.queries.cache import cached
 from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newest_first
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
+from app.queries.timeline import actor_event_ids
 from app.store import normalise_alias
 
 KINDS = ("person", "organization", "country", "group", "place")
@@ -61,12 +62,12 @@ def _month(d: dt.date) -> str:
 
 def activity(session: Session, actor_id: int) -> list[dict[str, Any]]:
     """Events (as source or target) and quotes per month, for the small chart."""
-    as_source = select(Event.first_day).where(Event.source_actor_id == actor_id, Event.first_day.is_not(None),
-                                              Event.merged_into_id.is_(None), Event.removed_at.is_(None))
-    as_target = (select(Event.first_day).join(EventTarget, EventTarget.event_id == Event.id)
-                 .where(EventTarget.actor_id == actor_id, Event.first_day.is_not(None),
-                        Event.merged_into_id.is_(None), Event.removed_at.is_(None)))
-    events = Counter(_month(d) for (d,) in session.execute(union_all(as_source, as_target)) if d)
+    day = type_coerce(Event.first_day, String).label("d")  # ISO text on SQLite: no ORM date parsing per row
+    live = live_events().with_only_columns(day).where(Event.first_day.is_not(None),
+                                                      Event.id.in_(actor_event_ids(actor_id))).subquery()
+    events: Counter[str] = Counter()
+    for d, n in session.execute(select(live.c.d, func.count()).group_by(live.c.d)):
+        events[str(d)[:7]] += n
     quotes = Counter(_month(d) for (d,) in session.execute(
         select(Quote.date).where(Quote.speaker_actor_id == actor_id, Quote.date.is_not(None))) if d)
     months = sorted(set(events) | set(quotes))
@@ -117,9 +118,7 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
 
 def _partners(session: Session, actor_id: int, limit: int = 10) -> list[dict[str, Any]]:
     """The actors that share most events with this one, whichever side they are on."""
-    mine = select(Event.id).where(Event.merged_into_id.is_(None), Event.removed_at.is_(None), or_(
-        Event.source_actor_id == actor_id,
-        Event.id.in_(select(EventTarget.event_id).where(EventTarget.actor_id == actor_id))))
+    mine = live_events().with_only_columns(Event.id).where(Event.id.in_(actor_event_ids(actor_id)))
     ids = mine.subquery()
     sources = select(Event.source_actor_id.label("a")).where(Event.id.in_(select(ids.c.id)))
     targets = select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(select(ids.c.id)))

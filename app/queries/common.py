@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.fts import fts_ids
 from app.models import Actor, Article, Event, EventTarget, Source
 from app.queries.errors import BadInput
 
@@ -56,6 +58,60 @@ def date_label(first: dt.date | None, last: dt.date | None, precision: str | Non
     return f"{first.day}–{last.day} {MONTHS[first.month - 1]} {first.year}"
 
 
+# How coarse each precision is: groups of the same first day are listed finer first (day, week, month, …)
+COARSENESS = {"day": 0, "week": 1, "month": 2, "season": 3, "quarter": 3, "half": 4, "year": 5, "decade": 6,
+              "century": 7}
+FINE_PRECISIONS = ("day", "week")  # drawn in the density strip; coarser ones would pile up on their first day
+
+
+def period_group(first: dt.date, last: dt.date | None, precision: str | None) -> dict[str, Any]:
+    """The timeline heading an event belongs under: its date at its own precision.
+
+    A day event goes under '20 Dec 2021', a week under 'Week 51, 2021 (20–26 Dec)', a month under
+    'Sep 2011', a year under '2018' — never under the period's first day, which would claim a day the
+    article never named. ``key`` tells groups apart, ``rank`` orders groups that start on the same day
+    (finer first), ``datetime`` is a valid HTML time value or None (quarters and seasons have none).
+    """
+    last = last or first
+    if precision == "day" or (precision is None and first == last):
+        return {"key": ("day", first), "rank": 0, "label": day_label(first), "datetime": first.isoformat(),
+                "precision": "day"}
+    if precision == "week":
+        year, week, _ = first.isocalendar()
+        span = (f"{first.day}–{last.day} {MONTHS[first.month - 1]}" if first.month == last.month
+                else f"{first.day} {MONTHS[first.month - 1]} – {last.day} {MONTHS[last.month - 1]}")
+        return {"key": ("week", first), "rank": 1, "label": f"Week {week}, {year} ({span})",
+                "datetime": f"{year:04d}-W{week:02d}", "precision": "week"}
+    if precision == "month":
+        return {"key": ("month", first), "rank": 2, "label": f"{MONTHS[first.month - 1]} {first.year}",
+                "datetime": f"{first.year:04d}-{first.month:02d}", "precision": "month"}
+    if precision == "year":
+        return {"key": ("year", first), "rank": 5, "label": str(first.year), "datetime": f"{first.year:04d}",
+                "precision": "year"}
+    rank = COARSENESS.get(precision or "", 1)
+    return {"key": (precision or "range", first, last), "rank": rank, "label": date_label(first, last, precision),
+            "datetime": None, "precision": precision or "range"}
+
+
+def group_by_period(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows (newest first) under period headings: newest first day first, finer before coarser on a tie.
+
+    Only the rows of one page are regrouped, so paging by (first_day, id) stays exact; a period split
+    by a page boundary shows its heading again on the next page, as a day split that way always did.
+    """
+    groups: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        g = period_group(row["first_day"], row["last_day"], row["precision"])
+        group = groups.get(g["key"])
+        if group is None:
+            group = groups[g["key"]] = {"day": row["first_day"], **g, "events": []}
+        group["events"].append(row)
+    ordered = sorted(groups.values(), key=lambda g: (-g["day"].toordinal(), g["rank"]))
+    for g in ordered:
+        g["key"] = "-".join(str(part) for part in g["key"])
+    return ordered
+
+
 def actor_ref(actor: Actor | Any) -> dict[str, Any]:
     return {"id": actor.id, "slug": actor.slug, "name": actor.name, "kind": actor.kind}
 
@@ -97,6 +153,26 @@ def event_rows(session: Session, events: Sequence[Event]) -> list[dict[str, Any]
                         "source": art.source if art else None, "published": art.published if art else None},
         })
     return rows
+
+
+def text_match(session: Session, table: str, id_column: Any, query: str, limit: int) -> Any:
+    """The full-text WHERE clause for a newest-first page of ``limit`` rows, shaped for the plan that wins.
+
+    A rare word is best answered from its matches (look each up, sort, keep ``limit``); a common one
+    ('russia') by walking the date index newest first and probing the match set until the page is full —
+    about limit × total / matches probes. SQLite always picks the first, so when a bounded count of the
+    matches says the word is common, ``id + 0`` (not indexable) makes it walk the dates instead.
+    """
+    ids = fts_ids(session, table, query)
+    if ids is None:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        total = session.scalar(select(func.max(id_column))) or 0
+        threshold = math.isqrt((limit + 1) * total) + 1
+        found = session.scalar(select(func.count()).select_from(ids.limit(threshold).subquery())) or 0
+        if found >= threshold:
+            return (id_column + 0).in_(ids)
+    return id_column.in_(ids)
 
 
 def live_events():

@@ -8,9 +8,8 @@ from typing import Any
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from app.fts import fts_filter
 from app.models import Actor, Article, Quote, QuoteSource, Source
-from app.queries.common import actor_ref, date_label, newest_first, parse_day
+from app.queries.common import actor_ref, date_label, newest_first, parse_day, text_match
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
 
@@ -25,7 +24,7 @@ def quote_list(session: Session, q: str = "", speaker: str = "", since: str | No
             .where(Quote.merged_into_id.is_(None)))
     q = (q or "").strip()[:200]
     if q:
-        clause = fts_filter(session, "quotes", Quote.id, q)
+        clause = text_match(session, "quotes", Quote.id, q, limit)
         if clause is not None:
             stmt = stmt.where(clause)
     speaker_ref = None

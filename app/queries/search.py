@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.fts import fts_filter, query_terms
+from app.fts import query_terms
 from app.models import Actor, Article, Event, Quote, Source
 from app.queries.actors import actor_list
-from app.queries.common import date_label, event_rows, live_events, newest_first
+from app.queries.common import date_label, event_rows, live_events, newest_first, text_match
 from app.queries.events import quote_ref
 
 PER_KIND = 10
@@ -22,16 +22,16 @@ def search_page(session: Session, q: str) -> dict[str, Any]:
     result: dict[str, Any] = {"q": q, "events": [], "actors": [], "quotes": [], "articles": []}
     if not query_terms(q):
         return result
-    ev = fts_filter(session, "events", Event.id, q)
+    ev = text_match(session, "events", Event.id, q, PER_KIND)
     result["events"] = event_rows(session, list(session.scalars(
         live_events().where(ev).order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(PER_KIND))))
     result["actors"] = actor_list(session, q=q, limit=PER_KIND)["actors"]
-    qf = fts_filter(session, "quotes", Quote.id, q)
+    qf = text_match(session, "quotes", Quote.id, q, PER_KIND)
     result["quotes"] = [quote_ref(quote, actor) for quote, actor in session.execute(
         select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
         .where(qf, Quote.merged_into_id.is_(None))
         .order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(PER_KIND))]
-    af = fts_filter(session, "articles", Article.id, q)
+    af = text_match(session, "articles", Article.id, q, PER_KIND)
     result["articles"] = [
         {"id": i, "title": t or f"Article {i}", "published": p, "source": s,
          "published_label": date_label(p, p, "day") if p else None}

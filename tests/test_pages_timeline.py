@@ -1,0 +1,111 @@
+"""The timeline's query plans, period headings, untyped events and form: what changed for speed and clarity."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import inspect
+from test_pages_corpus import S2, load
+
+from app.models import Event
+from app.queries import common, timeline
+from app.queries.timeline import TimelineFilters, density, resolve_actors, timeline_page
+
+pytestmark = pytest.mark.db
+
+# A sentence of the seed article that names a year and a month (the dates below are made up for the test)
+YEAR_SENTENCE = "Russia should not expect the US and its allies to accept Moscow's demands."
+
+
+@pytest.fixture()
+def ids(session):
+    out = load(session)
+    session.commit()
+    return out
+
+
+def _add(session, article_id: int, summary: str, first: dt.date, last: dt.date, precision: str,
+         type_: str | None = "PROTEST", sentence: str = S2) -> Event:
+    event = Event(article_id=article_id, slug=summary.lower().replace(" ", "-")[:60], summary=summary,
+                  sentence=sentence, start=0, end=10, first_day=first, last_day=last, precision=precision,
+                  type=type_, source_actor_id=None)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _summaries(data) -> list[str]:
+    return [e["summary"] for g in data["days"] for e in g["events"]]
+
+
+def test_both_actor_plans_find_the_same_page(session, ids, monkeypatch):
+    """Walking the date index (busy actor) and driving from the actor's id set (rare actor) agree."""
+    f = TimelineFilters(actor=["russia"])
+    monkeypatch.setattr(timeline, "walk_by_date", lambda *a: False)
+    by_set = [e["id"] for g in timeline_page(session, f, with_density=False)["days"] for e in g["events"]]
+    monkeypatch.setattr(timeline, "walk_by_date", lambda *a: True)
+    by_date = [e["id"] for g in timeline_page(session, f, with_density=False)["days"] for e in g["events"]]
+    assert by_set == by_date and len(by_set) == 3
+
+
+def test_common_words_walk_the_dates_and_find_the_same_rows(session, ids, monkeypatch):
+    """A word in every event takes the date-walking plan on SQLite; results equal the plain IN plan's."""
+    plain = _summaries(timeline_page(session, TimelineFilters(q="russia"), with_density=False))
+    monkeypatch.setattr(common.math, "isqrt", lambda n: 0)  # every word now counts as common
+    walked = _summaries(timeline_page(session, TimelineFilters(q="russia"), with_density=False))
+    assert plain == walked and "Russia rejects US demands" in plain
+    clause = common.text_match(session, "events", Event.id, "russia", 30)
+    if session.get_bind().dialect.name == "sqlite":
+        assert "+" in str(clause)  # id + 0: the date index drives the page
+
+
+def test_actor_accepts_a_name_or_an_alias(client, session, ids):
+    by_slug = client.get("/timeline.json?actor=russia").json()
+    for ref in ("Russia", "the Kremlin", "moscow"):
+        data = client.get("/timeline.json", params={"actor": ref}).json()
+        assert _summaries(data) == _summaries(by_slug), ref
+        assert data["selected_actors"] == [{"slug": "russia", "name": "Russia"}]
+    r = client.get("/timeline.json?actor=Atlantis")
+    assert r.status_code == 422 and "Atlantis" in r.json()["error"]["detail"]
+    assert [a.slug for a in resolve_actors(session, ["US", "united-states"])] == ["united-states"]
+
+
+def test_migration_adds_the_partial_day_index(session):
+    """Migration 0006: live events by (first_day, precision), partial so merged and removed ones stay out."""
+    indexes = {ix["name"]: ix for ix in inspect(session.get_bind()).get_indexes("events")}
+    assert indexes["ix_events_live_first_day"]["column_names"][:2] == ["first_day", "precision"]
+
+
+def test_periods_get_their_own_headings(client, session, ids):
+    art = ids["article"]
+    _add(session, art, "Protests all year", dt.date(2021, 1, 1), dt.date(2021, 12, 31), "year",
+         sentence=YEAR_SENTENCE)
+    _add(session, art, "Protests in September", dt.date(2021, 9, 1), dt.date(2021, 9, 30), "month")
+    _add(session, art, "Protests in the last quarter", dt.date(2021, 10, 1), dt.date(2021, 12, 31), "quarter")
+    _add(session, art, "Protest on New Year's Day", dt.date(2021, 1, 1), dt.date(2021, 1, 1), "day")
+    session.commit()
+    data = client.get("/timeline.json").json()
+    labels = [g["label"] for g in data["days"]]
+    assert labels == ["Week 51, 2021 (20–26 Dec)", "17 Dec 2021", "Q4 2021", "Sep 2021", "1 Jan 2021", "2021"]
+    year = next(g for g in data["days"] if g["label"] == "2021")
+    assert [e["summary"] for e in year["events"]] == ["Protests all year"]
+    page = BeautifulSoup(client.get("/timeline").text, "html.parser")
+    heads = [h.get_text() for h in page.select("h2.day-head")]
+    assert "1 Jan 2021" in heads and "2021" in heads and "Sep 2021" in heads
+    assert page.find("h2", string="2021").find("time")["datetime"] == "2021"
+    assert page.find("h2", string="Week 51, 2021 (20–26 Dec)").find("time")["datetime"] == "2021-W51"
+
+
+def test_density_leaves_coarse_events_out(client, session, ids):
+    art = ids["article"]
+    for k in range(5):
+        _add(session, art, f"Year event {k}", dt.date(2020, 1, 1), dt.date(2020, 12, 31), "year")
+    session.flush()
+    strip = density(session, TimelineFilters())
+    assert strip["undrawn"] == 5
+    assert strip["first"] == dt.date(2021, 12, 17)  # no bar on 1 Jan 2020
+    assert sum(b["count"] for b in strip["bars"]) == 3  # two day events and the week; merged/removed left out
+    session.commit()
+    assert "Not drawn: 5 events dated only to a month, quarter or year" in client.get("/timeline").text
