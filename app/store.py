@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.extract.intervals import timex_interval
@@ -69,24 +69,42 @@ def get_or_create_source(session: Session, name: str | None) -> Source | None:
     return source
 
 
+def upsert_actors(session: Session, records: list) -> dict[str, Actor]:
+    """The actors of an extraction by slug, created or enriched with new titles and aliases, in a few queries."""
+    slugs = list(dict.fromkeys(a.id for a in records))
+    found = {a.slug: a for a in session.scalars(select(Actor).where(Actor.slug.in_(slugs)))} if slugs else {}
+    for a in records:
+        actor = found.get(a.id)
+        if actor is None:
+            actor = Actor(slug=a.id, name=a.name, kind=a.kind, titles=list(dict.fromkeys(a.titles)))
+            session.add(actor)
+            found[a.id] = actor
+        elif a.titles:
+            merged = list(dict.fromkeys([*(actor.titles or []), *a.titles]))
+            if merged != actor.titles:
+                actor.titles = merged
+    session.flush()
+    ids = [actor.id for actor in found.values()]
+    rows = session.execute(select(Alias.actor_id, Alias.normalized).where(Alias.actor_id.in_(ids))).all()
+    known = {(actor_id, key) for actor_id, key in rows}
+    new_aliases = []
+    for a in records:
+        actor_id = found[a.id].id
+        for alias in [a.name, *a.aliases]:
+            key = normalise_alias(alias)[:300]
+            if key and (actor_id, key) not in known:
+                known.add((actor_id, key))
+                new_aliases.append({"actor_id": actor_id, "name": alias[:300], "normalized": key})
+    if new_aliases:
+        session.execute(insert(Alias), new_aliases)
+    return found
+
+
 def upsert_actor(session: Session, slug: str, name: str, kind: str, titles: list[str], aliases: list[str]) -> Actor:
-    """The actor with this canonical slug, created or enriched with new titles and aliases."""
-    actor = session.scalar(select(Actor).where(Actor.slug == slug))
-    if actor is None:
-        actor = Actor(slug=slug, name=name, kind=kind, titles=list(dict.fromkeys(titles)))
-        session.add(actor)
-        session.flush()
-    elif titles:
-        merged = list(dict.fromkeys([*(actor.titles or []), *titles]))
-        if merged != actor.titles:
-            actor.titles = merged
-    known = set(session.scalars(select(Alias.normalized).where(Alias.actor_id == actor.id)))
-    for alias in [name, *aliases]:
-        key = normalise_alias(alias)[:300]
-        if key and key not in known:
-            known.add(key)
-            session.add(Alias(actor_id=actor.id, name=alias[:300], normalized=key))
-    return actor
+    """One actor by canonical slug, created or enriched (see ``upsert_actors``)."""
+    from app.extract.records import Actor as ActorRecord
+
+    return upsert_actors(session, [ActorRecord(slug, name, kind, list(aliases), list(titles))])[slug]
 
 
 def _date_or_none(value: str | None) -> dt.date | None:
@@ -117,76 +135,88 @@ def store_article(session: Session, meta: ArticleMeta, extraction: Extraction) -
     article.source_id = source.id if source else None
     session.add(article)
     session.flush()
-    write_extraction(session, article, extraction)
+    write_extraction(session, article, extraction, fresh=True)
     return article
 
 
-def write_extraction(session: Session, article: Article, extraction: Extraction) -> None:
-    """(Re)write an article's extraction, keeping the ids of events and quotes whose keys survive."""
-    session.execute(delete(Mention).where(Mention.article_id == article.id))
-    session.execute(delete(TimexRow).where(TimexRow.article_id == article.id))
-    actor_ids: dict[str, int] = {}
-    for a in extraction.actors:
-        actor = upsert_actor(session, a.id, a.name, a.kind, a.titles, a.aliases)
-        actor_ids[a.id] = actor.id
-        session.add_all(
-            Mention(article_id=article.id, actor_id=actor.id, start=m.start, end=m.end, text=m.text[:300])
-            for m in a.mentions
-        )
-    session.add_all(
-        TimexRow(article_id=article.id, start=t.start, end=t.end, text=t.text[:300], type=t.type, value=t.value[:40])
+def write_extraction(session: Session, article: Article, extraction: Extraction, *, fresh: bool = False) -> None:
+    """(Re)write an article's extraction, keeping the ids of events and quotes whose keys survive.
+
+    ``fresh`` says the article was just inserted, so there is nothing old to look up or delete.
+    """
+    if not fresh:
+        session.execute(delete(Mention).where(Mention.article_id == article.id))
+        session.execute(delete(TimexRow).where(TimexRow.article_id == article.id))
+    actors = upsert_actors(session, extraction.actors)
+    actor_ids = {slug: actor.id for slug, actor in actors.items()}
+    mentions = [
+        {"article_id": article.id, "actor_id": actor_ids[a.id], "start": m.start, "end": m.end, "text": m.text[:300]}
+        for a in extraction.actors for m in a.mentions
+    ]
+    if mentions:
+        session.execute(insert(Mention), mentions)
+    timexes = [
+        {"article_id": article.id, "start": t.start, "end": t.end, "text": t.text[:300], "type": t.type,
+         "value": t.value[:40]}
         for t in extraction.timexes
-    )
-    _write_events(session, article, extraction, actor_ids)
-    _write_quotes(session, article, extraction, actor_ids)
+    ]
+    if timexes:
+        session.execute(insert(TimexRow), timexes)
+    _write_events(session, article, extraction, actor_ids, fresh)
+    _write_quotes(session, article, extraction, actor_ids, fresh)
     article.pipeline_version = extraction.pipeline_version
     session.flush()
 
 
-def _write_events(session: Session, article: Article, extraction: Extraction, actor_ids: dict[str, int]) -> None:
-    existing = {s.key: s for s in session.scalars(select(EventSource).where(EventSource.article_id == article.id))}
+def _event_fields(e, actor_ids: dict[str, int]) -> dict:
+    interval = timex_interval(e.date) if e.date else None
+    return dict(
+        date_value=e.date,
+        date_text=e.date_text,
+        first_day=interval[0] if interval else None,
+        last_day=interval[1] if interval else None,
+        precision=interval[2] if interval else None,
+        type=e.type,
+        modality=e.modality,
+        source_actor_id=actor_ids.get(e.source_actor) if e.source_actor else None,
+        place=(e.place or None) and e.place[:300],
+        summary=e.summary,
+        trigger=(e.trigger or None) and e.trigger[:100],
+        sentence=e.sentence,
+        start=e.start,
+        end=e.end,
+        slug=slugify(e.summary, 100),
+    )
+
+
+def _write_events(session: Session, article: Article, extraction: Extraction, actor_ids: dict[str, int],
+                  fresh: bool) -> None:
+    existing: dict[str, EventSource] = {}
+    if not fresh:
+        existing = {s.key: s for s in session.scalars(select(EventSource).where(EventSource.article_id == article.id))}
     seen: set[str] = set()
     for e in extraction.events:
         if e.id in seen:
             continue
         seen.add(e.id)
-        interval = timex_interval(e.date) if e.date else None
-        fields = dict(
-            date_value=e.date,
-            date_text=e.date_text,
-            first_day=interval[0] if interval else None,
-            last_day=interval[1] if interval else None,
-            precision=interval[2] if interval else None,
-            type=e.type,
-            modality=e.modality,
-            source_actor_id=actor_ids.get(e.source_actor) if e.source_actor else None,
-            place=(e.place or None) and e.place[:300],
-            summary=e.summary,
-            trigger=(e.trigger or None) and e.trigger[:100],
-            sentence=e.sentence,
-            start=e.start,
-            end=e.end,
-            slug=slugify(e.summary, 100),
-        )
+        fields = _event_fields(e, actor_ids)
         targets = list(dict.fromkeys(actor_ids[t] for t in e.target_actors if t in actor_ids))
         source_row = existing.get(e.id)
-        if source_row is not None and source_row.event.article_id == article.id:
-            event = source_row.event
-            for name, value in fields.items():
-                setattr(event, name, value)
-            event.removed_at = None
-            session.execute(delete(EventTarget).where(EventTarget.event_id == event.id))
-            source_row.sentence, source_row.start, source_row.end = e.sentence, e.start, e.end
-        elif source_row is not None:
-            source_row.sentence, source_row.start, source_row.end = e.sentence, e.start, e.end
-            continue
-        else:
+        if source_row is None:
             event = Event(article_id=article.id, **fields)
+            event.sources.append(EventSource(article_id=article.id, key=e.id, sentence=e.sentence,
+                                             start=e.start, end=e.end))
+            event.targets.extend(EventTarget(actor_id=t) for t in targets)
             session.add(event)
-            session.flush()
-            session.add(EventSource(event_id=event.id, article_id=article.id, key=e.id,
-                                    sentence=e.sentence, start=e.start, end=e.end))
-        session.add_all(EventTarget(event_id=event.id, actor_id=t) for t in targets)
+            continue
+        source_row.sentence, source_row.start, source_row.end = e.sentence, e.start, e.end
+        event = source_row.event
+        if event.article_id != article.id:
+            continue  # evidence merged into another article's event: that event keeps its own facts
+        for name, value in fields.items():
+            setattr(event, name, value)
+        event.removed_at = None
+        event.targets = [EventTarget(actor_id=t) for t in targets]
     for key, source_row in existing.items():
         if key not in seen:
             event = source_row.event
@@ -199,8 +229,11 @@ def quote_key(start: int, end: int) -> str:
     return f"q-{start}-{end}"
 
 
-def _write_quotes(session: Session, article: Article, extraction: Extraction, actor_ids: dict[str, int]) -> None:
-    existing = {q.key: q for q in session.scalars(select(Quote).where(Quote.article_id == article.id))}
+def _write_quotes(session: Session, article: Article, extraction: Extraction, actor_ids: dict[str, int],
+                  fresh: bool) -> None:
+    existing: dict[str, Quote] = {}
+    if not fresh:
+        existing = {q.key: q for q in session.scalars(select(Quote).where(Quote.article_id == article.id))}
     seen: set[str] = set()
     for q in extraction.quotes:
         key = quote_key(q.start, q.end)
@@ -220,9 +253,8 @@ def _write_quotes(session: Session, article: Article, extraction: Extraction, ac
         row = existing.get(key)
         if row is None:
             row = Quote(article_id=article.id, key=key, **fields)
+            row.sources.append(QuoteSource(article_id=article.id, key=key, start=q.start, end=q.end))
             session.add(row)
-            session.flush()
-            session.add(QuoteSource(quote_id=row.id, article_id=article.id, key=key, start=q.start, end=q.end))
         else:
             for name, value in fields.items():
                 setattr(row, name, value)
