@@ -17,7 +17,20 @@ from sqlalchemy.orm import Session
 
 from app.extract.intervals import timex_interval
 from app.extract.records import Extraction
-from app.models import Actor, Alias, Article, Event, EventSource, EventTarget, Mention, Quote, QuoteSource, Source, TimexRow, utcnow
+from app.models import (
+    Actor,
+    Alias,
+    Article,
+    Event,
+    EventSource,
+    EventTarget,
+    Mention,
+    Quote,
+    QuoteSource,
+    Source,
+    TimexRow,
+    utcnow,
+)
 
 _SPACE = re.compile(r"\s+")
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -170,23 +183,23 @@ def write_extraction(session: Session, article: Article, extraction: Extraction,
 
 def _event_fields(e, actor_ids: dict[str, int]) -> dict:
     interval = timex_interval(e.date) if e.date else None
-    return dict(
-        date_value=e.date,
-        date_text=e.date_text,
-        first_day=interval[0] if interval else None,
-        last_day=interval[1] if interval else None,
-        precision=interval[2] if interval else None,
-        type=e.type,
-        modality=e.modality,
-        source_actor_id=actor_ids.get(e.source_actor) if e.source_actor else None,
-        place=(e.place or None) and e.place[:300],
-        summary=e.summary,
-        trigger=(e.trigger or None) and e.trigger[:100],
-        sentence=e.sentence,
-        start=e.start,
-        end=e.end,
-        slug=slugify(e.summary, 100),
-    )
+    return {
+        "date_value": e.date,
+        "date_text": e.date_text,
+        "first_day": interval[0] if interval else None,
+        "last_day": interval[1] if interval else None,
+        "precision": interval[2] if interval else None,
+        "type": e.type,
+        "modality": e.modality,
+        "source_actor_id": actor_ids.get(e.source_actor) if e.source_actor else None,
+        "place": (e.place or None) and e.place[:300],
+        "summary": e.summary,
+        "trigger": (e.trigger or None) and e.trigger[:100],
+        "sentence": e.sentence,
+        "start": e.start,
+        "end": e.end,
+        "slug": slugify(e.summary, 100),
+    }
 
 
 def _write_events(session: Session, article: Article, extraction: Extraction, actor_ids: dict[str, int],
@@ -240,16 +253,16 @@ def _write_quotes(session: Session, article: Article, extraction: Extraction, ac
         if key in seen:
             continue
         seen.add(key)
-        fields = dict(
-            speaker_actor_id=actor_ids.get(q.speaker) if q.speaker else None,
-            speaker_text=(q.speaker_text or "")[:300],
-            text=q.text,
-            kind=q.kind,
-            cue=(q.cue or "")[:60],
-            start=q.start,
-            end=q.end,
-            date=_date_or_none(q.date),
-        )
+        fields = {
+            "speaker_actor_id": actor_ids.get(q.speaker) if q.speaker else None,
+            "speaker_text": (q.speaker_text or "")[:300],
+            "text": q.text,
+            "kind": q.kind,
+            "cue": (q.cue or "")[:60],
+            "start": q.start,
+            "end": q.end,
+            "date": _date_or_none(q.date),
+        }
         row = existing.get(key)
         if row is None:
             row = Quote(article_id=article.id, key=key, **fields)
