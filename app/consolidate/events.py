@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.consolidate.text import interval, overlap, sentence_spans, stems, words
@@ -204,22 +204,26 @@ def _candidates(session: Session, view: EventView, family: dict[int, int]) -> li
     lo = view.first - dt.timedelta(days=LOOKBACK_DAYS)
     hi = view.last + dt.timedelta(days=WINDOW_DAYS)
     near = view.first - dt.timedelta(days=WINDOW_DAYS)
+    window = (
+        Event.merged_into_id.is_(None),
+        Event.removed_at.is_(None),
+        Event.id != view.event.id,
+        Event.first_day >= lo,
+        Event.first_day <= hi,
+        Event.last_day >= near,
+    )
+    # two index-friendly look-ups instead of one OR (which makes SQLite scan the whole date range)
+    by_source = select(Event.id).where(Event.source_actor_id.in_(members), *window)
+    by_target = (select(Event.id).join(EventTarget, EventTarget.event_id == Event.id)
+                 .where(EventTarget.actor_id.in_(members), *window))
+    ids = set(session.scalars(by_source)) | set(session.scalars(by_target))
+    if not ids:
+        return []
     stmt = (
         select(Event)
-        .where(
-            Event.merged_into_id.is_(None),
-            Event.removed_at.is_(None),
-            Event.id != view.event.id,
-            Event.first_day >= lo,
-            Event.first_day <= hi,
-            Event.last_day >= near,
-            or_(
-                Event.source_actor_id.in_(members),
-                Event.id.in_(select(EventTarget.event_id).where(EventTarget.actor_id.in_(members))),
-            ),
-        )
+        .where(Event.id.in_(ids))
         .options(selectinload(Event.targets))
-        .order_by(Event.first_day.desc(), Event.id)  # nearest first when a busy actor hits the limit
+        .order_by(Event.first_day.desc(), Event.id)  # nearest first when a busy actor reaches the limit
         .limit(MAX_CANDIDATES)
     )
     return list(session.scalars(stmt))
