@@ -109,3 +109,27 @@ def test_density_leaves_coarse_events_out(client, session, ids):
     assert sum(b["count"] for b in strip["bars"]) == 3  # two day events and the week; merged/removed left out
     session.commit()
     assert "Not drawn: 5 events dated only to a month, quarter or year" in client.get("/timeline").text
+
+
+def test_untyped_sentence_events_are_quieter_and_can_be_hidden(client, session, ids):
+    sentence = ("However, the US and its NATO allies have signaled they may be willing to negotiate with Russia, "
+                "especially if the Kremlin agrees to withdraw some troops along the border with Ukraine.")
+    _add(session, ids["article"], sentence, dt.date(2021, 12, 17), dt.date(2021, 12, 17), "day", type_=None,
+         sentence=sentence)
+    session.commit()
+    page = BeautifulSoup(client.get("/timeline").text, "html.parser")
+    item = page.find("a", string=sentence).find_parent("article")
+    assert "event-untyped" in item["class"]
+    assert item.select_one(".badge-untyped").get_text() == "Unclassified"
+    typed = page.find("a", string="Russia rejects US demands").find_parent("article")
+    assert "event-untyped" not in typed["class"] and typed.select_one(".badge").get_text() == "Reject"
+    assert page.select_one('#f-type option[value="any-typed"]').get_text() == "Typed events only"
+    shown = _summaries(client.get("/timeline.json?type=any-typed").json())
+    assert sentence not in shown and "Russia rejects US demands" in shown
+    assert _summaries(client.get("/timeline.json?type=untyped").json()) == [sentence]
+    assert sentence in _summaries(client.get("/timeline.json").json())  # visible by default
+    r = client.get("/timeline.json?type=typed")
+    assert r.status_code == 422 and "any-typed" in r.json()["error"]["hint"]
+    event_id = next(e["id"] for g in client.get("/timeline.json?type=untyped").json()["days"] for e in g["events"])
+    event_page = BeautifulSoup(client.get(f"/events/{event_id}-x", follow_redirects=True).text, "html.parser")
+    assert event_page.select_one(".badge-untyped") and sentence in event_page.get_text()

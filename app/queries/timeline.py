@@ -26,6 +26,9 @@ from app.queries.common import (
 from app.queries.errors import BadInput
 from app.store import normalise_alias
 
+# Type filters beyond one PLOVER type: consolidation's sentence events have no type (NULL), and analysts who
+# want only classified happenings hide them with type=any-typed
+TYPE_GROUPS = {"any-typed": "Typed events only", "untyped": "Unclassified only"}
 PAGE_SIZE = 30  # keeps a first load (page + CSS + htmx) under 100 KB uncompressed
 
 
@@ -46,9 +49,11 @@ class TimelineFilters:
                    since: str | None, until: str | None, q: str | None) -> TimelineFilters:
         """Checked filters, or BadInput naming the parameter that was wrong."""
         kind = (type or "").strip().upper()
-        if kind and kind not in PLOVER_LABELS:
+        if kind.lower() in TYPE_GROUPS:
+            kind = kind.lower()
+        elif kind and kind not in PLOVER_LABELS:
             raise BadInput(f"'type' must be a PLOVER event type, not '{type}'.",
-                           hint="One of: " + ", ".join(PLOVER_LABELS) + ".")
+                           hint="One of: " + ", ".join([*PLOVER_LABELS, *TYPE_GROUPS]) + ".")
         mod = (modality or "").strip().lower()
         if mod and mod not in MODALITIES:
             raise BadInput(f"'modality' must be one of {', '.join(MODALITIES)}, not '{modality}'.")
@@ -156,7 +161,11 @@ def filtered_events(session: Session, f: TimelineFilters, actors: list[Actor] | 
         member = (Event.id + 0) if page and walk_by_date(session, actors, page) else Event.id
         for actor in actors:
             stmt = stmt.where(member.in_(actor_event_ids(actor.id)))  # every chosen actor takes part
-    if f.type:
+    if f.type == "any-typed":
+        stmt = stmt.where(Event.type.is_not(None))
+    elif f.type == "untyped":
+        stmt = stmt.where(Event.type.is_(None))
+    elif f.type:
         stmt = stmt.where(Event.type == f.type)
     if f.modality:
         stmt = stmt.where(Event.modality == f.modality)
@@ -236,7 +245,7 @@ def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = Non
         "next_cursor": next_cursor, "cursor": cursor,
         "density": cached(session, ("density", repr(f)), lambda: density(session, f, actors=actors))
         if with_density else None,
-        "choices": {"types": list(PLOVER_LABELS), "modalities": list(MODALITIES),
+        "choices": {"types": list(PLOVER_LABELS), "type_groups": TYPE_GROUPS, "modalities": list(MODALITIES),
                     "sources": list(session.scalars(select(Source.name).order_by(Source.name).limit(200)))},
         "selected_actors": [{"slug": a.slug, "name": a.name} for a in actors],
     }
