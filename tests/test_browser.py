@@ -53,7 +53,23 @@ def test_timeline_works_without_javascript(chromium, live_server):
     pg.wait_for_url(re.compile(r"type=ASSAULT"))
     badges = pg.locator("#results .badge").all_text_contents()
     assert badges and set(badges) == {"Assault"}
+    assert urlparse(pg.url).query == "type=ASSAULT"  # the empty fields were dropped by a redirect
     context.close()
+
+
+def test_timeline_actor_field_suggests_and_keeps_the_url_clean(page, live_server):
+    page.goto(live_server.url + "/timeline")
+    page.evaluate("window.__sameDocument = true")
+    with page.expect_response(lambda r: "/timeline/actor-options" in r.url):
+        page.locator("#f-actor").press_sequentially("rus", delay=30)
+    page.wait_for_function("() => [...document.querySelectorAll('#actor-options option')]"
+                           ".some(o => o.value === 'Russia')")
+    assert "actor-options" not in page.url  # suggestions never touch the address bar
+    page.locator("#f-actor").fill("Russia")
+    page.locator("#f-actor").press("Enter")
+    page.wait_for_function("() => location.search === '?actor=russia'")
+    assert page.evaluate("window.__sameDocument") is True
+    page.wait_for_function("() => document.querySelector('#results .chips a')?.textContent === 'Russia'")
 
 
 def test_event_page_tags_card_and_copy_link(page, live_server):

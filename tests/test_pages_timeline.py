@@ -133,3 +133,35 @@ def test_untyped_sentence_events_are_quieter_and_can_be_hidden(client, session, 
     event_id = next(e["id"] for g in client.get("/timeline.json?type=untyped").json()["days"] for e in g["events"])
     event_page = BeautifulSoup(client.get(f"/events/{event_id}-x", follow_redirects=True).text, "html.parser")
     assert event_page.select_one(".badge-untyped") and sentence in event_page.get_text()
+
+
+def test_empty_parameters_redirect_to_the_clean_url(client, ids):
+    r = client.get("/timeline?q=&actor=&type=CONSULT&modality=&source=&since=&until=", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/timeline?type=CONSULT"
+    r = client.get("/timeline?q=&type=", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/timeline"
+    assert client.get("/timeline?type=CONSULT", follow_redirects=False).status_code == 200
+    r = client.get("/timeline?q=&actor=the+Kremlin", follow_redirects=False)  # a name or alias → the slug
+    assert r.status_code == 303 and r.headers["location"] == "/timeline?actor=russia"
+    r = client.get("/quotes?q=absurd&speaker=&since=&until=", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/quotes?q=absurd"
+    r = client.get("/actors?q=&kind=", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/actors"
+    # htmx swaps the results in place and pushes the clean URL instead of following a redirect
+    r = client.get("/timeline?q=&type=CONSULT&actor=Russia", headers={"HX-Request": "true"})
+    assert r.status_code == 200 and r.headers["HX-Push-Url"] == "/timeline?type=CONSULT&actor=russia"
+    assert "Joe Biden to hold talks" in r.text and "<html" not in r.text
+    assert client.get("/timeline.json?q=&actor=Russia", follow_redirects=False).status_code == 200
+
+
+def test_actor_field_suggests_active_actors(client, ids):
+    page = BeautifulSoup(client.get("/timeline?actor=russia").text, "html.parser")
+    field = page.select_one("#f-actor")
+    assert field["list"] == "actor-options" and field["value"] == "Russia"
+    assert page.select_one('label[for="f-actor"]').get_text() == "Actor"
+    options = [o["value"] for o in page.select("datalist#actor-options option")]
+    assert options[0] == "Russia" and "Joe Biden" in options  # most active first
+    r = client.get("/timeline/actor-options?actor=bid", headers={"HX-Request": "true"})
+    assert [o["value"] for o in BeautifulSoup(r.text, "html.parser").select("option")] == ["Joe Biden"]
+    r = client.get("/timeline/actor-options?actor=kreml")  # aliases count
+    assert [o["value"] for o in BeautifulSoup(r.text, "html.parser").select("option")] == ["Russia"]

@@ -56,6 +56,23 @@ def actor_list(session: Session, q: str = "", kind: str = "", limit: int = 200) 
                        for a in found[:limit]]}
 
 
+def actor_suggestions(session: Session, q: str = "", limit: int = 40) -> list[dict[str, Any]]:
+    """Actors for the timeline's actor field, most active first: the top ones, or those whose name or alias
+    starts with ``q`` (a word of it, for names: 'putin' finds Vladimir Putin)."""
+    counts = event_counts(session)
+    q = normalise_alias(q or "")[:100]
+    stmt = select(Actor).where(Actor.merged_into_id.is_(None))
+    if q:
+        stmt = stmt.where(or_(func.lower(Actor.name).like(f"{q}%"), func.lower(Actor.name).like(f"% {q}%"),
+                              Actor.id.in_(select(Alias.actor_id).where(Alias.normalized.like(f"{q}%")))))
+        found = list(session.scalars(stmt.limit(500)))
+    else:
+        top = sorted(counts, key=lambda a: -counts[a])[:limit]
+        found = list(session.scalars(stmt.where(Actor.id.in_(top)))) if top else []
+    found.sort(key=lambda a: (-counts.get(a.id, 0), a.name))
+    return [{"slug": a.slug, "name": a.name, "events": counts.get(a.id, 0)} for a in found[:limit]]
+
+
 def _month(d: dt.date) -> str:
     return f"{d.year:04d}-{d.month:02d}"
 

@@ -241,7 +241,7 @@ def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = Non
     rows = event_rows(session, events)
     next_cursor = encode_cursor(events[-1].first_day, events[-1].id) if more and events[-1].first_day else None
     return {
-        "filters": f.params(), "filters_active": f.active, "days": group_by_period(rows), "count": len(rows),
+        "filters": {**f.params(), "actor": [a.slug for a in actors]}, "filters_active": f.active, "days": group_by_period(rows), "count": len(rows),
         "next_cursor": next_cursor, "cursor": cursor,
         "density": cached(session, ("density", repr(f)), lambda: density(session, f, actors=actors))
         if with_density else None,
