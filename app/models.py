@@ -135,6 +135,14 @@ class Event(Base):
         Index("ix_events_live_first_day", "first_day", "precision", "merged_into_id", "removed_at",
               sqlite_where=text("merged_into_id IS NULL AND removed_at IS NULL"),
               postgresql_where=text("merged_into_id IS NULL AND removed_at IS NULL")),
+        # (migration 0007) live events per source actor, and a small live-id index for 'is this target's event live?' probes
+        # (actor counts, activity, partners read these instead of the wide event rows)
+        Index("ix_events_live_source_actor", "source_actor_id", "first_day", "merged_into_id", "removed_at",
+              sqlite_where=text("merged_into_id IS NULL AND removed_at IS NULL"),
+              postgresql_where=text("merged_into_id IS NULL AND removed_at IS NULL")),
+        Index("ix_events_live_id", "id", "merged_into_id", "removed_at",
+              sqlite_where=text("merged_into_id IS NULL AND removed_at IS NULL"),
+              postgresql_where=text("merged_into_id IS NULL AND removed_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120))

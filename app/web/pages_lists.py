@@ -68,7 +68,7 @@ def timeline(request: Request, session: SessionDep, actor: Annotated[list[str] |
     target = clean_url(request, {"actor": slugs} if slugs != f.actor else None)  # names and aliases → slugs
     if target and not wants_fragment(request) and not request.url.path.endswith(".json"):
         return RedirectResponse(target, status_code=303)  # before rendering: the page is drawn once
-    data["actor_options"] = actor_suggestions(session)
+    data["actor_options"] = actor_suggestions(session, limit=15)  # more arrive as you type (htmx)
     return canonical(request, render(request, "timeline.html", data, title="Timeline"), target)
 
 
