@@ -13,6 +13,7 @@ from app.fts import fts_filter
 from app.models import Actor, Alias, Article, Event, EventSource, EventTarget, Source
 from app.queries.cache import cached
 from app.queries.common import (
+    EVENT_ROW_COLUMNS,
     FINE_PRECISIONS,
     MODALITIES,
     PLOVER_LABELS,
@@ -235,7 +236,8 @@ def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = Non
     if position:
         day, ident = position
         stmt = stmt.where(tuple_(Event.first_day, Event.id) < tuple_(day, ident))
-    events = list(session.scalars(stmt.order_by(Event.first_day.desc(), Event.id.desc()).limit(limit + 1)))
+    events = list(session.execute(stmt.with_only_columns(*EVENT_ROW_COLUMNS)
+                                  .order_by(Event.first_day.desc(), Event.id.desc()).limit(limit + 1)))
     more = len(events) > limit
     events = events[:limit]
     rows = event_rows(session, events)
