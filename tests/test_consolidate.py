@@ -183,3 +183,28 @@ def test_sentence_naming_a_model_is_on_that_models_timeline(session):
     assert [e.date for e in events] == ["2005-01", "2005-04-27"]
     assert events[0].sources[0].sentence == "The A380 was revealed in January 2005"
     assert events[0].actors == ["Airbus A380"]
+
+
+def test_shift_clamps_to_the_calendar():
+    from app.consolidate.text import shift
+
+    assert shift(dt.date(1, 1, 1), -400) == dt.date.min
+    assert shift(dt.date(9999, 12, 30), 10) == dt.date.max
+    assert shift(dt.date(2007, 7, 9), -10) == dt.date(2007, 6, 29)
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("value", ["00", "0001-01-01", "9999-12-31"])
+def test_dates_at_the_ends_of_the_calendar_do_not_overflow(session, value):
+    """A TIMEX '00' (1st century: year 1 onwards) minus the look-back window once raised OverflowError."""
+    for ident in ("edge-a", "edge-b"):
+        text = f"{UNVEIL_A}\n{CARSON_A}" if ident == "edge-a" else f"{CARSON_A}\n{UNVEIL_A}"
+        boeing = _actor("boeing", "Boeing", "organization", text)
+        carson = _actor("scott-carson", "Scott Carson", "person", text)
+        event = _event("e1", text, UNVEIL_A, "unveiled", "ENGAGE", value, "boeing", [])
+        q = CARSON_A.index("“") + 1 + text.index(CARSON_A)
+        quote = Quote(speaker="scott-carson", speaker_text="Scott Carson", text=CARSON_QUOTE, kind="direct",
+                      cue="said", start=q, end=q + len(CARSON_QUOTE), date=value if "-" in value else None)
+        _store(session, ident, text, dt.date(2007, 7, 9), [boeing, carson], [event], [quote])
+    events = session.scalars(select(EventRow).where(EventRow.type == "ENGAGE", EventRow.merged_into_id.is_(None))).all()
+    assert len(events) == 1 and events[0].source_count == 2  # the two reports still meet at the calendar's edge

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.consolidate.text import interval, overlap, sentence_spans, stems, words
+from app.consolidate.text import interval, overlap, sentence_spans, shift, stems, words
 from app.models import Article, Event, EventSource, EventTarget, Mention, MergeRecord, TimexRow
 from app.store import slugify
 
@@ -201,9 +201,9 @@ def _candidates(session: Session, view: EventView, family: dict[int, int]) -> li
     if not view.actors or view.first is None or view.last is None:
         return []
     members = set(view.actors) | {a for a, root in family.items() if root in view.actors}
-    lo = view.first - dt.timedelta(days=LOOKBACK_DAYS)
-    hi = view.last + dt.timedelta(days=WINDOW_DAYS)
-    near = view.first - dt.timedelta(days=WINDOW_DAYS)
+    lo = shift(view.first, -LOOKBACK_DAYS)
+    hi = shift(view.last, WINDOW_DAYS)
+    near = shift(view.first, -WINDOW_DAYS)
     window = (
         Event.merged_into_id.is_(None),
         Event.removed_at.is_(None),

@@ -7,13 +7,13 @@ still match. A quote is also tied to the event it speaks about when the article 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.consolidate.text import shift
 from app.models import Article, Event, EventSource, MergeRecord, Quote
 from app.store import normalise_text
 
@@ -51,12 +51,11 @@ def merge_article_quotes(session: Session, article: Article, family: dict[int, i
         if quote.speaker_actor_id is None or quote.date is None:
             continue
         members = _members({quote.speaker_actor_id}, family)
-        window = dt.timedelta(days=WINDOW_DAYS)
         candidates = session.scalars(
             select(Quote).where(
                 Quote.speaker_actor_id.in_(members),
-                Quote.date >= quote.date - window,
-                Quote.date <= quote.date + window,
+                Quote.date >= shift(quote.date, -WINDOW_DAYS),
+                Quote.date <= shift(quote.date, WINDOW_DAYS),
                 Quote.merged_into_id.is_(None),
                 Quote.id != quote.id,
                 Quote.article_id != article.id,

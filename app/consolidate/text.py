@@ -69,5 +69,14 @@ def date_string(value: str | None, first_day: dt.date | None) -> str | None:
     return first_day.isoformat() if first_day else None
 
 
+def shift(day: dt.date, days: int) -> dt.date:
+    """``day`` moved by ``days``, clamped to the calendar: a 1st-century TIMEX ('00' -> year 1) or a far-future
+    one minus a look-back window must bound a query, not raise OverflowError."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.min if days < 0 else dt.date.max
+
+
 def interval(value: str | None) -> tuple[dt.date, dt.date, str] | None:
     return timex_interval(value) if value else None
