@@ -28,7 +28,7 @@ def test_nu_checker_finds_no_errors(client, ids, tmp_path):
     paths = ["/", "/timeline", "/timeline?type=CONSULT&since=2021-12-01", f"/events/{ids['week']}-x",
              "/actors", "/actors/russia", "/quotes", "/quotes?q=absurd", f"/quotes/{quote_id}",
              f"/articles/{ids['article']}", "/search?q=russia", "/search", "/missing", "/timeline?type=NOPE",
-             f"/events/{ids['gone']}-gone"]
+             f"/events/{ids['gone']}-gone", "/timeline?actor=russia&actor=nato&type=any-typed"]
     for i, path in enumerate(paths):
         html = client.get(path).text
         assert "<!DOCTYPE html>" in html, path
