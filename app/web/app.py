@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from app.db import make_engine, make_sessionmaker
@@ -34,6 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Dateline", lifespan=lifespan, docs_url="/-/docs", redoc_url=None,
                   openapi_url="/-/openapi.json")
     app.state.settings = settings
+    # Pages, JSON and htmx/CSS assets compress 4-5x; PNG cards are left alone (already compressed).
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     from app.web import routes
 
