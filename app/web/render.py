@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 from app.web import urls
 from app.web.app import TEMPLATES_DIR
@@ -24,7 +25,42 @@ def environment() -> Environment:
     env.globals["urls"] = urls
     env.filters["plural"] = lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}"
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, dt.date) else (d or "")
+    env.filters["quote_html"] = quote_html
     return env
+
+
+OPEN_MARKS, CLOSE_MARKS = "“", "”"
+
+
+def quote_parts(text: str, kind: str = "direct") -> list[tuple[bool, str]]:
+    """A split direct quote ('…,” Sullivan said. “…') as (spoken, segment) pairs, so the attribution
+    between the quoted parts can be shown apart from the words actually said."""
+    if kind != "direct":
+        return [(True, text)]
+    parts: list[tuple[bool, str]] = []
+    inside, start = True, 0
+    for i, ch in enumerate(text):
+        closing = ch in CLOSE_MARKS or (ch == '"' and inside)
+        opening = ch in OPEN_MARKS or (ch == '"' and not inside)
+        if inside and closing:
+            parts.append((True, text[start:i]))
+            inside, start = False, i + 1
+        elif not inside and opening:
+            parts.append((False, text[start:i]))
+            inside, start = True, i + 1
+    parts.append((inside, text[start:]))
+    return [(spoken, seg) for spoken, seg in parts if seg.strip()]
+
+
+def quote_html(text: str, kind: str = "direct") -> Markup:
+    """The quote's words, with any attribution inside a split quote muted."""
+    out = []
+    for spoken, seg in quote_parts(text, kind):
+        if spoken:
+            out.append(str(escape(seg)))
+        else:
+            out.append(f'<span class="attribution"> — {escape(seg.strip())} — </span>')
+    return Markup("".join(out))
 
 
 def wants_fragment(request: Request) -> bool:
