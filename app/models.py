@@ -79,7 +79,7 @@ class Actor(Base):
     name: Mapped[str] = mapped_column(String(300), index=True)
     kind: Mapped[str] = mapped_column(String(20), index=True)
     titles: Mapped[list[Any]] = mapped_column(default=list)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     aliases: Mapped[list[Alias]] = relationship(back_populates="actor", cascade="all, delete-orphan")
