@@ -130,6 +130,7 @@ class Event(Base):
         Index("ix_events_first_day_id", "first_day", "id"),
         Index("ix_events_source_actor_first_day", "source_actor_id", "first_day"),
         Index("ix_events_type_first_day", "type", "first_day"),
+        Index("ix_events_source_precision_first_day", "source_actor_id", "precision", "first_day"),  # (0008)
         # live events by day, covering the density strip's GROUP BY (migration 0006); SQLite calls a partial
         # index covering only when it also holds the columns of its WHERE
         Index("ix_events_live_first_day", "first_day", "precision", "merged_into_id", "removed_at",

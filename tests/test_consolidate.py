@@ -208,3 +208,36 @@ def test_dates_at_the_ends_of_the_calendar_do_not_overflow(session, value):
         _store(session, ident, text, dt.date(2007, 7, 9), [boeing, carson], [event], [quote])
     events = session.scalars(select(EventRow).where(EventRow.type == "ENGAGE", EventRow.merged_into_id.is_(None))).all()
     assert len(events) == 1 and events[0].source_count == 2  # the two reports still meet at the calendar's edge
+
+
+QATAR_TITLE = "Airbus wins Qatar Airways order worth $15bn"
+QATAR_LEAD = ("European aircraft manufacturer, Airbus, has won an order from Qatar Airways for up to 60 of its new "
+              "mid-sized A350 jets.")
+QATAR_NEXT = ("The order, which is believed to be worth $15 billion, has given a boost to an otherwise disappointing "
+              "Paris Air Show, which had been dominated by a state aid dispute between Airbus and Boeing.")
+
+
+@pytest.mark.db
+def test_headline_joins_its_lead_but_other_sentences_of_the_article_stay_apart(session):
+    """wikinews-11716 (CC BY): the headline and the lead tell one happening (won/wins the order); the next
+    sentence names Airbus and shares words ('order', 'worth') but tells something else."""
+    text = f"{QATAR_TITLE}\n{QATAR_LEAD}\n{QATAR_NEXT}"
+    airbus = _actor("airbus", "Airbus", "organization", text)
+    qatar = _actor("qatar-airways", "Qatar Airways", "organization", text)
+    boeing = _actor("boeing", "Boeing", "organization", text)
+    _store(session, "wikinews-11716", text, dt.date(2005, 6, 13), [airbus, qatar, boeing], [])
+    roots = session.scalars(select(EventRow).where(EventRow.merged_into_id.is_(None))).all()
+    by_sentences = sorted(sorted(s.sentence for s in r.sources) for r in roots)
+    assert sorted([QATAR_LEAD, QATAR_TITLE]) in by_sentences
+    assert [QATAR_NEXT] in by_sentences
+    headline = next(r for r in roots if len(r.sources) == 2)
+    moved = next(s for s in headline.sources if s.start != headline.start)
+    assert moved.reason["same_article"] == "headline"
+
+
+def test_stems_meet_across_inflections():
+    from app.consolidate.text import stems
+
+    assert stems("Boeing rolls out") & stems("Boeing has rolled out") >= {"boein", "roll"}
+    assert "deliv" in stems("deliveries") & stems("delivered")
+    assert "win" in stems("Airbus wins") & stems("Airbus won")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from app.consolidate.actors import family, merge_article_actors
-from app.consolidate.events import add_sentence_events, merge_article_events
+from app.consolidate.events import add_sentence_events, article_mentions, merge_article_events
 from app.consolidate.quotes import link_quotes_to_events, merge_article_quotes
 from app.models import Article
 
@@ -21,10 +21,12 @@ __all__ = ["consolidate_article"]
 def consolidate_article(session: Session, article: Article) -> None:
     """Merge this article's actors, events and quotes into what the corpus already knows (flush only)."""
     session.flush()
-    merge_article_actors(session, article)
-    roots = family(session, article)
-    add_sentence_events(session, article)
-    merge_article_events(session, article, roots)
+    mentions = article_mentions(session, article.id)
+    ids = sorted({actor_id for _, _, actor_id in mentions})
+    merge_article_actors(session, ids)
+    roots = family(session, set(ids))
+    add_sentence_events(session, article, mentions)
+    merge_article_events(session, article, roots, mentions)
     merge_article_quotes(session, article, roots)
     link_quotes_to_events(session, article, roots)
     session.flush()

@@ -8,13 +8,15 @@ people stays apart: without evidence two people are two people.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Actor, Alias, Article, Mention, MergeRecord
+from app.models import Actor, Alias, MergeRecord
 from app.store import normalise_alias
 
 COMPATIBLE = {
@@ -34,12 +36,11 @@ def acronym(name: str) -> str | None:
     return "".join(w[0] for w in parts).lower() if len(parts) >= 3 else None
 
 
-def family(session: Session, article: Article) -> dict[int, int]:
-    """Merged actor id -> surviving actor id, for the actors this article names and their whole families.
+def family(session: Session, ids: set[int]) -> dict[int, int]:
+    """Merged actor id -> surviving actor id, for the actors ``ids`` (an article's) and their whole families.
 
     Merges are kept one level deep, so two indexed queries suffice whatever the corpus size.
     """
-    ids = set(session.scalars(select(Mention.actor_id).where(Mention.article_id == article.id)))
     rows = session.execute(select(Actor.id, Actor.merged_into_id).where(Actor.id.in_(ids)))
     roots = {a: (b if b is not None else a) for a, b in rows}
     children = session.execute(
@@ -57,30 +58,46 @@ def _first_name_clash(a: Actor, b: Actor) -> bool:
             and not (len(pa[0].rstrip(".")) == 1 or len(pb[0].rstrip(".")) == 1))
 
 
-def _keys(actor: Actor) -> dict[str, str]:
-    """Lookup keys for an actor, each with the evidence it stands for."""
+def _keys(actor: Actor, aliases: list[str]) -> dict[str, str]:
+    """Lookup keys for an actor (given its normalised aliases), each with the evidence it stands for."""
     keys: dict[str, str] = {}
-    for alias in actor.aliases:
-        if alias.normalized and alias.normalized not in GENERIC and len(alias.normalized) >= 3:
-            keys.setdefault(alias.normalized, "shared alias")
+    for alias in aliases:
+        if alias and alias not in GENERIC and len(alias) >= 3:
+            keys.setdefault(alias, "shared alias")
     keys[normalise_alias(actor.name)] = "name is an alias"
     if actor.kind in ("organization", "group") and (short := acronym(actor.name)):
         keys.setdefault(short, "acronym")
     return keys
 
 
-def merge_article_actors(session: Session, article: Article) -> int:
-    """Merge the actors this article mentions into older actors that denote the same entity."""
-    ids = sorted(set(session.scalars(select(Mention.actor_id).where(Mention.article_id == article.id))))
+def merge_article_actors(session: Session, ids: list[int]) -> int:
+    """Merge the actors an article mentions (``ids``) into older actors that denote the same entity.
+
+    Three queries whatever the number of actors: the actors, their aliases, and every actor holding one of
+    their lookup keys; merges made along the way are followed in memory, so the order of the ids still decides.
+    """
+    actors = session.scalars(select(Actor).where(Actor.id.in_(ids)).order_by(Actor.id)).all()
+    if not actors:
+        return 0
+    aliases: dict[int, list[str]] = defaultdict(list)
+    for actor_id, key in session.execute(select(Alias.actor_id, Alias.normalized).where(Alias.actor_id.in_(ids))
+                                         .order_by(Alias.id)):
+        aliases[actor_id].append(key)
+    keys = {a.id: _keys(a, aliases[a.id]) for a in actors}
+    wanted = sorted({k for ks in keys.values() for k in ks})
+    holders: dict[str, list[Actor]] = defaultdict(list)
+    for key, cand in session.execute(select(Alias.normalized, Actor).join(Actor, Alias.actor_id == Actor.id)
+                                     .where(Alias.normalized.in_(wanted)).order_by(Actor.id)):
+        holders[key].append(cand)
     merged = 0
-    for actor in session.scalars(select(Actor).where(Actor.id.in_(ids)).order_by(Actor.id)).all():
+    for actor in actors:
         if actor.merged_into_id is not None:
             continue
-        found = _best_candidate(session, actor)
+        found = _best_candidate(session, actor, keys[actor.id], holders)
         if found is not None:
-            merge_actor(session, found[0], actor, found[1])
+            merge_actor(session, found[0], actor, found[1])  # later look-ups reach it through merged_into_id
             merged += 1
-    merged += _merge_short_forms(session, ids)
+    merged += _merge_short_forms(session, actors)
     session.flush()
     return merged
 
@@ -95,20 +112,28 @@ CORPORATE_TAIL = frozenset(["airlines", "airline", "airways", "inc", "corp", "co
 def short_form_of(short: str, long: str) -> bool:
     """'Air Force' is the short form of 'United States Air Force' (its closing words, two or more), and
     'China Eastern' of 'China Eastern Airlines' (its opening words, less a corporate tail)."""
-    a, b = _tokens(short), _tokens(long)
+    return _short_tokens_of(_tokens(short), _tokens(long))
+
+
+def _short_tokens_of(a: list[str], b: list[str]) -> bool:
     if not 2 <= len(a) < len(b):
         return False
     return b[-len(a):] == a or (b[:len(a)] == a and all(w in CORPORATE_TAIL for w in b[len(a):]))
 
 
-def _merge_short_forms(session: Session, ids: list[int]) -> int:
+def _merge_short_forms(session: Session, actors: Sequence[Actor]) -> int:
     """A short name used in the same article as exactly one longer name ending with it is that entity."""
-    actors = [a for a in session.scalars(select(Actor).where(Actor.id.in_(ids)).order_by(Actor.id))]
-    roots = {a.id: (session.get(Actor, a.merged_into_id) if a.merged_into_id else a) for a in actors}
+    tokens = {a.id: _tokens(a.name) for a in actors}  # once per actor: the pairs below are quadratic
     merged = 0
     for short in actors:
-        longer = {roots[b.id].id: roots[b.id] for b in actors
-                  if b.id != short.id and compatible(short.kind, b.kind) and short_form_of(short.name, b.name)}
+        if len(tokens[short.id]) < 2:
+            continue
+        pairs = [b for b in actors if b.id != short.id and compatible(short.kind, b.kind)
+                 and _short_tokens_of(tokens[short.id], tokens[b.id])]
+        if not pairs:
+            continue  # the common case: no names to resolve, no look-ups
+        roots = {a.id: (session.get(Actor, a.merged_into_id) if a.merged_into_id else a) for a in [short, *pairs]}
+        longer = {roots[b.id].id: roots[b.id] for b in pairs if roots[b.id] is not None}
         root = roots[short.id]
         if root is None or len(longer) != 1:
             continue
@@ -121,13 +146,11 @@ def _merge_short_forms(session: Session, ids: list[int]) -> int:
     return merged
 
 
-def _best_candidate(session: Session, actor: Actor) -> tuple[Actor, dict[str, Any]] | None:
-    keys = _keys(actor)
-    rows = session.execute(
-        select(Alias.normalized, Actor).join(Actor, Alias.actor_id == Actor.id)
-        .where(Alias.normalized.in_(list(keys)), Actor.id != actor.id).order_by(Actor.id)
-    ).all()
+def _best_candidate(session: Session, actor: Actor, keys: dict[str, str],
+                    holders: dict[str, list[Actor]]) -> tuple[Actor, dict[str, Any]] | None:
     by_actor: dict[int, tuple[Actor, list[str]]] = {}
+    rows = sorted(((key, cand) for key in keys for cand in holders.get(key, ()) if cand.id != actor.id),
+                  key=lambda r: r[1].id)
     for key, cand in rows:
         root = cand if cand.merged_into_id is None else session.get(Actor, cand.merged_into_id)
         if root is None or root.id == actor.id or not compatible(actor.kind, root.kind):
@@ -157,7 +180,7 @@ def _best_candidate(session: Session, actor: Actor) -> tuple[Actor, dict[str, An
     return (root, reason) if confidence >= 0.7 else None
 
 
-def merge_actor(session: Session, survivor: Actor, merged: Actor, reason: dict[str, Any]) -> None:
+def merge_actor(session: Session, survivor: Actor, merged: Actor, reason: dict[str, Any]) -> Actor:
     """The older actor survives; the other keeps its rows and points at it, its names become aliases."""
     if merged.id < survivor.id:
         survivor, merged = merged, survivor
@@ -175,3 +198,4 @@ def merge_actor(session: Session, survivor: Actor, merged: Actor, reason: dict[s
                             reason={**reason, "names": [survivor.name, merged.name]}))
     session.flush()
     session.expire(survivor, ["aliases"])
+    return survivor

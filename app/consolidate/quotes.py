@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from app.consolidate.text import shift
-from app.models import Article, Event, EventSource, MergeRecord, Quote
+from app.models import Article, Event, EventSource, MergeRecord, Quote, QuoteSource
 from app.store import normalise_text
 
 WINDOW_DAYS = 30
@@ -42,25 +42,36 @@ def same_quote(a: str, b: str) -> tuple[bool, dict[str, Any]]:
 
 
 def merge_article_quotes(session: Session, article: Article, family: dict[int, int]) -> int:
-    """Fold this article's quotes into earlier reports of the same words by the same speaker."""
+    """Fold this article's quotes into earlier reports of the same words by the same speaker.
+
+    One candidate query per cluster of overlapping date windows (an article's quotes mostly share a date).
+    """
     quotes = session.scalars(
         select(Quote).where(Quote.article_id == article.id, Quote.merged_into_id.is_(None)).order_by(Quote.start)
     ).all()
-    merged = 0
-    for quote in quotes:
-        if quote.speaker_actor_id is None or quote.date is None:
-            continue
-        members = _members({quote.speaker_actor_id}, family)
-        candidates = session.scalars(
+    dated = [q for q in quotes if q.speaker_actor_id is not None and q.date is not None]
+    members = {q.id: _members({q.speaker_actor_id}, family) for q in dated}  # type: ignore[arg-type]
+    groups: list[list[Quote]] = []
+    for q in sorted(dated, key=lambda q: (q.date, q.id)):
+        if groups and shift(q.date, -WINDOW_DAYS) <= shift(groups[-1][-1].date, WINDOW_DAYS):  # type: ignore[arg-type]
+            groups[-1].append(q)
+        else:
+            groups.append([q])
+    found: list[Quote] = []
+    for group in groups:
+        found += session.scalars(
             select(Quote).where(
-                Quote.speaker_actor_id.in_(members),
-                Quote.date >= shift(quote.date, -WINDOW_DAYS),
-                Quote.date <= shift(quote.date, WINDOW_DAYS),
-                Quote.merged_into_id.is_(None),
-                Quote.id != quote.id,
-                Quote.article_id != article.id,
-            ).order_by(Quote.id).limit(200)
+                Quote.speaker_actor_id.in_(set().union(*(members[q.id] for q in group))),
+                Quote.date >= shift(group[0].date, -WINDOW_DAYS),  # type: ignore[arg-type]
+                Quote.date <= shift(group[-1].date, WINDOW_DAYS),  # type: ignore[arg-type]
+                Quote.article_id != article.id,  # merged rows are dropped below: see events._candidates
+            ).order_by(Quote.id)
         ).all()
+    merged = 0
+    for quote in dated:
+        lo, hi = shift(quote.date, -WINDOW_DAYS), shift(quote.date, WINDOW_DAYS)  # type: ignore[arg-type]
+        candidates = [c for c in found if c.speaker_actor_id in members[quote.id] and c.merged_into_id is None
+                      and c.date is not None and lo <= c.date <= hi][:200]
         for cand in candidates:
             ok, reason = same_quote(quote.text, cand.text)
             if ok:
@@ -83,7 +94,8 @@ def merge_quote(session: Session, survivor: Quote, merged: Quote, reason: dict[s
     session.flush()
     session.expire(survivor, ["sources"])
     session.expire(merged, ["sources"])
-    survivor.source_count = len({s.article_id for s in survivor.sources})
+    survivor.source_count = session.scalar(select(func.count(distinct(QuoteSource.article_id)))
+                                           .where(QuoteSource.quote_id == survivor.id)) or 1
 
 
 def link_quotes_to_events(session: Session, article: Article, family: dict[int, int]) -> int:
@@ -92,7 +104,8 @@ def link_quotes_to_events(session: Session, article: Article, family: dict[int, 
     if not quotes:
         return 0
     rows = session.execute(
-        select(EventSource, Event).join(Event, EventSource.event_id == Event.id)
+        select(EventSource.start, EventSource.end, Event.id, Event.source_actor_id, Event.merged_into_id)
+        .join(Event, EventSource.event_id == Event.id)
         .where(EventSource.article_id == article.id, Event.type.is_not(None))
     ).all()
     linked = 0
@@ -100,16 +113,11 @@ def link_quotes_to_events(session: Session, article: Article, family: dict[int, 
         if quote.speaker_actor_id is None:
             continue
         speaker = family.get(quote.speaker_actor_id, quote.speaker_actor_id)
-        for src, event in rows:
-            overlaps = src.start < quote.end and quote.start < src.end
-            source_actor = family.get(event.source_actor_id or -1, event.source_actor_id)
+        for start, end, event_id, source_actor_id, merged_into_id in rows:
+            overlaps = start < quote.end and quote.start < end
+            source_actor = family.get(source_actor_id or -1, source_actor_id)
             if overlaps and source_actor == speaker:
-                root = event
-                while root.merged_into_id is not None:
-                    root = session.get(Event, root.merged_into_id) or root
-                    if root.merged_into_id == root.id:
-                        break
-                quote.event_id = root.id
+                quote.event_id = merged_into_id or event_id  # merges are kept one level deep
                 linked += 1
                 break
     session.flush()

@@ -44,14 +44,31 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+_IRREGULAR = {"won": "win", "made": "make", "flew": "fly", "flown": "fly", "sold": "sell", "bought": "buy",
+              "said": "say", "told": "tell", "met": "meet", "took": "take", "taken": "take", "gave": "give",
+              "built": "build", "began": "begin", "left": "leave", "held": "hold", "paid": "pay", "struck": "strike"}
+
+
+def stem(word: str) -> str:
+    """A crude lemma: irregular verbs mapped, then -ing/-ed/-es/-s taken off and the rest cut to five letters,
+    so 'rolls', 'rolled' and 'rolling' meet, and so do 'deliveries' and 'delivered'."""
+    w = _IRREGULAR.get(word, word)
+    for suffix in ("ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    return w[:5]
+
+
 def stems(text: str) -> set[str]:
-    """Content words cut to five letters, so 'unveils', 'unveiled' and 'unveiling' meet."""
+    """Content words as crude lemmas (see ``stem``), capitalised ones cut to five letters ('Boeing' stays
+'boein'); numbers and codes ('787', 'a380') kept whole."""
     out = set()
-    for w in words(text.lower()):
-        w = w.strip(".'-")
+    for word in words(text):
+        w = word.lower().strip(".'-")
         if len(w) < 2 or w in STOPWORDS:
             continue
-        out.add(w[:5] if w.isalpha() else w)
+        out.add(w if not w.isalpha() else w[:5] if word[0].isupper() else stem(w))  # names are not inflected
     return out
 
 
