@@ -81,7 +81,7 @@ def test_complement_with_its_own_subject_is_not_folded(extractor):
 @pytest.mark.slow
 def test_actors_place_and_date(extractor):
     text = "Police arrested three opposition leaders in Minsk on Monday."
-    rec, events = _events(extractor, text)
+    _rec, events = _events(extractor, text)
     ev = next(e for e in events if e.type == "COERCE")
     assert ev.place and "Minsk" in ev.place
     assert ev.date == "2024-03-04"

@@ -1,7 +1,8 @@
 """Any input gives a record or a clear error, and every offset points at its own text."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.extract.pipeline import ExtractionError
 

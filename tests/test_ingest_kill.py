@@ -43,7 +43,7 @@ def test_sigkill_midway_then_rerun_stores_every_article_once(tmp_path):
     db = tmp_path / "dateline.db"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DATELINE_DATA_DIR": str(tmp_path / "data")}
 
-    proc = subprocess.Popen(DATELINE + ["ingest", str(folder), "--processes", "1"], env=env, cwd=ROOT,
+    proc = subprocess.Popen([*DATELINE, "ingest", str(folder), "--processes", "1"], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     while _count(db, "SELECT count(*) FROM articles") < 3:

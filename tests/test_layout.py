@@ -1,9 +1,9 @@
 """The scraped-text layout is read without moving a character offset."""
 
+import pytest
+
 from app.extract.article import nlp_text, read_layout
 from app.textio import UnreadableInput, decode_bytes
-
-import pytest
 
 
 def test_seed_layout(seed_text):

@@ -6,9 +6,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.extract.records import Actor as ActorRec, Event as EventRec, Extraction, Mention as MentionRec, Quote as QuoteRec, Timex
+from app.extract.records import Actor as ActorRec
+from app.extract.records import Event as EventRec
+from app.extract.records import Extraction, Timex
+from app.extract.records import Mention as MentionRec
+from app.extract.records import Quote as QuoteRec
 from app.fts import fts_ids
-from app.models import Actor, Alias, Article, Event, EventSource, Mention, Quote
+from app.models import Actor, Alias, Event, EventSource, Mention, Quote
 from app.store import ArticleMeta, content_hash, store_article, write_extraction
 
 pytestmark = pytest.mark.db
@@ -79,9 +83,8 @@ def test_event_gone_on_reextraction_is_marked_removed(session):
 
 def test_same_text_cannot_be_stored_twice(session):
     store_article(session, ArticleMeta(text=TEXT), record())
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            store_article(session, ArticleMeta(text="  " + TEXT.upper() + " "), record())
+    with pytest.raises(IntegrityError), session.begin_nested():
+        store_article(session, ArticleMeta(text="  " + TEXT.upper() + " "), record())
 
 
 def test_content_hash_ignores_case_spacing_and_quote_style():

@@ -3,8 +3,8 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from app.store import ArticleMeta, store_article
 from app.extract.records import Extraction
+from app.store import ArticleMeta, store_article
 
 pytestmark = pytest.mark.db
 

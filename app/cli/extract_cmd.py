@@ -59,13 +59,16 @@ def extract(
     published: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD for FILE input.")] = None,
     processes: Annotated[int, typer.Option(help="Worker processes for --jsonl input.")] = 1,
 ) -> None:
-    from app.extract.pipeline import ArticleInput, Extractor, ExtractionError, extract_parallel
+    from app.extract.pipeline import ArticleInput, ExtractionError, Extractor, extract_parallel
 
     files = files or []
     out = sys.stdout
     if jsonl:
-        stream = sys.stdin if not files or files == ["-"] else open(files[0], encoding="utf-8", errors="replace")
-        entries = list(_jsonl_inputs(stream))
+        if not files or files == ["-"]:
+            entries = list(_jsonl_inputs(sys.stdin))
+        else:
+            with open(files[0], encoding="utf-8", errors="replace") as stream:
+                entries = list(_jsonl_inputs(stream))
         good = [e for _, e in entries if isinstance(e, ArticleInput)]
         results = iter(extract_parallel(good, processes)) if good else iter(())
         for _, entry in entries:

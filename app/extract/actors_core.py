@@ -217,7 +217,7 @@ def _merge_acronyms(doc: Doc, cl: _Clusters) -> None:
             continue
         c = members[0]
         text = doc[c.start:c.end].text
-        if c.end - c.start != 1 and not _is_acronym(text) or not _is_acronym(text):
+        if (c.end - c.start != 1 and not _is_acronym(text)) or not _is_acronym(text):
             continue
         target = None
         # `Full Name (ACR)`: the acronym in parentheses right after a name

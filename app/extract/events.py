@@ -15,8 +15,19 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from app.extract.events_frames import (
-    ASKING, INTENT, PLANNING, READY, REFUSE, TRYING, ActorIndex, modality, phrase, place, resolve_subject,
-    subject, targets,
+    ASKING,
+    INTENT,
+    PLANNING,
+    READY,
+    REFUSE,
+    TRYING,
+    ActorIndex,
+    modality,
+    phrase,
+    place,
+    resolve_subject,
+    subject,
+    targets,
 )
 from app.extract.events_lexicon import COOPERATIVE, MATERIAL_CONFLICT, VERBAL, lookup
 from app.extract.intervals import timex_interval
@@ -74,12 +85,12 @@ def _candidates(sent: Span, index: ActorIndex) -> list[Cand]:
     cands: list[Cand] = []
     for tok in sent:
         if tok.pos_ == "VERB":
-            listed, typ, _ = lookup(tok, "V", index.persons)
+            _listed, typ, _ = lookup(tok, "V", index.persons)
             if True:  # every verb; untyped ones are kept only with an actor and a date of their own
                 words = [tok] + [c for c in tok.children if c.dep_ == "prt"]
                 cands.append(Cand(tok, tok, typ, sorted(words, key=lambda t: t.i)))
         elif tok.pos_ in ("NOUN", "PROPN") and tok.tag_ != "NNP":
-            listed, typ, _ = lookup(tok, "N", index.persons)
+            _listed, typ, _ = lookup(tok, "N", index.persons)
             if not typ:
                 continue
             if tok.lemma_ == "talk" and tok.tag_ != "NNS":
@@ -105,9 +116,7 @@ def _fold_control(cands: list[Cand]) -> None:
         if t is None:
             # a noun trigger under a typed verb ("condemned the attack") is that verb's business
             gov = by_anchor.get(c.anchor.i)
-            if c.anchor is not c.trigger and gov and any(g.type for g in gov):
-                c.dropped = True
-            elif c.anchor.lemma_ in NOT_EVENT_GOVERNORS:
+            if (c.anchor is not c.trigger and gov and any(g.type for g in gov)) or c.anchor.lemma_ in NOT_EVENT_GOVERNORS:
                 c.dropped = True
             continue
         if t.dep_ not in ("xcomp", "ccomp", "advcl") or t.head is t:
@@ -317,7 +326,7 @@ def find_events(doc: Doc) -> list[Event]:
                 src_list = index.actors_of(poss) if poss is not None else []
             else:
                 src_list = resolve_subject(subj_tok, c.anchor, index)
-            if not src_list and c.trigger is not c.anchor or (not src_list and c.trigger.pos_ == "NOUN"):
+            if (not src_list and c.trigger is not c.anchor) or (not src_list and c.trigger.pos_ == "NOUN"):
                 poss = next((x for x in c.trigger.children if x.dep_ in ("poss",)), None)
                 if poss is not None:
                     src_list = index.actors_of(poss)

@@ -131,7 +131,7 @@ def demonym(word: str, countries: list[tuple[str, str]]) -> str | None:
     best, best_len = None, 0
     for aid, name in countries:
         n = 0
-        for a, b in zip(word, name):
+        for a, b in zip(word, name, strict=False):
             if a != b:
                 break
             n += 1

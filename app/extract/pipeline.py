@@ -56,9 +56,7 @@ class ArticleInput:
 def line_boundaries(doc: Doc) -> Doc:
     """A line break ends a sentence: titles, captions and paragraphs never run into each other."""
     for i, token in enumerate(doc[:-1]):
-        if "\n" in token.text or (token.is_space and "\n" in token.whitespace_ + token.text):
-            doc[i + 1].is_sent_start = True
-        elif "\n" in token.whitespace_:
+        if "\n" in token.text or (token.is_space and "\n" in token.whitespace_ + token.text) or "\n" in token.whitespace_:
             doc[i + 1].is_sent_start = True
     return doc
 

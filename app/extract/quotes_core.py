@@ -11,10 +11,22 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from app.extract.quotes_lexicon import (
-    COGNITION, CUE_LEMMAS, NOT_CUES, OBJECT_CUES, PREP_CUES, QUOTE_VERBS, SPEECH,
+    COGNITION,
+    CUE_LEMMAS,
+    NOT_CUES,
+    OBJECT_CUES,
+    PREP_CUES,
+    QUOTE_VERBS,
+    SPEECH,
 )
 from app.extract.quotes_marks import Marked, find_marked
-from app.extract.quotes_speakers import climbed_subject, dash_byline, inner_label, name_verb_after, passive_agent
+from app.extract.quotes_speakers import (
+    climbed_subject,
+    dash_byline,
+    inner_label,
+    name_verb_after,
+    passive_agent,
+)
 
 SUBJ = ("nsubj", "nsubjpass", "csubj")
 _FINAL = frozenset(".!?")
@@ -81,7 +93,7 @@ def speaker_span(tok: Token) -> tuple[int, int]:
     """Char span of a speaker noun phrase: its subtree, cut before relative clauses and long tails."""
     left, right = tok.left_edge.i, tok.right_edge.i
     for child in tok.rights:
-        if child.dep_ in ("relcl", "acl") or child.dep_ == "punct" and child.text in "([":
+        if child.dep_ in ("relcl", "acl") or (child.dep_ == "punct" and child.text in "(["):
             right = min(right, child.left_edge.i - 1)
             break
     right = min(right, left + MAX_SPEAKER_TOKENS - 1)
@@ -168,7 +180,7 @@ def _direct_cue_after(doc: Doc, ix: Index, m: Marked, marks_at) -> Token | None:
     i = ix.first_from(m.outer_end)
     for k in range(i, min(i + 10, len(doc))):
         t = doc[k]
-        if "\n" in t.text or "\n" in doc[k - 1].whitespace_ and k > i:
+        if "\n" in t.text or ("\n" in doc[k - 1].whitespace_ and k > i):
             return None
         if marks_at(t.idx) >= 0:
             return None

@@ -83,7 +83,7 @@ def name_verb_after(doc, first: int) -> tuple[Token, Token] | None:
     closing mark followed by any verb. Returns (name head, verb)."""
     n = len(doc)
     k = first
-    while k < n and doc[k].is_punct and not doc[k].text[:1] in "“\"":
+    while k < n and doc[k].is_punct and doc[k].text[:1] not in "“\"":
         k += 1
     if k >= n or doc[k].pos_ != "PROPN" or "\n" in doc[k - 1].whitespace_:
         return None

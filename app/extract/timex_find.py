@@ -64,9 +64,7 @@ def _plausible(rule: Rule, m: re.Match, text: str) -> bool:
             return False
     if rule.name == "ref" and m["ref"].lower() == "soon" and (re.search(r"\bas\s+$", before, re.I) or re.match(r"\s+(?:after|as)\b", text[e:e + 7])):
         return False
-    if rule.name == "deictic" and text[e:e + 2] in ("'s", "’s") and not m["pmod"]:
-        return False
-    return True
+    return not (rule.name == "deictic" and text[e:e + 2] in ("'s", "’s") and not m["pmod"])
 
 
 _THE = re.compile(r"the\s+", re.I)
@@ -77,7 +75,7 @@ _HYPHEN_ADJ = re.compile(r"the\s+[\w.]+-(?:second|minute|hour|day|night|week|mon
 def find_candidates(text: str) -> list[Candidate]:
     """Non-overlapping expression candidates, longest first, in text order."""
     found: list[Candidate] = []
-    for order, rule in enumerate(RULES):
+    for _order, rule in enumerate(RULES):
         if not rule.find or (rule.gate is not None and rule.gate.search(text) is None):
             continue
         for m in rule.finder.finditer(text):

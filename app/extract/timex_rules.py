@@ -9,8 +9,26 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.extract.timex_lex import (
-    DAY, MONTH, MONTHS, NUM, PART, PARTS, SEASON, SEASONS, UNIT, VAGUE, WEEKDAY, WEEKDAYS, YEAR,
-    add_months, duration, number, quarter_of, safe_date, unit_code, week_value,
+    DAY,
+    MONTH,
+    MONTHS,
+    NUM,
+    PART,
+    PARTS,
+    SEASON,
+    SEASONS,
+    UNIT,
+    VAGUE,
+    WEEKDAY,
+    WEEKDAYS,
+    YEAR,
+    add_months,
+    duration,
+    number,
+    quarter_of,
+    safe_date,
+    unit_code,
+    week_value,
 )
 
 PMOD = (r"(?:(?P<pmod>early|earlier|late|later|mid|the\s+(?:end|beginning|start|middle|rest|remainder)\s+of"
@@ -124,7 +142,7 @@ def h_month(m, c):
     if c.anchor is None:
         return "DATE", f"XXXX-{mon:02d}"
     y = c.anchor.year
-    if rel and rel[-1] in ("last", "past") or rel[-2:] == ["this", "past"]:
+    if (rel and rel[-1] in ("last", "past")) or rel[-2:] == ["this", "past"]:
         y = y if mon < c.anchor.month else y - 1
     elif rel and rel[-1] in ("next", "coming"):
         y = y if mon > c.anchor.month else y + 1
@@ -293,7 +311,7 @@ def h_season(m, c):
     if rel in ("last", "past", "this past"):
         y = y if (in_or_after and a.month >= start + 3) or (s == "WI" and a.month >= 3 and a.month < 12) else y - 1
         if s == "WI":
-            y = y - 1 if a.month >= 3 else y - 1
+            y = y - 1
     elif rel in ("next", "coming", "this coming"):
         y = y if a.month < start else y + 1
     elif rel == "this":
@@ -439,7 +457,7 @@ def h_time(m, c):
 
 def _shift(c: Ctx, amount: float, u: str, sign: int) -> str | None:
     a = c.anchor
-    n = int(round(amount)) * sign
+    n = round(amount) * sign
     if u == "D":
         return (a + dt.timedelta(days=n)).isoformat()
     if u in ("W", "W2"):
@@ -572,7 +590,7 @@ RULES: list[Rule] = [
     Rule("half", rf"(?:the\s+)?(?P<h>first|second|last|latter)\s+half\s+of\s+(?:(?P<hy>{YEAR})|(?P<hrel>this|last|next)\s+year|the\s+year)", h_half),
     Rule("season", rf"(?:(?:the\s+)?(?:early|late|mid)[\s-]+|(?P<srel>this\s+past|this\s+coming|this|last|next|past|coming)\s+|the\s+)?"
                    rf"(?P<season>{SEASON})(?:\s+(?:of\s+)?(?P<sy>{YEAR}))?", h_season),
-    Rule("decade", rf"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?P<dec>1\d\d0|20\d0|'\d0)'?s", h_decade),
+    Rule("decade", r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?P<dec>1\d\d0|20\d0|'\d0)'?s", h_decade),
     Rule("century", r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?P<cen>\d{1,2}(?:st|nd|rd|th)|twentieth|twenty[\s-]first|nineteenth|eighteenth)[\s-]+century", h_century),
     Rule("year", rf"{PMOD}(?:(?:the\s+)?(?:fiscal|calendar|financial)(?:\s+year)?\s+|the\s+year\s+)?(?P<year>{YEAR})(?!\s*%|-\d)", h_year),
     Rule("spelled_year", r"(?:(?:the\s+)?(?:winter|summer|spring|fall|autumn)\s+of\s+)?(?:the\s+year\s+)?(?P<yw>(?:nineteen|eighteen|twenty)\s+(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|hundred)|two\s+thousand(?:\s+and)?(?:\s+(?:one|two|three|four|five|six|seven|eight|nine|ten))?)", h_spelled_year),

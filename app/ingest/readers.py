@@ -6,6 +6,7 @@ run can report it and go on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
@@ -304,10 +305,8 @@ def feed_item_article(client: httpx.Client, item: FeedItem, feed_url: str) -> Ar
         except UnreadableInput as exc:
             error = exc
     if meta is None and item.content:
-        try:
+        with contextlib.suppress(UnreadableInput):
             meta = meta_from_html(item.content, f"{feed_url} entry {item.key}", url=item.link)
-        except UnreadableInput:
-            pass
     if meta is None:
         raise error or UnreadableInput(f"{feed_url}: entry {item.key!r} has neither a fetchable link nor text")
     meta.title = meta.title or item.title

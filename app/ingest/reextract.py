@@ -52,7 +52,7 @@ def reextract(factory: sessionmaker[Session], ids: list[int], *, processes: int 
                             write_extraction(session, article, record)
                             if consolidate is not None:
                                 consolidate(session, article)
-                except Exception as exc:  # noqa: BLE001 — one article's failure must not end the run
+                except Exception as exc:
                     error = f"could not be stored ({type(exc).__name__}: {exc})"
             counts["failed" if error else "reextracted"] += 1
             if on_done is not None:

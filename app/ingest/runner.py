@@ -207,7 +207,7 @@ class IngestRunner:
                 outcome = Outcome(candidate, DUPLICATE, f"{candidate.label}: {dup[1]} {dup[0]}", duplicate_of=dup[0])
             self._finish_without_article(outcome)
             return
-        except Exception as exc:  # noqa: BLE001 — one article's failure must not end the run
+        except Exception as exc:
             self._finish_without_article(
                 Outcome(candidate, FAILED, f"{candidate.label}: could not be stored ({type(exc).__name__}: {exc})"))
             return

@@ -99,7 +99,7 @@ async def read_ingest_form(request: Request) -> tuple[str | None, list[JobInput]
         return token, inputs
     try:
         form = await request.form(max_files=200, max_fields=50)
-    except Exception as exc:  # noqa: BLE001 — malformed multipart bodies raise assorted parser errors
+    except Exception as exc:
         raise IngestRefused(400, f"The form could not be read ({type(exc).__name__}).") from None
     token = token or (str(form.get("token") or "").strip() or None)
     pasted = str(form.get("text") or "")
