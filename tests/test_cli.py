@@ -69,3 +69,14 @@ def test_extract_jsonl_reports_bad_lines_and_goes_on():
     assert "invalid JSON" in records[1]["error"]
     assert "'text' is missing or empty" in records[2]["error"]
     assert "not a YYYY-MM-DD date" in records[3]["error"]
+
+
+def test_every_command_is_documented_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for command in cli.registered_commands:
+        assert f"`dateline {command.name}" in readme, f"dateline {command.name} is missing from README.md"
+    for group in cli.registered_groups:
+        for sub in group.typer_instance.registered_commands:
+            assert f"`dateline {group.name} {sub.name}" in readme, f"dateline {group.name} {sub.name} missing"
