@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from alembic import command
@@ -12,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
-    cfg = Config(str(ROOT / "alembic.ini"))
+    # stdout is looked up now: alembic's default is whatever sys.stdout was when it was first imported
+    cfg = Config(str(ROOT / "alembic.ini"), stdout=sys.stdout)
     cfg.set_main_option("script_location", str(ROOT / "migrations"))
     if url:
         cfg.attributes["url"] = url
