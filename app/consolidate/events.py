@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz
 from sqlalchemy import distinct, func, insert, select
@@ -50,7 +50,7 @@ MODEL_NAME = re.compile(
 class EventView:
     """What merging compares, computed once per event."""
 
-    event: Event
+    event: Any  # an Event, or a candidate's plain _Row
     actors: set[int]
     words: frozenset[str]
     trigger: frozenset[str]
@@ -157,7 +157,7 @@ def _looks_like_a_clause(sentence: str) -> bool:
     return len(ws) >= 4 and sum(w.islower() for w in ws) >= 2
 
 
-def _view(event: Event, mentioned: dict[int, set[int]], family: dict[int, int],
+def _view(event: Any, mentioned: dict[int, set[int]], family: dict[int, int],
           cache: dict[int, tuple[frozenset[str], frozenset[str]]]) -> EventView:
     actors = {a for a in ([event.source_actor_id] + [t.actor_id for t in event.targets]) if a}
     actors |= mentioned.get(event.id, set())
@@ -178,7 +178,7 @@ def _view(event: Event, mentioned: dict[int, set[int]], family: dict[int, int],
     )
 
 
-def is_headline(event: Event) -> bool:
+def is_headline(event: Any) -> bool:
     """The article's first line with no closing punctuation: a headline, which sums up one happening."""
     return event.start == 0 and not event.sentence.rstrip().endswith((".", "!", "?", '"', "”", "'", ":"))
 
@@ -248,25 +248,37 @@ def merge_article_events(session: Session, article: Article, family: dict[int, i
     starts = [m[0] for m in mentions]
     mentioned = {e.id: set(actors_within(mentions, starts, e.start, e.end)) for e in events}
     cache: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-    pending = _candidates(session, [_view(e, mentioned, family, cache) for e in events], family)
+    pending, rows = _candidates(session, [_view(e, mentioned, family, cache) for e in events], family)
+    rows.update({e.id: e for e in events})  # this article's events: their in-memory state is the truth
     done: list[tuple[Event, Event, dict[str, Any]]] = []
-    for event in events:
-        if event.merged_into_id is not None:
-            continue
-        view = _view(event, mentioned, family, cache)
-        best: tuple[float, EventView, dict[str, Any]] | None = None
-        for cand in pending.get(event.id, ()):
-            if cand.merged_into_id is not None or cand.removed_at is not None:
-                continue  # merged earlier in this article
-            cview = _view(cand, mentioned, family, cache)
-            score, reason = compare(view, cview)
-            if score >= MERGE_SCORE and (best is None or score > best[0]):
-                best = (score, cview, reason)
-        if best is not None:
-            done.append(merge_event(session, best[1], view, best[0], best[2]))
+    with session.no_autoflush:  # merges change loaded rows only; _write_merges flushes them once
+        for event in events:
+            _merge_one(session, event, _view(event, mentioned, family, cache), pending, rows, mentioned, family,
+                       cache, done)
     if done:
         _write_merges(session, done)
     return len(done)
+
+
+def _merge_one(session: Session, event: Event, view: EventView, pending: dict[int, list[int]], rows: dict[int, Any],
+               mentioned: dict[int, set[int]], family: dict[int, int],
+               cache: dict[int, tuple[frozenset[str], frozenset[str]]],
+               done: list[tuple[Event, Event, dict[str, Any]]]) -> None:
+    """The best-scoring candidate above MERGE_SCORE absorbs ``event``, if any."""
+    if event.merged_into_id is not None:
+        return
+    best: tuple[float, EventView, dict[str, Any]] | None = None
+    for ident in pending.get(event.id, ()):
+        cand = rows[ident]
+        if cand.merged_into_id is not None or cand.removed_at is not None:
+            continue  # merged earlier in this article
+        cview = _view(cand, mentioned, family, cache)
+        score, reason = compare(view, cview)
+        if score >= MERGE_SCORE and (best is None or score > best[0]):
+            best = (score, cview, reason)
+    if best is not None:
+        done.append(merge_event(session, best[1], view, best[0], best[2]))
+        rows[done[-1][0].id] = done[-1][0]  # the survivor, now a loaded row changed in memory
 
 
 @dataclass(slots=True)
@@ -278,7 +290,8 @@ class _Window:
     near: dt.date
 
 
-def _candidates(session: Session, views: list[EventView], family: dict[int, int]) -> dict[int, list[Event]]:
+def _candidates(session: Session, views: list[EventView],
+                family: dict[int, int]) -> tuple[dict[int, list[int]], dict[int, Any]]:
     """Per event, root events sharing an actor and dated near it, nearest first, at most MAX_CANDIDATES each.
 
     A candidate's source actor is one of this event's actors (source, target or named in its sentence), so
@@ -317,10 +330,47 @@ def _candidates(session: Session, views: list[EventView], family: dict[int, int]
             chosen[w.view.event.id] = [ident for _, ident in ordered]
     wanted = {i for ids in chosen.values() for i in ids}
     if not wanted:
-        return {}
-    rows_by_id = {e.id: e for e in session.scalars(select(Event).where(Event.id.in_(wanted))
-                                                   .options(selectinload(Event.targets)))}
-    return {eid: [rows_by_id[i] for i in ids if i in rows_by_id] for eid, ids in chosen.items()}
+        return {}, {}
+    # plain rows, not ORM objects: hydrating ~100 events with their targets per article cost more than the
+    # look-up itself; the one that wins a merge is loaded then (merge_event)
+    targets: dict[int, list[_Target]] = {}
+    for event_id, actor_id in session.execute(select(EventTarget.event_id, EventTarget.actor_id)
+                                              .where(EventTarget.event_id.in_(wanted))):
+        targets.setdefault(event_id, []).append(_Target(actor_id))
+    rows: dict[int, Any] = {r.id: _Row(*r, targets=targets.get(r.id, [])) for r in session.execute(
+        select(*_ROW_COLUMNS).where(Event.id.in_(wanted)))}
+    return {eid: [i for i in ids if i in rows] for eid, ids in chosen.items()}, rows
+
+
+class _Target(NamedTuple):
+    actor_id: int
+
+
+_ROW_COLUMNS = (Event.id, Event.article_id, Event.start, Event.end, Event.type, Event.trigger, Event.sentence,
+                Event.date_value, Event.date_text, Event.first_day, Event.last_day, Event.precision,
+                Event.source_actor_id, Event.merged_into_id, Event.removed_at)
+
+
+@dataclass(slots=True)
+class _Row:
+    """A candidate event's columns, read without the ORM: what ``_view`` and ``compare`` look at."""
+
+    id: int
+    article_id: int
+    start: int
+    end: int
+    type: str | None
+    trigger: str | None
+    sentence: str
+    date_value: str | None
+    date_text: str | None
+    first_day: dt.date | None
+    last_day: dt.date | None
+    precision: str | None
+    source_actor_id: int | None
+    merged_into_id: int | None
+    removed_at: dt.datetime | None
+    targets: list[_Target]
 
 
 def _clusters(windows: list[_Window]) -> list[list[_Window]]:
@@ -342,6 +392,9 @@ def merge_event(session: Session, survivor: EventView, merged: EventView, score:
     of all the article's merges at once.
     """
     keep, gone = survivor.event, merged.event
+    if not isinstance(keep, Event):  # a plain candidate row: load the real one to change it
+        keep = session.get_one(Event, keep.id)
+        survivor.event = keep
     reason = {**reason, "score": round(score, 3)}
     if merged.explicit_date and not survivor.explicit_date and merged.first is not None:
         reason["date_refined"] = [keep.date_value, gone.date_value]
