@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, distinct, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.extract.intervals import timex_interval
@@ -271,6 +271,39 @@ def _write_quotes(session: Session, article: Article, extraction: Extraction, ac
         else:
             for name, value in fields.items():
                 setattr(row, name, value)
-    for key, row in existing.items():
-        if key not in seen:
-            session.delete(row)
+    gone = [key for key in existing if key not in seen]
+    if gone:
+        _retire_quotes(session, article, [existing[key] for key in gone])
+
+
+def _retire_quotes(session: Session, article: Article, rows: list[Quote]) -> None:
+    """Quotes this article no longer carries: drop only its own evidence. A quote that other outlets
+    carried too lives on under the oldest quote merged into it, so their evidence is never lost."""
+    keys = [row.key for row in rows]
+    touched: set[int] = set()
+    for src in session.scalars(select(QuoteSource).where(QuoteSource.article_id == article.id,
+                                                         QuoteSource.key.in_(keys))):
+        touched.add(src.quote_id)
+        session.delete(src)
+    session.flush()
+    for row in rows:
+        session.expire(row, ["sources"])
+        heirs = list(session.scalars(select(Quote).where(Quote.merged_into_id == row.id).order_by(Quote.id)))
+        if heirs:
+            heir = heirs[0]
+            heir.merged_into_id = None
+            for other in heirs[1:]:
+                other.merged_into_id = heir.id
+            for src in list(row.sources):
+                src.quote_id = heir.id
+            session.flush()
+            touched.add(heir.id)
+        touched.discard(row.id)
+        session.expire(row, ["sources"])
+        session.delete(row)
+    session.flush()
+    for quote_id in touched:
+        quote = session.get(Quote, quote_id)
+        if quote is not None:
+            quote.source_count = session.scalar(
+                select(func.count(distinct(QuoteSource.article_id))).where(QuoteSource.quote_id == quote_id)) or 1

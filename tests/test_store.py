@@ -100,3 +100,25 @@ def test_full_text_search_finds_stored_quotes(session):
     assert texts == ["Russian officials presented the draft treaty"]
     assert session.scalars(fts_ids(session, "quotes", "submarine")).all() == []
     assert fts_ids(session, "quotes", "  ;; ") is None
+
+
+def test_reextraction_keeps_other_outlets_evidence_of_a_merged_quote(session):
+    """Article 1's quote survived a merge with article 2's copy; when re-extraction drops it from
+    article 1, the quote lives on with article 2's evidence."""
+    from app.models import QuoteSource
+
+    first = store_article(session, ArticleMeta(text=TEXT), record())
+    second = store_article(session, ArticleMeta(text=TEXT + " Second outlet."), record())
+    survivor = session.scalar(select(Quote).where(Quote.article_id == first.id))
+    copy = session.scalar(select(Quote).where(Quote.article_id == second.id))
+    for src in list(copy.sources):
+        src.quote_id = survivor.id
+    copy.merged_into_id = survivor.id
+    session.flush()
+    write_extraction(session, first, record(quotes=[]))
+    session.expire_all()
+    assert session.get(Quote, survivor.id) is None
+    heir = session.get(Quote, copy.id)
+    assert heir.merged_into_id is None
+    assert [s.article_id for s in session.scalars(select(QuoteSource).where(QuoteSource.quote_id == heir.id))] == [second.id]
+    assert heir.source_count == 1
