@@ -25,19 +25,21 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN")
+def make_engine(url: str, *, immediate_writes: bool = False, **kwargs) -> Engine:
+    """An engine for ``url``; SQLite files get their folder created and WAL mode switched on.
 
-
-def make_engine(url: str, **kwargs) -> Engine:
-    """An engine for ``url``; SQLite files get their folder created and WAL mode switched on."""
+    ``immediate_writes`` is for processes that write (ingest, workers): their SQLite transactions take the
+    write lock when they begin, so two writers queue on busy_timeout instead of one failing at once with
+    "database is locked" when it upgrades a read transaction that another writer has overtaken.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        begin = "BEGIN IMMEDIATE" if immediate_writes else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 

@@ -27,7 +27,7 @@ def _database() -> Iterator[sessionmaker[Session]]:
 
     url = get_settings().database_url
     migrate.ensure_schema(url)
-    engine = make_engine(url)
+    engine = make_engine(url, immediate_writes=True)
     try:
         yield make_sessionmaker(engine)
     finally:
