@@ -188,6 +188,22 @@ def live_events():
     return select(Event).where(Event.merged_into_id.is_(None), Event.removed_at.is_(None))
 
 
+MAX_ID = 2**31 - 1  # ids are Integer columns: int4 on PostgreSQL, so this, not 2**63 - 1, is the real ceiling
+
+
+def parse_id(text: str) -> int | None:
+    """A row id written in ASCII digits and within 1..MAX_ID, else None.
+
+    Why: a number past the id column's range makes SQLite raise OverflowError (past 2**63) and PostgreSQL
+    'integer out of range' (past 2**31) — a 500 — so every id from a URL (path or cursor) is checked here
+    before it reaches a query. No row can have an id outside the range, so refusing it loses nothing.
+    """
+    if not text or len(text) > 19 or not text.isascii() or not text.isdigit():
+        return None
+    n = int(text)
+    return n if 1 <= n <= MAX_ID else None
+
+
 def parse_day(value: str | None, name: str) -> dt.date | None:
     """A YYYY-MM-DD query value, or BadInput saying which parameter was wrong."""
     if not value:

@@ -10,18 +10,19 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Article, Event, EventSource, EventTarget, MergeRecord, Quote, Source
-from app.queries.common import actor_ref, date_label, event_rows, live_events
+from app.queries.common import actor_ref, date_label, event_rows, live_events, parse_id
 from app.queries.errors import Gone, Moved, NotFound
 
-REF = re.compile(r"^(\d{1,12})(?:-(.*))?$")
+REF = re.compile(r"^([0-9]+)(?:-(.*))?$")
 
 
 def parse_event_ref(ref: str) -> tuple[int, str]:
     """'12-some-slug' → (12, 'some-slug'); anything else is a 404 that says what an event URL looks like."""
     m = REF.match(ref)
-    if not m:
+    event_id = parse_id(m.group(1)) if m else None
+    if m is None or event_id is None:
         raise NotFound(f"'{ref}' is not an event address.", hint="Event URLs look like /events/12-russia-warns.")
-    return int(m.group(1)), m.group(2) or ""
+    return event_id, m.group(2) or ""
 
 
 def live_event(session: Session, event_id: int) -> Event:

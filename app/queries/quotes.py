@@ -9,7 +9,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Article, Quote, QuoteSource, Source
-from app.queries.common import actor_ref, date_label, newest_first, parse_day, text_match
+from app.queries.common import actor_ref, date_label, newest_first, parse_day, parse_id, text_match
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
 
@@ -39,11 +39,15 @@ def quote_list(session: Session, q: str = "", speaker: str = "", since: str | No
     if last:
         stmt = stmt.where(Quote.date <= last)
     if cursor:
+        day_s, _, ident_s = cursor.partition(".")
+        ident = parse_id(ident_s)  # a number past BIGINT would be a 500 from the database, not a 422
         try:
-            day_s, _, ident_s = cursor.partition(".")
-            day, ident = dt.date.fromisoformat(day_s), int(ident_s)
+            day = dt.date.fromisoformat(day_s) if ident is not None else None
         except ValueError:
-            raise BadInput(f"'cursor' '{cursor}' is not a position in the quote list.") from None
+            day = None
+        if day is None or ident is None:
+            raise BadInput(f"'cursor' '{cursor}' is not a position in the quote list.",
+                           hint="Follow the 'Older quotes' link instead of editing it.")
         stmt = stmt.where(Quote.date.is_not(None), tuple_(Quote.date, Quote.id) < tuple_(day, ident))
     else:
         stmt = stmt.where(Quote.date.is_not(None)) if (first or last) else stmt

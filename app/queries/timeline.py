@@ -22,6 +22,7 @@ from app.queries.common import (
     group_by_period,
     live_events,
     parse_day,
+    parse_id,
     text_match,
 )
 from app.queries.errors import BadInput
@@ -83,12 +84,15 @@ def encode_cursor(day: dt.date, event_id: int) -> str:
 def decode_cursor(cursor: str | None) -> tuple[dt.date, int] | None:
     if not cursor:
         return None
+    day, _, ident_s = cursor.partition(".")
+    ident = parse_id(ident_s)
     try:
-        day, _, ident = cursor.partition(".")
-        return dt.date.fromisoformat(day), int(ident)
+        if ident is not None:
+            return dt.date.fromisoformat(day), ident
     except ValueError:
-        raise BadInput(f"'cursor' '{cursor}' is not a timeline position.",
-                       hint="Follow the 'Older events' link instead of editing it.") from None
+        pass
+    raise BadInput(f"'cursor' '{cursor}' is not a timeline position.",
+                   hint="Follow the 'Older events' link instead of editing it.")
 
 
 def resolve_actors(session: Session, refs: list[str]) -> list[Actor]:

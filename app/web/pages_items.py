@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.cards import card_png
 from app.queries.actors import actor_page
 from app.queries.articles import article_page
+from app.queries.common import parse_id
 from app.queries.errors import Moved, NotFound
 from app.queries.events import event_card_data, event_page, live_event, parse_event_ref
 from app.queries.quotes import quote_page
@@ -17,7 +16,6 @@ from app.web.deps import SessionDep
 from app.web.render import render
 
 router = APIRouter()
-_INT = re.compile(r"^\d{1,12}$")
 
 
 def split_format(ref: str) -> tuple[str, str]:
@@ -26,9 +24,11 @@ def split_format(ref: str) -> tuple[str, str]:
 
 
 def int_ref(ref: str, what: str) -> int:
-    if not _INT.match(ref):
+    """The id in a path; a number no row can have (0, past BIGINT) is a 404 here, before SQL refuses to bind it."""
+    ident = parse_id(ref)
+    if ident is None:
         raise NotFound(f"'{ref}' is not a {what} number.", hint=f"{what.title()} addresses end in a number.")
-    return int(ref)
+    return ident
 
 
 @router.get("/events/{event_id}/card.png")
