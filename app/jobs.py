@@ -166,10 +166,13 @@ def _candidate(item: JobItem, client: Any) -> Candidate:
         data = json.loads(item.payload)
         entry = FeedItem(key=data["key"], link=data.get("link"), title=data.get("title"),
                          published=parse_date(data.get("published")), content=data.get("content"))
-        candidate = Candidate(label, load=lambda: feed_item_article(client, entry, data["feed"]),
-                              url=canonical_url(entry.link) if entry.link else None, token=item.id,
-                              extra={"feed": data["feed"], "entry": entry.key})
-        return candidate
+        extra = {"feed": data["feed"], "entry": entry.key}
+        try:
+            canonical = canonical_url(entry.link) if entry.link else None
+        except UnreadableInput as exc:
+            return Candidate(label, error=str(exc), token=item.id, extra=extra)
+        return Candidate(label, load=lambda: feed_item_article(client, entry, data["feed"]),
+                         url=canonical, token=item.id, extra=extra)
     return Candidate(label, error=f"{label}: unknown input kind {item.kind!r}", token=item.id)
 
 
@@ -191,7 +194,26 @@ def _record(session: Session, outcome: Outcome) -> None:
 
 def process_job(factory: sessionmaker[Session], job_id: int, *, processes: int = 1,
                 extractor: Extractor | None = None) -> Summary | None:
-    """Run a job's pending items to the end; safe to call again after a crash or on a second worker."""
+    """Run a job's pending items to the end; safe to call again after a crash or on a second worker.
+
+    An unexpected exception marks the job ``failed`` with its reason rather than leaving it ``running``
+    forever (the status page would poll a job nobody is working on).
+    """
+    try:
+        return _process_job(factory, job_id, processes=processes, extractor=extractor)
+    except Exception as exc:
+        log.exception("job %s failed", job_id)
+        with factory() as session, session.begin():
+            job = session.get(Job, job_id)
+            if job is not None:
+                job.status = "failed"
+                job.error = f"The job stopped unexpectedly ({type(exc).__name__}: {exc})"[:2000]
+                job.finished_at = utcnow()
+        return None
+
+
+def _process_job(factory: sessionmaker[Session], job_id: int, *, processes: int,
+                 extractor: Extractor | None) -> Summary | None:
     with factory() as session, session.begin():
         job = session.get(Job, job_id)
         if job is None:

@@ -13,10 +13,15 @@ from app.ingest.dedup import canonical_url
 from app.ingest.readers import Candidate, FeedItem, feed_item_article
 from app.ingest.runner import FAILED, Outcome
 from app.models import FeedEntry
+from app.textio import UnreadableInput
 
 
 def entry_key_hash(feed_url: str, entry_key: str) -> str:
-    return hashlib.sha256(f"{canonical_url(feed_url)}\n{entry_key}".encode()).hexdigest()
+    try:
+        key = canonical_url(feed_url)
+    except UnreadableInput:  # a malformed feed URL is never fetched; its raw form still names it uniquely
+        key = feed_url
+    return hashlib.sha256(f"{key}\n{entry_key}".encode()).hexdigest()
 
 
 def unseen_items(session: Session, feed_url: str, items: list[FeedItem]) -> list[FeedItem]:
@@ -44,7 +49,12 @@ def record_feed_outcome(session: Session, outcome: Outcome) -> None:
 def feed_candidates(client: httpx.Client, feed_url: str, items: list[FeedItem]) -> Iterator[Candidate]:
     for item in items:
         label = f"{feed_url} entry {item.link or item.key}"
+        extra = {"feed": feed_url, "entry": item.key}
+        try:
+            canonical = canonical_url(item.link) if item.link else None
+        except UnreadableInput as exc:
+            yield Candidate(label, error=f"{label}: {exc}", extra=extra)
+            continue
         yield Candidate(
-            label, load=lambda item=item: feed_item_article(client, item, feed_url),
-            url=canonical_url(item.link) if item.link else None, extra={"feed": feed_url, "entry": item.key},
+            label, load=lambda item=item: feed_item_article(client, item, feed_url), url=canonical, extra=extra,
         )

@@ -103,40 +103,44 @@ def read_html_file(path: Path) -> ArticleMeta:
 def jsonl_candidates(lines: Iterable[str], name: str) -> Iterator[Candidate]:
     """One candidate per non-blank line; `text` is required, `id` becomes the article's external id."""
     for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        label = f"{name}:{n}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Candidate(label, error=f"{label}: invalid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if not isinstance(obj, dict):
-            yield Candidate(label, error=f"{label}: expected a JSON object, got {type(obj).__name__}")
-            continue
-        ident = obj.get("id")
-        if ident is not None:
-            label = f"{name}:{n} (id {ident})"
-        text = obj.get("text")
-        if not isinstance(text, str) or not text.strip():
-            yield Candidate(label, error=f"{label}: 'text' is missing or empty")
-            continue
-        published = parse_date(obj.get("published"))
-        if obj.get("published") and published is None:
-            yield Candidate(label, error=f"{label}: 'published' {obj['published']!r} is not a YYYY-MM-DD date")
-            continue
-        url = obj.get("url") if isinstance(obj.get("url"), str) and obj["url"].strip() else None
+        if line.strip():
+            yield jsonl_line_candidate(line, name, n)
 
-        def _str(key: str, obj: dict = obj) -> str | None:
-            value = obj.get(key)
-            return value.strip() or None if isinstance(value, str) else None
 
-        meta = ArticleMeta(
-            text=text, external_id=str(ident)[:300] if ident is not None else None, title=_str("title"),
-            url=canonical_url(url) if url else None, source=_str("source"), author=_str("author"),
-            published=published,
-        )
-        yield Candidate(label, meta=meta, url=meta.url)
+def jsonl_line_candidate(line: str, name: str, n: int) -> Candidate:
+    """Line ``n`` of a JSON Lines input: its article, or an error naming the line and what is wrong."""
+    label = f"{name}:{n}"
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Candidate(label, error=f"{label}: invalid JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(obj, dict):
+        return Candidate(label, error=f"{label}: expected a JSON object, got {type(obj).__name__}")
+    ident = obj.get("id")
+    if ident is not None:
+        label = f"{name}:{n} (id {ident})"
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        return Candidate(label, error=f"{label}: 'text' is missing or empty")
+    published = parse_date(obj.get("published"))
+    if obj.get("published") and published is None:
+        return Candidate(label, error=f"{label}: 'published' {obj['published']!r} is not a YYYY-MM-DD date")
+    url = obj.get("url") if isinstance(obj.get("url"), str) and obj["url"].strip() else None
+
+    def _str(key: str, obj: dict = obj) -> str | None:
+        value = obj.get(key)
+        return value.strip() or None if isinstance(value, str) else None
+
+    try:
+        canonical = canonical_url(url) if url else None
+    except UnreadableInput as exc:
+        return Candidate(label, error=f"{label}: 'url' {exc}")
+    meta = ArticleMeta(
+        text=text, external_id=str(ident)[:300] if ident is not None else None, title=_str("title"),
+        url=canonical, source=_str("source"), author=_str("author"),
+        published=published,
+    )
+    return Candidate(label, meta=meta, url=meta.url)
 
 
 def _file_candidate(path: Path) -> Candidate:
@@ -150,12 +154,21 @@ def _file_candidate(path: Path) -> Candidate:
 
 
 def _jsonl_file_candidates(path: Path) -> Iterator[Candidate]:
+    """Each line decoded on its own: a binary or undecodable line is that line's error, the rest still read."""
+    name = str(path)
     try:
         with path.open("rb") as fh:
-            lines = (decode_bytes(raw, str(path)) if raw.strip() else "" for raw in fh)
-            yield from jsonl_candidates(lines, str(path))
-    except (OSError, UnreadableInput) as exc:
-        yield Candidate(str(path), error=f"{path}: cannot read ({exc})")
+            for n, raw in enumerate(fh, 1):
+                if not raw.strip():
+                    continue
+                try:
+                    line = decode_bytes(raw, f"{name}:{n}")
+                except UnreadableInput as exc:
+                    yield Candidate(f"{name}:{n}", error=str(exc))
+                    continue
+                yield jsonl_line_candidate(line, name, n)
+    except OSError as exc:
+        yield Candidate(name, error=f"{path}: cannot read ({exc})")
 
 
 def list_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -252,7 +265,11 @@ def url_candidate(client: httpx.Client, url: str, token: Any = None) -> Candidat
     """A deferred fetch: the runner checks the canonical URL first, so a stored page is never fetched again."""
     if not url.lower().startswith(("http://", "https://")):
         return Candidate(url, error=f"{url}: only http:// and https:// URLs can be fetched", token=token)
-    return Candidate(url, load=lambda: fetch_article(client, url), url=canonical_url(url), token=token)
+    try:
+        canonical = canonical_url(url)
+    except UnreadableInput as exc:
+        return Candidate(url, error=str(exc), token=token)
+    return Candidate(url, load=lambda: fetch_article(client, url), url=canonical, token=token)
 
 
 @dataclass(slots=True)

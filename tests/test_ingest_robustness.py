@@ -1,0 +1,84 @@
+"""One bad input never costs the others: malformed URLs, bad lines, failing batches and stalled jobs."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from app.ingest.dedup import canonical_url
+from app.ingest.feeds import feed_candidates
+from app.ingest.readers import FeedItem, jsonl_candidates, url_candidate
+from app.textio import UnreadableInput
+
+BAD_URLS = ["http://[::1", "http://x:abc/"]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_canonical_url_names_a_malformed_url_instead_of_raising_valueerror(url):
+    with pytest.raises(UnreadableInput, match="not a valid URL"):
+        canonical_url(url)
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_a_malformed_url_is_an_error_for_that_input_only(url):
+    lines = [json.dumps({"id": "a", "text": "Talks resumed in Geneva on Monday.", "url": url}),
+             json.dumps({"id": "b", "text": "The ministers met again on Tuesday."})]
+    out = list(jsonl_candidates(lines, "stdin"))
+    assert len(out) == 2 and "not a valid URL" in out[0].error and out[0].meta is None
+    assert out[1].meta is not None and out[1].error is None
+
+    with httpx.Client() as client:
+        bad = url_candidate(client, url, token=7)
+        assert "not a valid URL" in bad.error and bad.load is None and bad.token == 7
+        items = [FeedItem("1", url, None, None, None), FeedItem("2", "https://example.org/b", None, None, None)]
+        feed = list(feed_candidates(client, "https://example.org/feed.xml", items))
+    assert len(feed) == 2 and "not a valid URL" in feed[0].error and feed[0].extra["entry"] == "1"
+    assert feed[1].error is None and feed[1].url == "https://example.org/b"
+
+
+def test_a_job_item_with_a_malformed_link_fails_alone():
+    from app.jobs import _candidate
+    from app.models import JobItem
+
+    with httpx.Client() as client:
+        url_item = JobItem(id=1, kind="url", label=BAD_URLS[0], payload=BAD_URLS[0])
+        assert "not a valid URL" in _candidate(url_item, client).error
+        entry = JobItem(id=2, kind="entry", label="e", payload=json.dumps(
+            {"feed": "https://example.org/feed.xml", "key": "k", "link": BAD_URLS[1]}))
+        candidate = _candidate(entry, client)
+        assert "not a valid URL" in candidate.error and candidate.token == 2
+
+
+@pytest.mark.db
+def test_an_unexpected_exception_marks_the_job_failed_not_running(session_factory, monkeypatch):
+    import app.jobs as jobs
+    from app.models import Job
+
+    with session_factory() as s, s.begin():
+        job_id = jobs.create_job(s, [jobs.JobInput("url", "https://example.org/a", "https://example.org/a")]).id
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(jobs, "_expand_feeds", boom)
+    assert jobs.process_job(session_factory, job_id) is None
+    with session_factory() as s:
+        job = s.get(Job, job_id)
+        assert job.status == "failed" and "disk on fire" in job.error and job.finished_at is not None
+
+
+def test_a_binary_line_in_json_lines_fails_alone_and_later_lines_are_read(tmp_path):
+    from app.ingest.readers import file_candidates
+
+    path = tmp_path / "export.jsonl"
+    path.write_bytes(
+        json.dumps({"id": "one", "text": "Talks resumed in Geneva on Monday."}).encode() + b"\n"
+        + b'{"id": "two", "text": "bin\x00ary"}\n'
+        + json.dumps({"id": "three", "text": "The ministers met again on Tuesday."}).encode() + b"\n")
+    out = list(file_candidates([path]))
+    assert len(out) == 3
+    assert out[0].meta.external_id == "one"
+    assert out[1].meta is None and out[1].error.startswith(f"{path}:2") and "binary" in out[1].error
+    assert out[2].meta.external_id == "three" and out[2].label == f"{path}:3 (id three)"
