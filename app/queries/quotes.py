@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Article, Quote, QuoteSource, Source
@@ -14,6 +14,34 @@ from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
 
 PAGE_SIZE = 30
+
+
+def encode_cursor(day: dt.date | None, quote_id: int) -> str:
+    """'2021-12-17.42' for a dated quote, 'none.42' for an undated one (those come after every dated quote)."""
+    return f"{day.isoformat() if day else 'none'}.{quote_id}"
+
+
+def _after(cursor: str) -> Any:
+    """The rows after ``cursor`` in (date desc, NULLs last, id desc) order, or BadInput naming the cursor.
+
+    Why the two forms: the list puts undated quotes last, so a page can end on one; a dated cursor must still
+    let every undated quote through, and an undated cursor ('none.<id>') continues among the undated by id.
+    """
+    day_s, _, ident_s = cursor.partition(".")
+    ident = parse_id(ident_s)  # a number past the id column's range would be a 500 from the database, not a 422
+    day: dt.date | None = None
+    if ident is not None and day_s != "none":
+        try:
+            day = dt.date.fromisoformat(day_s)
+        except ValueError:
+            ident = None
+    if ident is None:
+        raise BadInput(f"'cursor' '{cursor}' is not a position in the quote list "
+                       "(it looks like YYYY-MM-DD.<quote number> or none.<quote number>).",
+                       hint="Follow the 'Older quotes' link instead of editing it.")
+    if day is None:
+        return and_(Quote.date.is_(None), Quote.id < ident)
+    return or_(tuple_(Quote.date, Quote.id) < tuple_(day, ident), Quote.date.is_(None))
 
 
 def quote_list(session: Session, q: str = "", speaker: str = "", since: str | None = None,
@@ -39,23 +67,14 @@ def quote_list(session: Session, q: str = "", speaker: str = "", since: str | No
     if last:
         stmt = stmt.where(Quote.date <= last)
     if cursor:
-        day_s, _, ident_s = cursor.partition(".")
-        ident = parse_id(ident_s)  # a number past BIGINT would be a 500 from the database, not a 422
-        try:
-            day = dt.date.fromisoformat(day_s) if ident is not None else None
-        except ValueError:
-            day = None
-        if day is None or ident is None:
-            raise BadInput(f"'cursor' '{cursor}' is not a position in the quote list.",
-                           hint="Follow the 'Older quotes' link instead of editing it.")
-        stmt = stmt.where(Quote.date.is_not(None), tuple_(Quote.date, Quote.id) < tuple_(day, ident))
+        stmt = stmt.where(_after(cursor))
     else:
         stmt = stmt.where(Quote.date.is_not(None)) if (first or last) else stmt
     rows = session.execute(stmt.order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     tail = rows[-1][0] if rows else None
-    next_cursor = f"{tail.date.isoformat()}.{tail.id}" if more and tail is not None and tail.date else None
+    next_cursor = encode_cursor(tail.date, tail.id) if more and tail is not None else None
     speakers = session.execute(
         select(Actor.slug, Actor.name).where(Actor.id.in_(
             select(Quote.speaker_actor_id).where(Quote.speaker_actor_id.is_not(None)).distinct()))
