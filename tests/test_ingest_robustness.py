@@ -82,3 +82,70 @@ def test_a_binary_line_in_json_lines_fails_alone_and_later_lines_are_read(tmp_pa
     assert out[0].meta.external_id == "one"
     assert out[1].meta is None and out[1].error.startswith(f"{path}:2") and "binary" in out[1].error
     assert out[2].meta.external_id == "three" and out[2].label == f"{path}:3 (id three)"
+
+
+# --- extraction failures ----------------------------------------------------------------------------------
+
+
+class _Flaky:
+    """An extractor whose pipeline blows up (not an ExtractionError) on any batch holding a 'poison' text."""
+
+    def extract_many(self, items, batch_size=32):
+        from app.extract.pipeline import ExtractionError
+
+        for item in items:
+            if "poison" in item.text:
+                raise RuntimeError("pipe exploded")
+        return iter([ExtractionError(f"{i.id}: ok {i.text}") for i in items])
+
+
+def _inputs(texts):
+    from app.extract.pipeline import ArticleInput
+
+    return [(n, ArticleInput(id=f"in{n}", text=t)) for n, t in enumerate(texts)]
+
+
+def test_an_unexpected_extraction_error_fails_only_its_input():
+    from app.ingest.pool import ExtractionPool
+
+    texts = ["Talks resumed.", "poison pill", "The ministers met.", "Rain fell."]
+    with ExtractionPool(extractor=_Flaky(), batch_size=3) as pool:
+        out = list(pool.map(_inputs(texts)))
+    assert [t for t, _ in out] == [0, 1, 2, 3]
+    assert "extraction failed (RuntimeError: pipe exploded)" in str(out[1][1]) and str(out[1][1]).startswith("in1")
+    assert [str(r) for n, r in out if n != 1] == ["in0: ok Talks resumed.", "in2: ok The ministers met.",
+                                                 "in3: ok Rain fell."]
+
+
+def _noop_init(model):
+    return None
+
+
+def _dying_worker(batch):
+    """Kills its process on a 'crash' text, as an out-of-memory kill would."""
+    import os
+
+    from app.extract.pipeline import ExtractionError
+
+    if any("crash" in a.text for a in batch):
+        os._exit(3)
+    return [ExtractionError(f"{a.id}: ok") for a in batch]
+
+
+def test_a_dead_worker_fails_its_batch_and_the_pool_is_rebuilt():
+    from app.ingest.pool import ExtractionPool
+
+    def slow_inputs():
+        import time
+
+        for n, pair in enumerate(_inputs(["crash now", "A.", "B.", "C."])):
+            if n:  # the next batch is sent only after the crashed one is noticed
+                time.sleep(1.5)
+            yield pair
+
+    with ExtractionPool(processes=2, batch_size=1) as pool:
+        pool.worker, pool.initializer = _dying_worker, _noop_init
+        out = list(pool.map(slow_inputs()))
+    assert [t for t, _ in out] == [0, 1, 2, 3]
+    assert "extraction process died" in str(out[0][1])
+    assert [str(r) for _, r in out[1:]] == ["in1: ok", "in2: ok", "in3: ok"]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Self, TypeVar
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Self, TypeVar
 
 from app.extract.pipeline import ArticleInput, Extraction, ExtractionError, Extractor
 
@@ -27,9 +28,32 @@ def _init_worker(model: str | None) -> None:
     _EXTRACTOR = Extractor(model)
 
 
+def _failure(item: ArticleInput, exc: BaseException) -> ExtractionError:
+    return ExtractionError(f"{item.id}: extraction failed ({type(exc).__name__}: {exc})")
+
+
+def extract_batch(extractor: Any, batch: list[ArticleInput], batch_size: int = 32) -> list[Result]:
+    """The batch's results; if the batch as a whole fails, each item again on its own.
+
+    Only ``ExtractionError`` is reported per input by the extractor; any other exception (in ``nlp.pipe``
+    or ``to_record``) would lose the whole batch, and with it a bulk run. Retrying one at a time pins the
+    failure on the input that causes it.
+    """
+    try:
+        return list(extractor.extract_many(batch, batch_size=batch_size))
+    except Exception:
+        results: list[Result] = []
+        for item in batch:
+            try:
+                results.extend(extractor.extract_many([item], batch_size=1))
+            except Exception as exc:
+                results.append(_failure(item, exc))
+        return results
+
+
 def _run_batch(batch: list[ArticleInput]) -> list[Result]:
     assert _EXTRACTOR is not None
-    return list(_EXTRACTOR.extract_many(batch))
+    return extract_batch(_EXTRACTOR, batch)
 
 
 def default_processes() -> int:
@@ -63,6 +87,9 @@ class ExtractionPool:
         self._model = model
         self.batch_size = batch_size
         self._executor: ProcessPoolExecutor | None = None
+        # what each worker process runs; replaceable so a test can make a worker die
+        self.worker: Callable[[list[ArticleInput]], list[Result]] = _run_batch
+        self.initializer: Callable[..., None] = _init_worker
 
     def __enter__(self) -> Self:
         return self
@@ -81,21 +108,57 @@ class ExtractionPool:
             for batch in _batches(items, self.batch_size):
                 if self._extractor is None:  # loaded on the first batch: an all-duplicate run loads no model
                     self._extractor = Extractor(self._model)
-                extractor = self._extractor
-                results = extractor.extract_many([a for _, a in batch], batch_size=self.batch_size)
+                inputs = [a for _, a in batch]
+                results = extract_batch(self._extractor, inputs, batch_size=self.batch_size)
                 yield from zip((t for t, _ in batch), results, strict=True)
             return
+        in_flight: deque[tuple[list[tuple[T, ArticleInput]], Future[list[Result]]]] = deque()
+        for batch in _batches(items, self.batch_size):
+            in_flight.append((batch, self._submit(batch)))
+            while len(in_flight) > self.processes * 2 or (in_flight and in_flight[0][1].done()):
+                yield from self._collect(*in_flight.popleft())
+        while in_flight:
+            yield from self._collect(*in_flight.popleft())
+
+    def _start(self) -> ProcessPoolExecutor:
         if self._executor is None:
             # spawn, not fork: the parent holds database connections and a progress-bar thread.
             self._executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_init_worker, initargs=(self._model,))
-        executor = self._executor
-        in_flight: deque[tuple[list[T], Future[list[Result]]]] = deque()
-        for batch in _batches(items, self.batch_size):
-            in_flight.append(([t for t, _ in batch], executor.submit(_run_batch, [a for _, a in batch])))
-            while len(in_flight) > self.processes * 2 or (in_flight and in_flight[0][1].done()):
-                tags, future = in_flight.popleft()
-                yield from zip(tags, future.result(), strict=True)
-        while in_flight:
-            tags, future = in_flight.popleft()
-            yield from zip(tags, future.result(), strict=True)
+                                                 initializer=self.initializer, initargs=(self._model,))
+        return self._executor
+
+    def _submit(self, batch: list[tuple[T, ArticleInput]]) -> Future[list[Result]]:
+        executor = self._start()
+        try:
+            future = executor.submit(self.worker, [a for _, a in batch])
+        except BrokenProcessPool:  # a worker died since the last batch: its batch fails when collected
+            executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+            executor = self._start()
+            future = executor.submit(self.worker, [a for _, a in batch])
+        future.dl_executor = executor  # type: ignore[attr-defined]  # which pool to rebuild if it breaks
+        return future
+
+    def _collect(self, batch: list[tuple[T, ArticleInput]], future: Future[list[Result]],
+                 retry: bool = True) -> Iterator[tuple[T, Result]]:
+        """A finished batch's results; a dead worker fails its batch (and the pool is rebuilt), not the run.
+
+        A dying worker breaks every batch in flight, not only its own, so a broken batch is tried once more
+        on a fresh pool: the innocent ones then succeed, the one that kills its worker fails again and is
+        reported as failed.
+        """
+        try:
+            results = future.result()
+        except BrokenProcessPool as exc:
+            broken = getattr(future, "dl_executor", None)
+            if self._executor is not None and self._executor is broken:  # not a pool already rebuilt
+                self._executor.shutdown(wait=False, cancel_futures=True)
+                self._executor = None  # the next batch starts a fresh pool
+            if retry:
+                yield from self._collect(batch, self._submit(batch), retry=False)
+                return
+            results = [ExtractionError(f"{a.id}: the extraction process died (out of memory or a crash) "
+                                       f"while reading this batch ({exc})") for _, a in batch]
+        except Exception as exc:
+            results = [_failure(a, exc) for _, a in batch]
+        yield from zip((t for t, _ in batch), results, strict=True)
