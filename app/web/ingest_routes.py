@@ -79,10 +79,28 @@ async def _upload_inputs(upload: StarletteUpload) -> list[JobInput]:
     return [JobInput("text", name, text)]
 
 
-async def read_ingest_form(request: Request) -> tuple[str | None, list[JobInput]]:
-    """(token, inputs) from a multipart/urlencoded form or a JSON body."""
+def _str_list(body: dict[str, Any], key: str) -> list[str]:
+    """A JSON field that must be a list of strings; anything else is refused with what was wrong."""
+    value = body.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise IngestRefused(422, f"'{key}' must be a list of strings, like [\"...\"], not {type(value).__name__}.")
+    for n, item in enumerate(value, 1):
+        if not isinstance(item, str):
+            raise IngestRefused(422, f"'{key}' must be a list of strings; item {n} is {type(item).__name__}.")
+    return value
+
+
+async def read_ingest_form(request: Request, settings: Settings | None = None) -> tuple[str | None, list[JobInput]]:
+    """(token, inputs) from a multipart/urlencoded form or a JSON body.
+
+    With ``settings`` the token is checked before any input is decoded: a caller without it costs no work.
+    """
     header = request.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("x-dateline-token")
+    if settings is not None and token:
+        check_token(settings, token)
     inputs: list[JobInput] = []
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
@@ -91,17 +109,25 @@ async def read_ingest_form(request: Request) -> tuple[str | None, list[JobInput]
             raise IngestRefused(400, "The request body is not valid JSON.") from None
         if not isinstance(body, dict):
             raise IngestRefused(400, "The JSON body must be an object with 'texts', 'urls' or 'feeds'.")
+        if body.get("token") is not None and not isinstance(body["token"], str):
+            raise IngestRefused(422, f"'token' must be a string, not {type(body['token']).__name__}.")
         token = token or body.get("token")
-        texts = body.get("texts") or ([body["text"]] if body.get("text") else [])
-        inputs += [JobInput("text", f"text {n}", str(t)) for n, t in enumerate(texts, 1) if str(t).strip()]
-        inputs += [JobInput("url", u, u) for u in map(str, body.get("urls") or [])]
-        inputs += [JobInput("feed", f, f) for f in map(str, body.get("feeds") or [])]
+        if settings is not None:
+            check_token(settings, token)
+        if body.get("text") is not None and not isinstance(body["text"], str):
+            raise IngestRefused(422, f"'text' must be a string, not {type(body['text']).__name__}.")
+        texts = _str_list(body, "texts") or ([body["text"]] if body.get("text") else [])
+        inputs += [JobInput("text", f"text {n}", t) for n, t in enumerate(texts, 1) if t.strip()]
+        inputs += [JobInput("url", u, u) for u in _str_list(body, "urls")]
+        inputs += [JobInput("feed", f, f) for f in _str_list(body, "feeds")]
         return token, inputs
     try:
         form = await request.form(max_files=200, max_fields=50)
     except Exception as exc:
         raise IngestRefused(400, f"The form could not be read ({type(exc).__name__}).") from None
     token = token or (str(form.get("token") or "").strip() or None)
+    if settings is not None:
+        check_token(settings, token)  # before any upload is read and decoded
     pasted = str(form.get("text") or "")
     if len(pasted) > MAX_PASTE_CHARS:
         raise IngestRefused(413, f"The pasted text is over {MAX_PASTE_CHARS:,} characters; upload it as a file.")
@@ -142,7 +168,7 @@ def install(app: FastAPI) -> None:
 
     async def _submit(request: Request, session: Any, enqueue: Callable[[int], None], as_json: bool) -> Response:
         try:
-            token, inputs = await read_ingest_form(request)
+            token, inputs = await read_ingest_form(request, request.app.state.settings)
             check_token(request.app.state.settings, token)
             if not inputs:
                 raise IngestRefused(400, "Nothing to ingest: paste text, give URLs or a feed, or upload files.")
