@@ -149,3 +149,45 @@ def test_a_dead_worker_fails_its_batch_and_the_pool_is_rebuilt():
     assert [t for t, _ in out] == [0, 1, 2, 3]
     assert "extraction process died" in str(out[0][1])
     assert [str(r) for _, r in out[1:]] == ["in1: ok", "in2: ok", "in3: ok"]
+
+
+# --- slow downloads ---------------------------------------------------------------------------------------
+
+
+def test_a_trickling_server_is_cut_off_at_the_total_deadline():
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from app.ingest.readers import fetch_bytes, http_client
+
+    class Trickle(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # a byte every 0.2 s: never idle long enough for the per-read timeout
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/slowly"
+    try:
+        with http_client(timeout=1.0) as client:
+            started = time.monotonic()
+            with pytest.raises(UnreadableInput, match=r"took longer than 1 s") as err:
+                fetch_bytes(client, url)
+            assert time.monotonic() - started < 3.0 and url in str(err.value)
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,8 +221,15 @@ def http_client(timeout: float = FETCH_TIMEOUT) -> httpx.Client:
     )
 
 
-def fetch_bytes(client: httpx.Client, url: str, limit: int = MAX_FETCH_BYTES) -> tuple[bytes, str, str]:
-    """(body, content type, final URL) of a page, refusing what is too big, too slow or not there."""
+def fetch_bytes(client: httpx.Client, url: str, limit: int = MAX_FETCH_BYTES,
+                total: float | None = None) -> tuple[bytes, str, str]:
+    """(body, content type, final URL) of a page, refusing what is too big, too slow or not there.
+
+    httpx's timeout bounds each read, not the download: a server trickling a byte every few seconds would
+    hold a worker indefinitely. ``total`` (default: the client's read timeout) bounds the whole fetch.
+    """
+    total = total if total is not None else (client.timeout.read or FETCH_TIMEOUT)
+    deadline = time.monotonic() + total
     try:
         with client.stream("GET", url) as response:
             if response.status_code >= 400:
@@ -231,6 +239,8 @@ def fetch_bytes(client: httpx.Client, url: str, limit: int = MAX_FETCH_BYTES) ->
                 raise UnreadableInput(f"{url}: {int(declared):,} bytes is over the {limit:,}-byte limit")
             chunks, size = [], 0
             for chunk in response.iter_bytes():
+                if time.monotonic() > deadline:
+                    raise UnreadableInput(f"{url}: took longer than {total:g} s to download; gave up")
                 size += len(chunk)
                 if size > limit:
                     raise UnreadableInput(f"{url}: more than {limit:,} bytes, over the limit for one article")
