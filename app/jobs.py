@@ -284,7 +284,7 @@ def get_huey(settings: Settings | None = None) -> Huey:
 def _factory_for(url: str) -> sessionmaker[Session]:
     from app.db import make_engine, make_sessionmaker
 
-    return make_sessionmaker(make_engine(url))
+    return make_sessionmaker(make_engine(url, immediate_writes=True))  # a writer: queue on the SQLite lock
 
 
 _WORKER_PROCESSES = 1
