@@ -29,6 +29,7 @@ browsers:
 
 ## test: the whole suite
 test: install browsers
+	$(BIN)/ruff check app tests bench
 	$(BIN)/python -m pytest
 
 test-fast: install
