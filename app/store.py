@@ -222,10 +222,13 @@ def _write_events(session: Session, article: Article, extraction: Extraction, ac
             event.targets.extend(EventTarget(actor_id=t) for t in targets)
             session.add(event)
             continue
-        source_row.sentence, source_row.start, source_row.end = e.sentence, e.start, e.end
         event = source_row.event
-        if event.article_id != article.id:
-            continue  # evidence merged into another article's event: that event keeps its own facts
+        primary = (event.start, event.end) == (source_row.start, source_row.end)
+        source_row.sentence, source_row.start, source_row.end = e.sentence, e.start, e.end
+        if event.article_id != article.id or not primary:
+            # evidence merged into another event (of another article, or a sibling sentence of this one):
+            # that event keeps its own facts
+            continue
         for name, value in fields.items():
             setattr(event, name, value)
         event.removed_at = None

@@ -122,3 +122,26 @@ def test_reextraction_keeps_other_outlets_evidence_of_a_merged_quote(session):
     assert heir.merged_into_id is None
     assert [s.article_id for s in session.scalars(select(QuoteSource).where(QuoteSource.quote_id == heir.id))] == [second.id]
     assert heir.source_count == 1
+
+
+def test_reextraction_keeps_a_merged_sibling_from_overwriting_the_survivor(session):
+    """Two events of one article merged into one; re-extraction must not copy the sibling's facts over it."""
+    second_sentence = "Officials later met again."
+    text = TEXT + " " + second_sentence
+    s2 = len(TEXT) + 1
+    events = [
+        EventRec("e-18-present", "2021-12-15", "CONSULT", "asserted", "russia", ["united-states"], None,
+                 "Russia presented draft treaty to United States", TEXT, 0, len(TEXT), "December 15", "presented"),
+        EventRec("e-99-meet", "2021-12-17", "AGREE", "asserted", None, [], None, "Officials met again",
+                 second_sentence, s2, len(text), None, "met"),
+    ]
+    article = store_article(session, ArticleMeta(text=text), record(events=events))
+    survivor, sibling = session.scalars(select(Event).where(Event.article_id == article.id).order_by(Event.start)).all()
+    for src in list(sibling.sources):
+        src.event_id = survivor.id
+    sibling.merged_into_id = survivor.id
+    session.flush()
+    session.expire_all()
+    write_extraction(session, article, record(events=events))
+    survivor = session.get(Event, survivor.id)
+    assert survivor.type == "CONSULT" and survivor.summary.startswith("Russia presented")
