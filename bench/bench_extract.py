@@ -16,7 +16,8 @@ from pathlib import Path
 
 import spacy
 
-from app.extract.pipeline import ArticleInput, Extractor, build_nlp, extract_parallel, resolve_model_name
+from app.extract.parallel import ExtractionPool
+from app.extract.pipeline import ArticleInput, Extractor, build_nlp, resolve_model_name
 from app.textio import UnreadableInput, read_text_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +52,7 @@ def main() -> None:
     parser.add_argument("source", nargs="?", type=Path)
     parser.add_argument("--limit", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--processes", type=int, default=0, help="also time extract_parallel with P workers")
+    parser.add_argument("--processes", type=int, default=0, help="also time ExtractionPool with P workers")
     args = parser.parse_args()
     source = args.source or (DEFAULT_BBC if DEFAULT_BBC.exists() else ROOT / "samples" / "wikinews-airlines.jsonl")
     texts = load_texts(source, args.limit)
@@ -79,7 +80,12 @@ def main() -> None:
     print(f"dateline extract  : {len(texts) / best_dl:8.1f} articles/s {chars / best_dl:12,.0f} chars/s")
     print(f"ratio dateline/raw: {best_raw / best_dl:.3f}  (target >= 0.75; best of {args.rounds} rounds each)")
     if args.processes > 1:
-        par = timed(lambda: list(extract_parallel(items, args.processes)))
+        def run_pool() -> None:
+            with ExtractionPool(processes=args.processes) as pool:
+                for _ in pool.map((None, item) for item in items):
+                    pass
+
+        par = timed(run_pool)
         print(f"dateline x{args.processes} proc : {len(texts) / par:8.1f} articles/s {chars / par:12,.0f} chars/s "
               f"(includes model loading in each worker)")
 

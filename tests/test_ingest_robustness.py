@@ -106,7 +106,7 @@ def _inputs(texts):
 
 
 def test_an_unexpected_extraction_error_fails_only_its_input():
-    from app.ingest.pool import ExtractionPool
+    from app.extract.parallel import ExtractionPool
 
     texts = ["Talks resumed.", "poison pill", "The ministers met.", "Rain fell."]
     with ExtractionPool(extractor=_Flaky(), batch_size=3) as pool:
@@ -133,7 +133,7 @@ def _dying_worker(batch):
 
 
 def test_a_dead_worker_fails_its_batch_and_the_pool_is_rebuilt():
-    from app.ingest.pool import ExtractionPool
+    from app.extract.parallel import ExtractionPool
 
     def slow_inputs():
         import time

@@ -59,7 +59,8 @@ def extract(
     published: Annotated[str | None, typer.Option(help="Publication date YYYY-MM-DD for FILE input.")] = None,
     processes: Annotated[int, typer.Option(help="Worker processes for --jsonl input.")] = 1,
 ) -> None:
-    from app.extract.pipeline import ArticleInput, ExtractionError, Extractor, extract_parallel
+    from app.extract.parallel import ExtractionPool
+    from app.extract.pipeline import ArticleInput, ExtractionError, Extractor
 
     files = files or []
     out = sys.stdout
@@ -70,14 +71,15 @@ def extract(
             with open(files[0], encoding="utf-8", errors="replace") as stream:
                 entries = list(_jsonl_inputs(stream))
         good = [e for _, e in entries if isinstance(e, ArticleInput)]
-        results = iter(extract_parallel(good, processes)) if good else iter(())
-        for _, entry in entries:
-            if isinstance(entry, ArticleInput):
-                rec = next(results)
-                obj = {"id": entry.id, "error": str(rec)} if isinstance(rec, ExtractionError) else rec.to_dict()
-            else:
-                obj = entry
-            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        with ExtractionPool(processes=processes) as pool:
+            results = (rec for _, rec in pool.map((None, item) for item in good))
+            for _, entry in entries:
+                if isinstance(entry, ArticleInput):
+                    rec = next(results)
+                    obj = {"id": entry.id, "error": str(rec)} if isinstance(rec, ExtractionError) else rec.to_dict()
+                else:
+                    obj = entry
+                out.write(json.dumps(obj, ensure_ascii=False) + "\n")
         out.flush()
         return
     if not files:

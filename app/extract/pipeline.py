@@ -10,7 +10,6 @@ import datetime as dt
 import importlib.util
 import os
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import spacy
@@ -155,37 +154,3 @@ class Extractor:
             if len(pending) >= batch_size:
                 yield from flush()
         yield from flush()
-
-
-_WORKER: Extractor | None = None
-
-
-def _worker_init(model: str | None) -> None:
-    global _WORKER
-    _WORKER = Extractor(model)
-
-
-def _worker_run(batch: list[ArticleInput]) -> list[Extraction | ExtractionError]:
-    assert _WORKER is not None
-    return list(_WORKER.extract_many(batch))
-
-
-def extract_parallel(
-    items: Iterable[ArticleInput], processes: int, model: str | None = None, chunk: int = 16
-) -> Iterator[Extraction | ExtractionError]:
-    """Spread extraction over ``processes`` workers (one model each), results in input order."""
-    if processes <= 1:
-        yield from Extractor(model).extract_many(items)
-        return
-    batches: list[list[ArticleInput]] = []
-    current: list[ArticleInput] = []
-    for item in items:
-        current.append(item)
-        if len(current) >= chunk:
-            batches.append(current)
-            current = []
-    if current:
-        batches.append(current)
-    with ProcessPoolExecutor(processes, initializer=_worker_init, initargs=(model,)) as pool:
-        for result in pool.map(_worker_run, batches):
-            yield from result

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.extract.parallel import ExtractionPool
 from app.extract.pipeline import PIPELINE_VERSION, ArticleInput, ExtractionError, Extractor
-from app.ingest.pool import ExtractionPool
 from app.ingest.runner import consolidator
 from app.models import Article
 from app.store import write_extraction
