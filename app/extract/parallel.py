@@ -1,8 +1,7 @@
 """Extraction across processes, streaming: a bounded number of batches in flight, results in input order.
 
-``app.extract.pipeline.extract_parallel`` collects every input before it starts; a bulk ingest of a large
-folder needs results to flow while inputs are still being read, so the progress bar moves and memory
-stays flat.
+Results flow while inputs are still being read (a bulk ingest's progress bar moves and memory stays flat),
+and one bad input or a dead worker fails only its own inputs. Used by ingestion and ``dateline extract``.
 """
 
 from __future__ import annotations
