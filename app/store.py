@@ -7,9 +7,6 @@ article and updated in place, so permalinks keep working.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy import delete, distinct, func, insert, select
@@ -17,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.extract.intervals import timex_interval
 from app.extract.records import Extraction
+from app.keys import content_hash, normalise_alias, slugify
 from app.models import (
     Actor,
     Alias,
@@ -31,30 +29,6 @@ from app.models import (
     TimexRow,
     utcnow,
 )
-
-_SPACE = re.compile(r"\s+")
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def normalise_text(text: str) -> str:
-    """The form duplicates share: case, accents, quotes and spacing ignored."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = text.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"}))
-    return _SPACE.sub(" ", text).strip()
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
-
-
-def normalise_alias(name: str) -> str:
-    name = normalise_text(name)
-    return re.sub(r"^the ", "", name)
-
-
-def slugify(text: str, limit: int = 80) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _SLUG.sub("-", ascii_text.lower()).strip("-")[:limit].strip("-") or "item"
 
 
 @dataclass(slots=True)

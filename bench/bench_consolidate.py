@@ -34,7 +34,8 @@ from app import models as m
 from app.consolidate import consolidate_article
 from app.db import make_engine, make_sessionmaker
 from app.extract.records import Actor, Event, Extraction, Mention, Quote
-from app.store import ArticleMeta, content_hash, normalise_alias, store_article
+from app.keys import content_hash, normalise_alias
+from app.store import ArticleMeta, store_article
 
 VERBS = [("met", "CONSULT"), ("signed a deal with", "AGREE"), ("criticised", "ACCUSE"), ("ordered jets from", "AGREE"),
          ("sued", "ACCUSE"), ("visited", "CONSULT"), ("supplied engines to", "AID"), ("threatened", "THREATEN")]

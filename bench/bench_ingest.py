@@ -26,7 +26,7 @@ from app.db import make_engine, make_sessionmaker
 from app.extract.pipeline import resolve_model_name
 from app.ingest.readers import Candidate, file_candidates, list_files
 from app.ingest.runner import DUPLICATE, FAILED, NEAR_DUPLICATE, STORED, IngestRunner
-from app.store import content_hash
+from app.keys import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BBC = ROOT.parent / "shared" / "eval" / "data" / "bbc"

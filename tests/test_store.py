@@ -12,8 +12,9 @@ from app.extract.records import Extraction, Timex
 from app.extract.records import Mention as MentionRec
 from app.extract.records import Quote as QuoteRec
 from app.fts import fts_ids
+from app.keys import content_hash
 from app.models import Actor, Alias, Event, EventSource, Mention, Quote
-from app.store import ArticleMeta, content_hash, store_article, write_extraction
+from app.store import ArticleMeta, store_article, write_extraction
 
 pytestmark = pytest.mark.db
 

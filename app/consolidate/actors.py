@@ -16,8 +16,8 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.keys import normalise_alias
 from app.models import Actor, Alias, MergeRecord
-from app.store import normalise_alias
 
 COMPATIBLE = {
     frozenset({"organization", "group"}),

@@ -19,8 +19,8 @@ from sqlalchemy import distinct, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.consolidate.text import interval, overlap, sentence_spans, shift, stems, words
+from app.keys import slugify
 from app.models import Article, Event, EventSource, EventTarget, Mention, MergeRecord, TimexRow
-from app.store import slugify
 
 SENTENCE_KEY = "s-{start}-{end}"
 WINDOW_DAYS = 10  # how far apart two reports' dates may lie and still be looked at together

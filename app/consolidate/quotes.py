@@ -14,8 +14,8 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from app.consolidate.text import shift
+from app.keys import normalise_text
 from app.models import Article, Event, EventSource, MergeRecord, Quote, QuoteSource
-from app.store import normalise_text
 
 WINDOW_DAYS = 30
 SAME_WORDS = 90.0  # rapidfuzz ratio of normalised texts

@@ -15,8 +15,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.consolidate.text import STOPWORDS, date_string
+from app.keys import normalise_alias
 from app.models import Actor, Alias, Article, Event, EventSource, EventTarget, Mention
-from app.store import normalise_alias
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from app.store import normalise_text
+from app.keys import normalise_text
 from app.textio import UnreadableInput
 
 NUM_PERM = 128

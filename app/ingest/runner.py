@@ -22,8 +22,9 @@ from app.extract.parallel import ExtractionPool
 from app.extract.pipeline import ArticleInput, Extraction, ExtractionError, Extractor
 from app.ingest.dedup import NearDuplicateIndex, minhash_of, signature_bytes
 from app.ingest.readers import Candidate
+from app.keys import content_hash
 from app.models import Article
-from app.store import ArticleMeta, content_hash, store_article
+from app.store import ArticleMeta, store_article
 from app.textio import UnreadableInput
 
 STORED, NEAR_DUPLICATE, DUPLICATE, FAILED = "stored", "near_duplicate", "duplicate", "failed"

@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import String, func, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
+from app.keys import normalise_alias
 from app.models import Actor, Alias, Event, EventTarget, Quote
 from app.queries.cache import cached
 from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newest_first
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
 from app.queries.timeline import actor_event_ids
-from app.store import normalise_alias
 
 KINDS = ("person", "organization", "country", "group", "place")
 

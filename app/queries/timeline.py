@@ -10,6 +10,7 @@ from sqlalchemy import String, exists, func, or_, select, tuple_, type_coerce, u
 from sqlalchemy.orm import Session
 
 from app.fts import fts_filter
+from app.keys import normalise_alias
 from app.models import Actor, Alias, Article, Event, EventSource, EventTarget, Source
 from app.queries.cache import cached
 from app.queries.common import (
@@ -26,7 +27,6 @@ from app.queries.common import (
     text_match,
 )
 from app.queries.errors import BadInput
-from app.store import normalise_alias
 
 # Type filters beyond one PLOVER type: consolidation's sentence events have no type (NULL), and analysts who
 # want only classified happenings hide them with type=any-typed
