@@ -30,6 +30,7 @@ browsers:
 ## test: the whole suite
 test: install browsers
 	$(BIN)/ruff check app tests bench
+	$(BIN)/mypy app
 	$(BIN)/python -m pytest
 
 test-fast: install
@@ -41,9 +42,11 @@ test-db: install
 
 lint: install
 	$(BIN)/ruff check app tests bench
+	$(BIN)/mypy app
 
+## bench: every benchmark (ratios against a baseline measured in the same run); BENCH="--quick" for a smoke run
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH)
 
 vendor-htmx:
 	cd /tmp && rm -rf htmx-pack && mkdir htmx-pack && cd htmx-pack && npm pack htmx.org@$(HTMX_VERSION) && tar xzf htmx.org-$(HTMX_VERSION).tgz

