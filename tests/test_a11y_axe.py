@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from test_browser_live are parameters here)
+# ruff: noqa: F811  (pytest fixtures imported from support.browser are parameters here)
 """axe-core (vendored in tests/vendor/axe-core, MPL-2.0) finds no accessibility violations on any page."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from test_browser_live import chromium, live_server  # noqa: F401  (fixtures)
+from support.browser import chromium, live_server  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"

@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from test_browser_live are parameters here)
+# ruff: noqa: F811  (pytest fixtures imported from support.browser are parameters here)
 """The dashboard in a real Chromium: in-place quote search, timeline filters, event tags and card, actor page."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
-from test_browser_live import chromium, live_server, page, screenshot  # noqa: F401  (fixtures)
+from support.browser import chromium, live_server, page, screenshot  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -1,0 +1,1 @@
+"""Helpers shared by several test modules (fixtures, local servers, corpora); never collected as tests."""
