@@ -1,11 +1,11 @@
-"""Actors: one actor per entity, with aliases, titles and every mention (app/extract/actors*.py)."""
+"""Actors: one actor per entity, with aliases, titles and every mention (app/extract/actors/)."""
 
 from __future__ import annotations
 
 import pytest
 
 from app.extract.actors import actor_at, person_before
-from app.extract.actors_lexicon import Lexicon, lexicon, read_table, slugify
+from app.extract.actors.lexicon import Lexicon, lexicon, read_table, slugify
 
 
 def by_name(record, name):

@@ -11,40 +11,44 @@ from collections import Counter
 
 from spacy.tokens import Doc
 
-from app.extract.actors_lexicon import Lexicon, slugify
-from app.extract.actors_mentions import (
-    _INITIAL,
-    _LEADING_DROP,
-    _ORG_WORDS,
+from app.extract.actors.mentions import (
+    INITIAL,
+    LEADING_DROP,
+    ORG_WORDS,
     Cand,
-    _acronym,
-    _caps_line,
-    _casekey,
-    _is_acronym,
-    _View,
-    collect,
+    TokenView,
+    acronym,
+    casekey,
+    is_acronym,
 )
-from app.extract.actors_titles import appositive_title, is_role_word, title_appositive_before, title_before
+from app.extract.actors.titles import is_role_word, titles_of
 from app.extract.records import Actor, Mention
+from app.keys import actor_slug
+
+__all__ = ["Clusters", "build", "group", "propagate"]
 
 
-class _Clusters:
+class Clusters:
+    """Candidates grouped by the actor they name: ``members[cid]`` are the mentions of cluster ``cid``."""
+
     def __init__(self) -> None:
         self.members: list[list[Cand]] = []
 
     def new(self, cand: Cand) -> int:
+        """Open a cluster for ``cand``; returns its id."""
         self.members.append([cand])
         cand.cluster = len(self.members) - 1
         return cand.cluster
 
     def add(self, cid: int, cand: Cand) -> None:
+        """Put ``cand`` into cluster ``cid``."""
         self.members[cid].append(cand)
         cand.cluster = cid
 
 
-def group(doc: Doc, cands: list[Cand]) -> _Clusters:
+def group(doc: Doc, cands: list[Cand]) -> Clusters:
     """One cluster per entity: same canonical entry, same text, surname to full name, acronym to name."""
-    cl = _Clusters()
+    cl = Clusters()
     by_entry: dict[str, int] = {}
     by_text: dict[str, int] = {}
     surnames: dict[str, list[int]] = {}   # token (casefolded) of a multi-word person name -> clusters
@@ -65,7 +69,7 @@ def group(doc: Doc, cands: list[Cand]) -> _Clusters:
             else:
                 by_entry[key] = cl.new(c)
         elif c.kind == "person" and c.end - c.start > 1:
-            key = _casekey(doc[c.start:c.end].text)
+            key = casekey(doc[c.start:c.end].text)
             if key in people_full:
                 cl.add(people_full[key], c)
             else:
@@ -76,7 +80,7 @@ def group(doc: Doc, cands: list[Cand]) -> _Clusters:
     org_tails: dict[str, set[int]] = {}
     for c in cands:
         if c.cluster < 0 and c.kind == "organization" and c.end - c.start > 1 and doc[c.end - 1].is_title:
-            key = _casekey(doc[c.start:c.end].text)
+            key = casekey(doc[c.start:c.end].text)
             cid = by_text[key] if key in by_text else by_text.setdefault(key, cl.new(c))
             if c.cluster < 0:
                 cl.add(cid, c)
@@ -86,7 +90,7 @@ def group(doc: Doc, cands: list[Cand]) -> _Clusters:
         if c.cluster >= 0:
             continue
         text = doc[c.start:c.end].text
-        key = _casekey(text)
+        key = casekey(text)
         words = key.split()
         person_hits = [cid for cid in surnames.get(words[-1], []) if all(w in surnames for w in words)] \
             if c.kind in ("person", "organization", "place") and len(words) <= 2 else []
@@ -98,7 +102,7 @@ def group(doc: Doc, cands: list[Cand]) -> _Clusters:
                                              -cl.members[k][0].start))
             cl.add(cid, c)
         elif len(words) == 1 and c.kind == "organization" and len(org_tails.get(key, ())) == 1 \
-                and key not in _ORG_WORDS:
+                and key not in ORG_WORDS:
             cl.add(next(iter(org_tails[key])), c)  # `the Post` after `The New York Post`
         elif key in by_text:
             cl.add(by_text[key], c)
@@ -129,14 +133,14 @@ def _retype_people(doc: Doc, cands: list[Cand]) -> None:
         if c.kind == "person" or c.entry is not None or not 1 < c.end - c.start <= 3:
             continue
         toks = doc[c.start:c.end]
-        if not all(t.is_title or _INITIAL.match(t.text) for t in toks) \
-                or {t.lower_ for t in toks} & _ORG_WORDS:
+        if not all(t.is_title or INITIAL.match(t.text) for t in toks) \
+                or {t.lower_ for t in toks} & ORG_WORDS:
             continue
-        if _INITIAL.match(toks[0].text) or toks[-1].text in lasts or toks[0].text in firsts:
+        if INITIAL.match(toks[0].text) or toks[-1].text in lasts or toks[0].text in firsts:
             c.kind = "person"
 
 
-def propagate(doc: Doc, cands: list[Cand], cl: _Clusters) -> None:
+def propagate(doc: Doc, cands: list[Cand], cl: Clusters, view: TokenView) -> None:
     """Every further occurrence of a name already found in the article is a mention too."""
     forms: dict[tuple[str, ...], int] = {}
     ambiguous: set[tuple[str, ...]] = set()
@@ -163,7 +167,7 @@ def propagate(doc: Doc, cands: list[Cand], cl: _Clusters) -> None:
         for i in range(c.start, c.end):
             covered[i] = True
     n, i = len(doc), 0
-    words = doc.user_data["_dl_actor_view"].words
+    words = view.words
     firsts = {k[0] for k in forms}
     while i < n:
         if covered[i] or words[i] not in firsts:
@@ -180,22 +184,23 @@ def propagate(doc: Doc, cands: list[Cand], cl: _Clusters) -> None:
             continue
         length, cid = hit
         end = i + length
-        if _plausible_occurrence(doc, i, end, covered):
+        if _plausible_occurrence(doc, view, i, end, covered):
             cand = Cand(i, end, cl.members[cid][0].kind, None, False)
             cl.add(cid, cand)
-            for k in range(i, end):
-                covered[k] = True
+            for j in range(i, end):
+                covered[j] = True
         i = end
 
 
-def _plausible_occurrence(doc: Doc, start: int, end: int, covered: list[bool]) -> bool:
-    if _caps_line(doc, start):
+def _plausible_occurrence(doc: Doc, view: TokenView, start: int, end: int, covered: list[bool]) -> bool:
+    """A repeat of a known name counts unless it is part of a longer unrecognised name."""
+    if view.caps_line(start):
         return True
     prev = doc[start - 1] if start > 0 else None
     nxt = doc[end] if end < len(doc) else None
     # part of a longer, unrecognised name?
     if prev is not None and not doc[start].is_sent_start and prev.is_alpha and prev.text[:1].isupper() \
-            and not covered[prev.i] and prev.lower_ not in _LEADING_DROP and not is_role_word(prev):
+            and not covered[prev.i] and prev.lower_ not in LEADING_DROP and not is_role_word(prev):
         return False
     if nxt is not None and nxt.is_alpha and nxt.text[:1].isupper() and not covered[nxt.i] \
             and not nxt.is_sent_start:
@@ -203,21 +208,21 @@ def _plausible_occurrence(doc: Doc, start: int, end: int, covered: list[bool]) -
     return not (end - start == 1 and doc[start].is_sent_start and doc[start].pos_ != "PROPN")
 
 
-def _merge_acronyms(doc: Doc, cl: _Clusters) -> None:
+def _merge_acronyms(doc: Doc, cl: Clusters) -> None:
     """`Center for Strategic and International Studies (CSIS)` and `CSIS` are one organisation."""
     full: dict[str, int] = {}
     for cid, members in enumerate(cl.members):
         for c in members:
             words = doc[c.start:c.end].text.split()
             if len(words) >= 2 and c.kind in ("organization", "group", "place", "country"):
-                full.setdefault(_acronym(words, False), cid)
-                full.setdefault(_acronym(words, True).upper(), cid)
+                full.setdefault(acronym(words, False), cid)
+                full.setdefault(acronym(words, True).upper(), cid)
     for cid, members in enumerate(cl.members):
         if not members:
             continue
         c = members[0]
         text = doc[c.start:c.end].text
-        if (c.end - c.start != 1 and not _is_acronym(text)) or not _is_acronym(text):
+        if (c.end - c.start != 1 and not is_acronym(text)) or not is_acronym(text):
             continue
         target = None
         # `Full Name (ACR)`: the acronym in parentheses right after a name
@@ -238,6 +243,7 @@ def _merge_acronyms(doc: Doc, cl: _Clusters) -> None:
 
 
 def _kind_of(members: list[Cand]) -> str:
+    """A lexicon entry decides; else the entity recogniser's majority, a multi-word person name winning."""
     for c in members:
         if c.entry is not None:
             return c.entry.kind
@@ -257,21 +263,23 @@ def _display(text: str, kind: str) -> str:
 
 
 def _name_of(doc: Doc, original: str, members: list[Cand], kind: str) -> str:
+    """The canonical name: the lexicon's, else the fullest form written in the article."""
     for c in members:
         if c.entry is not None:
             return c.entry.name
     forms = [original[doc[c.start].idx:doc[c.end - 1].idx + len(doc[c.end - 1])] for c in members]
     forms = [" ".join(f.split()) for f in forms]
-    mixed = [f for f in forms if not f.isupper() or _is_acronym(f)] or forms
+    mixed = [f for f in forms if not f.isupper() or is_acronym(f)] or forms
     if kind == "person":
         best = max(mixed, key=lambda f: (len(f.split()), len(f)))
     else:
-        longer = [f for f in mixed if not _is_acronym(f)] or mixed
+        longer = [f for f in mixed if not is_acronym(f)] or mixed
         best = max(longer, key=lambda f: (len(f.split()) > 1, forms.count(f), len(f)))
     return _display(best, kind)
 
 
-def build(doc: Doc, cl: _Clusters) -> tuple[list[Actor], list[tuple[int, int, str]]]:
+def build(doc: Doc, cl: Clusters, max_appos_tokens: int) -> tuple[list[Actor], list[tuple[int, int, str]]]:
+    """One Actor per non-empty cluster (id from its canonical name) and the sorted mention spans."""
     original = doc._.dl_original if doc._.dl_original is not None else doc.text
     actors: list[Actor] = []
     spans: list[tuple[int, int, str]] = []
@@ -282,7 +290,7 @@ def build(doc: Doc, cl: _Clusters) -> tuple[list[Actor], list[tuple[int, int, st
         members.sort(key=lambda c: c.start)
         kind = _kind_of(members)
         name = _name_of(doc, original, members, kind)
-        slug = slugify(name)
+        slug = actor_slug(name)
         if used.get(slug, kind) != kind:
             slug = f"{slug}-{kind}"
         if slug in used:
@@ -307,35 +315,10 @@ def build(doc: Doc, cl: _Clusters) -> tuple[list[Actor], list[tuple[int, int, st
             if text != name and text not in actor.aliases:
                 actor.aliases.append(text)
             if kind == "person":
-                for t in c.titles + _titles_for(doc, c):
+                for t in c.titles + titles_of(doc, c.start, c.end, max_appos_tokens):
                     if t not in actor.titles:
                         actor.titles.append(t)
     for actor in actors:
         actor.mentions.sort(key=lambda m: m.start)
     spans.sort()
     return actors, spans
-
-
-def _titles_for(doc: Doc, c: Cand) -> list[str]:
-    out = []
-    before = title_before(doc, c.start, c.end)
-    if before is not None:
-        out.append(before.text)
-    for appos in (appositive_title(doc, c.start, c.end), title_appositive_before(doc, c.start, c.end)):
-        if appos:
-            out.append(appos)
-    return out
-
-
-def extract(doc: Doc, lex: Lexicon) -> tuple[list[Actor], list[tuple[int, int, str]]]:
-    doc.user_data["_dl_actor_view"] = _View(doc)
-    try:
-        cands = collect(doc, lex)
-        clusters = group(doc, cands)
-        propagate(doc, cands, clusters)
-        return build(doc, clusters)
-    finally:
-        doc.user_data.pop("_dl_actor_view", None)
-
-
-__all__ = ["extract"]

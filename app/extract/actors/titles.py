@@ -10,32 +10,35 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from app.extract.actors.lexicon import DATA_DIR, word_classes
+
+_WORDS = word_classes(DATA_DIR / "titles.tsv", ("role", "honorific"))
 # Head nouns of roles: a run of words before a name counts as a title only if it contains one.
-ROLE_WORDS = frozenset({
-    "president", "vice-president", "minister", "secretary", "adviser", "advisor", "spokesman",
-    "spokeswoman", "spokesperson", "chairman", "chairwoman", "chair", "director", "chief", "general",
-    "gen.", "commander", "ambassador", "envoy", "diplomat", "senator", "sen.", "rep.", "representative",
-    "congressman", "congresswoman", "lawmaker", "governor", "gov.", "mayor", "leader", "official", "king",
-    "queen", "prince", "princess", "sheikh", "emir", "premier", "chancellor", "analyst", "economist",
-    "strategist", "coach", "manager", "captain", "judge", "justice", "lawyer", "attorney", "prosecutor",
-    "ceo", "executive", "founder", "head", "professor", "prof.", "colonel", "col.", "lieutenant", "lt.",
-    "major", "maj.", "sergeant", "sgt.", "admiral", "adm.", "officer", "spokesmen", "pope", "cardinal",
-    "archbishop", "bishop", "rabbi", "imam", "cleric", "deputy", "undersecretary", "commissioner",
-    "president-elect", "dictator", "ruler", "monarch", "candidate", "nominee", "negotiator", "mediator",
-    "inspector", "researcher", "fellow", "scholar", "expert", "editor", "correspondent", "reporter",
-    "columnist"
-})
+ROLE_WORDS = _WORDS["role"]
 # Honorifics: dropped from names, never kept as titles.
-HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "lord", "lady"})
+HONORIFICS = _WORDS["honorific"]
 _POSSESSIVE = frozenset({"'s", "’s"})
 _TITLE_DEPS = frozenset({"compound", "amod", "nmod", "poss", "case", "punct", "nummod", "cc", "conj"})
 _STOP_TITLE = frozenset({"DET", "VERB", "AUX", "PRON", "ADP", "SCONJ", "CCONJ", "PART", "NUM", "ADV", "INTJ"})
 _CUT = re.compile(r"\s*[(\[\"“”;:]|\s+(?:who|which|whose|said|says)\b|\s+[—–-]\s")
-MAX_APPOS_TOKENS = 18
 
 
 def is_role_word(token: Token) -> bool:
+    """A role's head noun, singular or plural (`minister`, `officials`): what makes words a title."""
     return token.lower_ in ROLE_WORDS or token.lower_.rstrip("s") in ROLE_WORDS
+
+
+def titles_of(doc: Doc, start: int, end: int, max_appos_tokens: int) -> list[str]:
+    """Every title the text gives the name at tokens [start, end): before it, or in apposition either side."""
+    out = []
+    before = title_before(doc, start, end)
+    if before is not None:
+        out.append(before.text)
+    for appos in (appositive_title(doc, start, end, max_appos_tokens),
+                  title_appositive_before(doc, start, end, max_appos_tokens)):
+        if appos:
+            out.append(appos)
+    return out
 
 
 def strip_leading_titles(doc: Doc, start: int, end: int) -> tuple[int, str | None]:
@@ -95,7 +98,7 @@ def title_before(doc: Doc, start: int, end: int) -> Span | None:
     return span if len(span) else None
 
 
-def appositive_title(doc: Doc, start: int, end: int) -> str | None:
+def appositive_title(doc: Doc, start: int, end: int, max_tokens: int) -> str | None:
     """`Andrew Lohsen, a fellow in the Europe, Russia and Eurasia Program at the Center ... (CSIS)`."""
     head = doc[end - 1]
     if end < len(doc) and doc[end].text != ",":
@@ -109,7 +112,7 @@ def appositive_title(doc: Doc, start: int, end: int) -> str | None:
         right = child.right_edge.i
         if left <= end or left > end + 2:
             left = end + 1
-        right = min(right, left + MAX_APPOS_TOKENS - 1)
+        right = min(right, left + max_tokens - 1)
         # stop at the sentence's end or a newline
         for k in range(left, right + 1):
             if "\n" in doc[k].whitespace_ or "\n" in doc[k].text:
@@ -125,7 +128,7 @@ def appositive_title(doc: Doc, start: int, end: int) -> str | None:
     return None
 
 
-def title_appositive_before(doc: Doc, start: int, end: int) -> str | None:
+def title_appositive_before(doc: Doc, start: int, end: int, max_tokens: int) -> str | None:
     """`The WHO director-general, Tedros Adhanom Ghebreyesus, ...`: the name is in apposition to a role."""
     head = doc[end - 1]
     role = head.head
@@ -133,7 +136,7 @@ def title_appositive_before(doc: Doc, start: int, end: int) -> str | None:
             or not is_role_word(role):
         return None
     left = role.left_edge.i
-    if start - 1 - left > MAX_APPOS_TOKENS or left >= start - 1:
+    if start - 1 - left > max_tokens or left >= start - 1:
         return None
     if any("\n" in t.whitespace_ for t in doc[left:start - 1]):
         return None

@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from app.extract.actors_lexicon import Entry, Lexicon
-from app.extract.actors_titles import HONORIFICS, is_role_word, strip_leading_titles, title_before
+from app.extract.actors.lexicon import DATA_DIR, Entry, Lexicon, word_classes
+from app.extract.actors.titles import HONORIFICS, is_role_word, strip_leading_titles, title_before
+
+__all__ = ["ENT_KINDS", "INITIAL", "LEADING_DROP", "ORG_WORDS", "Cand", "TokenView", "acronym", "casekey", "collect",
+           "is_acronym"]
 
 ENT_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
              "NORP": "group"}
-_LEADING_DROP = frozenset({"the", "a", "an", "'s", "’s"})
+LEADING_DROP = frozenset({"the", "a", "an", "'s", "’s"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _DOMAIN = re.compile(r"\.(?:com|net|org|vn|co|uk|ru|cn|info|gov|edu|io)\b", re.IGNORECASE)
 _PRONOUNS = frozenset({
@@ -27,35 +30,24 @@ _PRONOUNS = frozenset({
     "us"
 })
 _BAD_NAME = re.compile(r"^[\W\d_]+$")
+_WORDS = word_classes(DATA_DIR / "name_words.tsv", ("organization", "place", "link"))
 # Lower-case words that may sit inside a name (`Council on Foreign Relations`, `Charles de Gaulle`).
-_NAME_LINKS = frozenset({
-    "of", "and", "for", "the", "on", "in", "de", "del", "della", "dello", "di", "da", "do", "dos", "das",
-    "du", "des", "la", "le", "van", "von", "der", "den", "bin", "ibn", "al", "el", "y", "&", "upon", "ul",
-    "ur"
-})
+_NAME_LINKS = _WORDS["link"]
 _CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|"
                        r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day$", re.IGNORECASE)
-_INITIAL = re.compile(r"^[A-Z]\.$")
+INITIAL = re.compile(r"^[A-Z]\.$")
 _SCORE = re.compile(r"^\d+([-/.:,=]\d+)*[=]?$")
 _DATE_TOKEN = re.compile(r"^\d{1,4}([-/.]\d{1,2}){1,2}$")
 # Words that make a name an organisation whatever the entity recogniser said.
-_ORG_WORDS = frozenset({
-    "center", "centre", "institute", "council", "university", "college", "ministry", "committee", "party",
-    "bank", "agency", "association", "union", "corporation", "corp", "corp.", "company", "co", "co.", "inc",
-    "inc.", "ltd", "ltd.", "plc", "group", "program", "programme", "foundation", "organization",
-    "organisation", "commission", "department", "office", "court", "army", "navy", "police", "federation",
-    "league", "club", "academy", "board", "authority", "exchange", "fund", "service", "services", "network",
-    "airlines", "airways", "press", "news"
-})
-_PLACE_NOUNS = frozenset({
-    "region", "province", "oblast", "city", "town", "village", "district", "county", "state", "river",
-    "mountains", "mountain", "valley", "border", "coast", "island", "islands", "peninsula", "capital",
-    "airport", "port", "area"
-})
+ORG_WORDS = _WORDS["organization"]
+# Nouns after a one-word name that make it a place (`Donetsk region`).
+_PLACE_NOUNS = _WORDS["place"]
 
 
 @dataclass(slots=True)
 class Cand:
+    """A candidate mention: a token span with a kind, later given the cluster (actor) it belongs to."""
+
     start: int  # token indices [start, end)
     end: int
     kind: str
@@ -66,13 +58,14 @@ class Cand:
     weak: bool = False  # an entity found in an all-capitals line, where casing gives no evidence
 
 
-def _casekey(text: str) -> str:
+def casekey(text: str) -> str:
+    """The key two spellings of one name share: spacing and case ignored."""
     return " ".join(text.split()).casefold()
 
 
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop a leading `the`, possessives, trailing punctuation, numbers and lower-case words."""
-    while start < end and (doc[start].lower_ in _LEADING_DROP or doc[start].is_punct or doc[start].is_space
+    while start < end and (doc[start].lower_ in LEADING_DROP or doc[start].is_punct or doc[start].is_space
                            or doc[start].is_lower or _SCORE.match(doc[start].text)
                            or (_CALENDAR.match(doc[start].text) and doc[start].ent_type_ != "PERSON")):
         start += 1
@@ -105,6 +98,7 @@ def _pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _skip(text: str, doc: Doc, start: int, end: int) -> bool:
+    """Not a name at all: punctuation or digits, a pronoun, a web address, or only lower-case words."""
     if not text or _BAD_NAME.match(text) or text.casefold() in _PRONOUNS:
         return True
     if _DOMAIN.search(text):
@@ -113,6 +107,7 @@ def _skip(text: str, doc: Doc, start: int, end: int) -> bool:
 
 
 def _in_credit(doc: Doc, start_char: int, end_char: int) -> bool:
+    """Inside a photo credit or the source line, which name agencies, not actors of the story."""
     layout = doc._.dl_layout
     if layout is None:
         return False
@@ -122,27 +117,27 @@ def _in_credit(doc: Doc, start_char: int, end_char: int) -> bool:
     return bool(src and start_char < src[1] and src[0] < end_char)
 
 
-class _View:
-    """Per-token facts read once per document (token access through spaCy is slow in loops)."""
+class TokenView:
+    """Per-token facts of one doc, read once (token access through spaCy is slow in loops).
 
-    def __init__(self, doc: Doc) -> None:
+    ``caps_share`` is the share of capitalised words that makes a line a headline in capitals."""
+
+    def __init__(self, doc: Doc, caps_share: float) -> None:
+        self.caps_share = caps_share
         self.words = [t.text for t in doc]
         self.caps = [False] * len(doc)
         for sent in doc.sents:
             letters = [w for w in self.words[sent.start:sent.end] if w.isalpha()]
-            if len(letters) >= 2 and sum(w.isupper() for w in letters) >= 0.8 * len(letters):
+            if len(letters) >= 2 and sum(w.isupper() for w in letters) >= caps_share * len(letters):
                 for i in range(sent.start, sent.end):
                     self.caps[i] = True
 
-
-def _caps_line(doc: Doc, i: int) -> bool:
-    view = doc.user_data.get("_dl_actor_view")
-    if view is None:
-        view = doc.user_data["_dl_actor_view"] = _View(doc)
-    return view.caps[i]
+    def caps_line(self, i: int) -> bool:
+        """Token ``i`` is on a line written in capitals, where casing says nothing about names."""
+        return self.caps[i]
 
 
-def collect(doc: Doc, lex: Lexicon) -> list[Cand]:
+def collect(doc: Doc, lex: Lexicon, view: TokenView) -> list[Cand]:
     """Mentions from entities plus the lexicon, trimmed, typed and non-overlapping, in text order."""
     taken = [False] * len(doc)
     cands: list[Cand] = _dateline_places(doc, lex, taken)
@@ -151,12 +146,12 @@ def collect(doc: Doc, lex: Lexicon) -> list[Cand]:
         if kind is None:
             continue
         for start, end in _pieces(doc, ent.start, ent.end):
-            cand = _from_entity(doc, lex, ent.label_, kind, start, end)
+            cand = _from_entity(doc, lex, view, ent.label_, kind, start, end)
             if cand is not None and not any(taken[cand.start:cand.end]):
                 cands.append(cand)
                 for i in range(cand.start, cand.end):
                     taken[i] = True
-    cands.extend(_lexicon_scan(doc, lex, taken))
+    cands.extend(_lexicon_scan(doc, lex, view, taken))
     cands.extend(_parenthesised_acronyms(doc, cands, taken))
     cands.extend(_names_before_nationality(doc, cands, taken))
     cands.sort(key=lambda c: c.start)
@@ -173,10 +168,10 @@ def _names_before_nationality(doc: Doc, cands: list[Cand], taken: list[bool]) ->
         end = c.start - 1
         start = end
         while start > 0 and end - start < 3 and not taken[start - 1] and doc[start - 1].tag_ == "NNP" \
-                and (doc[start - 1].is_title or _INITIAL.match(doc[start - 1].text)) \
+                and (doc[start - 1].is_title or INITIAL.match(doc[start - 1].text)) \
                 and "\n" not in doc[start - 1].whitespace_:
             start -= 1
-        if end - start >= 2 and not any(t.lower_ in _ORG_WORDS for t in doc[start:end]):
+        if end - start >= 2 and not any(t.lower_ in ORG_WORDS for t in doc[start:end]):
             out.append(Cand(start, end, "person", None, True))
             for i in range(start, end):
                 taken[i] = True
@@ -203,7 +198,8 @@ def _drop_title_fragments(doc: Doc, cands: list[Cand]) -> list[Cand]:
     return [c for k, c in enumerate(cands) if k not in drop] if drop else cands
 
 
-def _from_entity(doc: Doc, lex: Lexicon, label: str, kind: str, start: int, end: int) -> Cand | None:
+def _from_entity(doc: Doc, lex: Lexicon, view: TokenView, label: str, kind: str, start: int,
+                 end: int) -> Cand | None:
     start, end = _trim(doc, start, end)
     if start >= end:
         return None
@@ -243,9 +239,9 @@ def _from_entity(doc: Doc, lex: Lexicon, label: str, kind: str, start: int, end:
         kind = "group"
     else:
         words = {t.lower_ for t in doc[start:end]}
-        if end - start > 1 and words & _ORG_WORDS:
+        if end - start > 1 and words & ORG_WORDS:
             kind = "organization"
-        elif kind == "person" and text in lex.regions and not _caps_line(doc, start):
+        elif kind == "person" and text in lex.regions and not view.caps_line(start):
             kind = "place"  # `Arbil`, `Michoacan`: a province or state
         elif kind == "person" and end - start == 1 and (
                 (start > 0 and doc[start - 1].lower_ in ("in", "near"))
@@ -253,19 +249,19 @@ def _from_entity(doc: Doc, lex: Lexicon, label: str, kind: str, start: int, end:
             kind = "place"
     # Weak evidence: a headline in capitals, or a lone capitalised common noun (`Attendance`, `Extras`).
     # Such a mention is kept only if it joins an actor found elsewhere.
-    weak = entry is None and (_caps_line(doc, start) or _in_title(doc, start) or (
-        end - start == 1 and doc[start].tag_ not in ("NNP", "NNPS") and not _is_acronym(text)))
+    weak = entry is None and (view.caps_line(start) or _in_title(doc, start, view.caps_share) or (
+        end - start == 1 and doc[start].tag_ not in ("NNP", "NNPS") and not is_acronym(text)))
     return Cand(start, end, kind, entry, True, titles, weak=weak)
 
 
-def _in_title(doc: Doc, start: int) -> bool:
+def _in_title(doc: Doc, start: int, caps_share: float) -> bool:
     """Headlines capitalise every word, so the entity recogniser over-fires there."""
     layout = doc._.dl_layout
     span = layout.title_span if layout is not None else None
     if not span or not span[0] <= doc[start].idx < span[1]:
         return False
     words = [w for w in (layout.title or "").split() if w[:1].isalpha() and len(w) > 3]
-    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 0.8 * len(words)
+    return len(words) >= 3 and sum(w[:1].isupper() for w in words) >= caps_share * len(words)
 
 
 def _hyphen_prefixed(doc: Doc, start: int) -> bool:
@@ -281,7 +277,7 @@ def _parenthesised_acronyms(doc: Doc, cands: list[Cand], taken: list[bool]) -> l
     for c in list(ends.values()):
         i = c.end
         if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and not taken[i + 1] \
-                and _is_acronym(doc[i + 1].text):
+                and is_acronym(doc[i + 1].text):
             out.append(Cand(i + 1, i + 2, c.kind if c.kind != "country" else "organization", None, True))
             taken[i + 1] = True
     return out
@@ -312,11 +308,11 @@ def _dateline_places(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
     return out
 
 
-def _lexicon_scan(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
+def _lexicon_scan(doc: Doc, lex: Lexicon, view: TokenView, taken: list[bool]) -> list[Cand]:
     """Countries, capitals and seats of government the entity recogniser missed."""
     out: list[Cand] = []
     n = len(doc)
-    words = doc.user_data["_dl_actor_view"].words
+    words = view.words
     first_words = lex.first_words
     i = 0
     while i < n:
@@ -337,12 +333,12 @@ def _lexicon_scan(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
             continue
         length, entry = found
         end = i + length
-        caps = _caps_line(doc, i)
+        caps = view.caps_line(i)
         if not caps:
             # part of a longer name (`George Washington`, `Moscow State University`)?
             prev = doc[i - 1] if i > 0 else None
             prev_cap = prev is not None and prev.text[:1].isupper() and not doc[i].is_sent_start and \
-                prev.lower_ not in _LEADING_DROP and not prev.is_punct and \
+                prev.lower_ not in LEADING_DROP and not prev.is_punct and \
                 not (prev.is_sent_start and prev.pos_ != "PROPN")
             next_cap = end < n and doc[end].text[:1].isupper() and doc[end].pos_ == "PROPN" \
                 and not is_role_word(doc[end])
@@ -361,10 +357,12 @@ def _lexicon_scan(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
     return out
 
 
-def _acronym(words: list[str], keep_small: bool) -> str:
+def acronym(words: list[str], keep_small: bool) -> str:
+    """The initials of a name (`Kurdistan Democratic Party` -> `KDP`); ``keep_small`` keeps `of`, `and`..."""
     return "".join(w[0] for w in words if w[:1].isupper() or (keep_small and w not in ("&",)))
 
 
-def _is_acronym(text: str) -> bool:
+def is_acronym(text: str) -> bool:
+    """Two to seven capitals, dots allowed (`NATO`, `U.N.`): a name that may stand for a longer one."""
     core = text.replace(".", "")
     return 2 <= len(core) <= 7 and core.isalpha() and core.isupper()
