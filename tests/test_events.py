@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from app.extract.events_frames import demonym
-from app.extract.events_lexicon import PLOVER_TYPES, load_lexicon
+from app.extract.events.arguments import demonym
+from app.extract.events.lexicon import load_lexicon
+from app.vocab import PLOVER_TYPES
 
 PUB = dt.date(2024, 3, 6)  # a Wednesday
 

@@ -1,0 +1,218 @@
+"""Who and where around an event trigger: its source (subject), its targets, its place, and phrase spans."""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from app.extract.actors.index import ActorIndex
+from app.extract.events.lexicon import (
+    DETERMINERS,
+    GEO_NOUNS,
+    INTENT,
+    PLACE_PREPS,
+    PLANNING,
+    PRONOUNS,
+    REFUSE,
+    TARGET_PREPS,
+    TRYING,
+)
+
+PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+OBJECT_DEPS = ("dobj", "obj", "dative", "iobj", "oprd")
+MAX_CHAIN = 8          # xcomp/conj/advcl links followed up to a subject
+MAX_REPORT_DEPTH = 10  # heads climbed to find the reporting clause of a pronoun
+
+
+class ActorTokens:
+    """Token index -> actor id for one doc: the actors' mention tokens plus demonyms of country actors."""
+
+    def __init__(self, doc: Doc, index: ActorIndex) -> None:
+        self.by_token: dict[int, str] = index.token_actors(doc)
+        self.names: dict[str, str] = {a.id: a.name for a in index.actors}
+        self.persons: set[int] = {i for i, a in self.by_token.items() if index.kind(a) == "person"}
+        countries = [(a.id, a.name.lower()) for a in index.actors if a.kind == "country"]
+        if countries:
+            for ent in doc.ents:
+                if ent.label_ == "NORP" and len(ent) == 1 and ent.start not in self.by_token:
+                    actor_id = demonym(ent.text.lower(), countries)
+                    if actor_id:
+                        self.by_token[ent.start] = actor_id
+
+    def actor(self, tok: Token | None) -> str | None:
+        """The actor a noun phrase head stands for: the head itself, else its modifiers ("Russian officials")."""
+        if tok is None:
+            return None
+        if tok.i in self.by_token:
+            return self.by_token[tok.i]
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod", "poss", "nmod", "appos") and c.i < tok.i + 4:
+                if c.i in self.by_token:
+                    return self.by_token[c.i]
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for g in c.children:
+                    if g.dep_ == "pobj" and g.i in self.by_token:
+                        return self.by_token[g.i]
+        return None
+
+    def actors_of(self, tok: Token | None) -> list[str]:
+        """The actors of a noun phrase and its conjuncts ("Russia and China"), in order, once each."""
+        if tok is None:
+            return []
+        out: list[str] = []
+        for t in [tok, *tok.conjuncts]:
+            a = self.actor(t)
+            if a and a not in out:
+                out.append(a)
+        return out
+
+
+def demonym(word: str, countries: list[tuple[str, str]]) -> str | None:
+    """'russian' -> Russia, 'chinese' -> China, 'turkish' -> Turkey, by shared stem with a country actor's name."""
+    best, best_len = None, 0
+    for actor_id, name in countries:
+        n = 0
+        for a, b in zip(word, name, strict=False):
+            if a != b:
+                break
+            n += 1
+        if n >= 4 and n >= min(len(word), len(name)) - 2 and n > best_len:
+            best, best_len = actor_id, n
+    return best
+
+
+def _subject_step(t: Token, patient: Token | None) -> tuple[bool, Token | None, Token | None, Token | None]:
+    """One verb of the subject search: (done, subject, patient, next verb to climb to)."""
+    subj = agent = None
+    for c in t.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            subj = c
+        elif c.dep_ == "nsubjpass" and patient is None:
+            patient = c
+        elif c.dep_ == "agent":
+            agent = next((g for g in c.children if g.dep_ == "pobj"), None)
+    if agent is not None:
+        return True, agent, patient, None
+    if subj is not None:
+        return True, subj, patient, None
+    if t.dep_ in ("acomp", "xcomp") and t.pos_ == "ADJ" and t.head is not t:
+        return False, None, patient, t.head
+    if t.dep_ == "acl" and t.tag_ == "VBN" and patient is None:
+        patient = t.head
+    if t.dep_ in ("xcomp", "conj", "advcl") and t.head is not t:
+        head = t.head
+        if t.dep_ == "xcomp":
+            obj_controller = next((c for c in head.children if c.dep_ in ("dobj", "obj")), None)
+            if obj_controller is not None and head.lemma_ not in INTENT | PLANNING | TRYING | REFUSE:
+                return True, obj_controller, patient, None
+        if t.dep_ == "advcl" and not any(c.dep_ == "aux" and c.tag_ == "TO" for c in t.children) \
+                and t.tag_ != "VBG":
+            return True, None, patient, None
+        return False, None, patient, head
+    return True, None, patient, None
+
+
+def subject(tok: Token) -> tuple[Token | None, Token | None]:
+    """(agent-like subject token, patient subject of a passive) of a verb, inheriting through xcomp/conj."""
+    patient: Token | None = None
+    t: Token | None = tok
+    for _ in range(MAX_CHAIN):
+        if t is None:
+            break
+        done, subj, patient, t = _subject_step(t, patient)
+        if done:
+            return subj, patient
+    return None, patient
+
+
+def resolve_subject(tok: Token | None, anchor: Token, index: ActorTokens) -> list[str]:
+    """Actors of a subject; a pronoun inside a reported clause takes the reporting verb's subject."""
+    if tok is None:
+        return []
+    found = index.actors_of(tok)
+    if found or tok.lower_ not in PRONOUNS:
+        return found
+    t = anchor
+    for _ in range(MAX_REPORT_DEPTH):
+        if t.dep_ == "ccomp" and t.head is not t:
+            s, _p = subject(t.head)
+            return index.actors_of(s)
+        if t.head is t:
+            break
+        t = t.head
+    return []
+
+
+def targets(trigger: Token, anchor: Token, patient: Token | None, index: ActorTokens, source: str | None) -> list[str]:
+    """Actors the event is done to: the passive subject, objects, to/with/against objects, noun modifiers."""
+    found: list[str] = []
+
+    def add(tok: Token) -> None:
+        for a in index.actors_of(tok):
+            if a != source and a not in found:
+                found.append(a)
+
+    if patient is not None:
+        add(patient)
+    for head in {trigger, anchor}:
+        for c in head.children:
+            if c.dep_ in OBJECT_DEPS:
+                add(c)
+                for cc in c.children:
+                    if cc.dep_ == "prep" and cc.lower_ in TARGET_PREPS | {"of"}:
+                        for g in cc.children:
+                            if g.dep_ == "pobj":
+                                add(g)
+            elif c.dep_ in ("prep", "dative") and c.lower_ in TARGET_PREPS:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        add(g)
+            elif head is trigger and trigger.pos_ in ("NOUN", "PROPN") and c.dep_ in ("compound", "amod", "nmod", "poss"):
+                add(c)
+    return found
+
+
+def place(trigger: Token, anchor: Token, skip: set[int]) -> Token | None:
+    """The noun of the first in/at/near phrase on the trigger (or its verb/object) that names a place."""
+    heads = [trigger] if trigger is anchor else [trigger, anchor]
+    for h in list(heads):
+        heads.extend(c for c in h.children if c.dep_ in ("dobj", "obj", "pobj") and c.pos_ in ("NOUN", "PROPN"))
+        heads.extend(g for c in h.children if c.dep_ == "prep" and c.lower_ == "in"
+                     for g in c.children if g.dep_ == "pobj" and g.pos_ == "NOUN")
+    for h in heads:
+        for c in h.children:
+            if c.dep_ != "prep" or c.lower_ not in PLACE_PREPS:
+                continue
+            for g in c.children:
+                if g.dep_ == "pobj" and g.i not in skip and is_place(g):
+                    return g
+    return None
+
+
+def is_place(tok: Token) -> bool:
+    """A GPE/LOC/FAC name, or a common noun named by a proper noun ("the Kadamovskiy training ground")."""
+    if tok.ent_type_ in PLACE_ENTS:
+        return True
+    if tok.ent_type_ or tok.pos_ != "NOUN":
+        return False
+    for c in tok.children:
+        if c.dep_ in ("compound", "amod") and (c.pos_ == "PROPN" or c.ent_type_ in PLACE_ENTS) \
+                and c.ent_type_ not in ("DATE", "TIME", "NORP"):
+            return True
+        if c.dep_ == "prep" and c.lower_ == "of" and tok.lemma_ in GEO_NOUNS:
+            if any(g.dep_ == "pobj" and g.ent_type_ in PLACE_ENTS for g in c.children):
+                return True
+    return False
+
+
+def phrase(tok: Token, max_tokens: int = 8) -> tuple[int, int]:
+    """Char span of a noun phrase (its subtree), without a leading determiner, cut to max_tokens."""
+    toks = [t for t in tok.subtree if not t.is_space]
+    if toks and toks[0].lower_ in DETERMINERS and toks[0].dep_ in ("det", "poss"):
+        toks = toks[1:]
+    toks = toks[:max_tokens]
+    while toks and toks[-1].is_punct:
+        toks.pop()
+    if not toks:
+        return tok.idx, tok.idx + len(tok.text)
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
