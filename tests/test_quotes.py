@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from app.extract.quotes_marks import find_marked
+from app.extract.quotes.marks import find_marked
 
 
 def _quotes(extractor, text, published=None):

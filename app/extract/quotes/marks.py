@@ -6,14 +6,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from app.extract.quotes.settings import DEFAULT_SETTINGS
+
 OPEN_CURLY, CLOSE_CURLY, STRAIGHT = "\u201c", "\u201d", '"'
 _MARK = re.compile('[\u201c\u201d"\n]')
 _WORD = re.compile(r"\w+")
-MAX_QUOTE_CHARS = 5000
 
 
 @dataclass(slots=True)
 class Marked:
+    """One quoted span: its content, its marks, and whether it was closed in its paragraph."""
+
     start: int          # first char inside the marks
     end: int            # end of the content (before the closing mark)
     outer_start: int    # position of the opening mark
@@ -30,7 +33,7 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def find_marked(text: str) -> list[Marked]:
+def find_marked(text: str, max_chars: int = DEFAULT_SETTINGS.max_quote_chars) -> list[Marked]:
     """Every top-level quoted span, in order. Never raises; offsets always lie inside text."""
     out: list[Marked] = []
     para = 0
@@ -40,7 +43,7 @@ def find_marked(text: str) -> list[Marked]:
 
     def emit(end_content: int, outer_end: int, closed: bool) -> None:
         s, e = _trim(text, open_at + 1, end_content)
-        if e > s and _WORD.search(text, s, e) and e - s <= MAX_QUOTE_CHARS:
+        if e > s and _WORD.search(text, s, e) and e - s <= max_chars:
             out.append(Marked(s, e, open_at, outer_end, closed, para))
 
     for m in _MARK.finditer(text):

@@ -1,0 +1,60 @@
+"""Word lists of the quotes component, read once from the TSV files in ``data/`` (validated on load)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.extract.lexicon import LexiconError, Row, read_tsv, word_set
+
+DATA = Path(__file__).parent / "data"
+
+
+def _classes(name: str, expected: set[str]) -> dict[str, frozenset[str]]:
+    """A word-list file whose classes must be exactly ``expected`` (a typo in a class fails on load)."""
+    classes = word_set(DATA / name)
+    if set(classes) != expected:
+        raise LexiconError(f"{DATA / name}: classes {sorted(classes)}, expected {sorted(expected)}")
+    return classes
+
+
+def _check_lemma(row: Row) -> None:
+    if " " in row["lemma"] or " " in row["preposition"]:
+        raise row.fail("a lemma and a preposition are single words")
+
+
+def _prep_cues() -> dict[str, tuple[str, ...]]:
+    preps: dict[str, list[str]] = {}
+    for row in read_tsv(DATA / "prep_cues.tsv", ("lemma", "preposition"), required=("lemma", "preposition"),
+                        check=_check_lemma):
+        preps.setdefault(row["lemma"].lower(), []).append(row["preposition"].lower())
+    return {lemma: tuple(words) for lemma, words in preps.items()}
+
+
+_CUES = _classes("cues.tsv", {"speech", "cognition", "object", "frame", "quote", "not_cue"})
+SPEECH = _CUES["speech"]          # subject + verb + clause is an attribution; attributes a direct quote
+COGNITION = _CUES["cognition"]    # an attribution only with a clausal complement
+OBJECT_CUES = _CUES["object"]     # the object is the content: "X denied the allegations"
+FRAME_CUES = _CUES["frame"]       # frames a quoted phrase: "called him a “con artist”"
+NOT_CUES = _CUES["not_cue"]       # never reports anything
+PREP_CUES = _prep_cues()          # the prepositional object is the content: "talked about X"
+CUE_LEMMAS = SPEECH | COGNITION | OBJECT_CUES | frozenset(PREP_CUES)
+QUOTE_VERBS = SPEECH | _CUES["quote"]  # strong enough to attribute an adjacent direct quote
+
+_PRONOUNS = _classes("pronouns.tsv", {"personal", "relative", "agent", "family_he", "family_she",
+                                      "family_they", "family_it"})
+PERSONAL_PRONOUNS = _PRONOUNS["personal"]
+RELATIVE_PRONOUNS = _PRONOUNS["relative"]
+AGENT_PRONOUNS = _PRONOUNS["agent"]
+PLURAL_PRONOUNS = _PRONOUNS["family_they"] & PERSONAL_PRONOUNS
+# personal pronoun -> every form of it ("she" -> she, her)
+PRONOUN_FORMS = {word: forms for name, forms in _PRONOUNS.items() if name.startswith("family_")
+                 for word in forms & PERSONAL_PRONOUNS}
+
+_GENDER = _classes("gender.tsv", {"male", "female", "honorific_male", "honorific_female"})
+MALE = _GENDER["male"]
+FEMALE = _GENDER["female"]
+HONORIFICS = {**dict.fromkeys(_GENDER["honorific_male"], "m"), **dict.fromkeys(_GENDER["honorific_female"], "f")}
+
+_LABELS = _classes("labels.tsv", {"not_inner_label", "not_line_label"})
+NOT_INNER_LABELS = _LABELS["not_inner_label"]  # lower-cased: compare the label's lower() form
+NOT_LINE_LABELS = _LABELS["not_line_label"]
