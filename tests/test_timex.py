@@ -9,9 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.extract.intervals import timex_interval
-from app.extract.timex_find import iter_values
-from app.extract.timex_rules import normalise
+from app.extract.timex import iter_values, normalise, timex_interval
 
 FRI = dt.date(2021, 12, 17)  # a Friday, the seed article's publication date
 

@@ -149,9 +149,10 @@ class ExtractionPool:
         try:
             results = future.result()
         except BrokenProcessPool as exc:
-            broken = getattr(future, "dl_executor", None)
-            if self._executor is not None and self._executor is broken:  # not a pool already rebuilt
-                self._executor.shutdown(wait=False, cancel_futures=True)
+            broken: ProcessPoolExecutor | None = getattr(future, "dl_executor", None)
+            executor = self._executor
+            if executor is not None and executor is broken:  # not a pool already rebuilt
+                executor.shutdown(wait=False, cancel_futures=True)
                 self._executor = None  # the next batch starts a fresh pool
             if retry:
                 yield from self._collect(batch, self._submit(batch), retry=False)

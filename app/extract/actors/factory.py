@@ -13,8 +13,9 @@ from app.extract.records import Actor
 
 __all__ = ["DEFAULT_CONFIG", "ActorFinder", "find_actors", "make_actor_finder"]
 
-if not Doc.has_extension("dl_actor_index"):
-    Doc.set_extension("dl_actor_index", default=None)
+for _name in ("dl_actors", "dl_actor_spans", "dl_actor_index"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
 
 DEFAULT_CONFIG = {
     "max_appos_tokens": 18,  # the longest appositive kept as a title (`Andrew Lohsen, a fellow in ...`)

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from app.extract.events.triggers import Cand
-from app.extract.intervals import timex_interval
 from app.extract.records import Timex
+from app.extract.timex import timex_interval
 
 CLAUSE_EDGES = frozenset({"ccomp", "xcomp", "advcl", "conj", "relcl", "parataxis", "ROOT", "csubj"})
 MAX_ATTACH_CLIMB = 30   # heads climbed from a timex to the token it dates

@@ -15,8 +15,8 @@ from app.extract.events.frames import ASSERTED, PLANNED, POSSIBLE, announced_int
 from app.extract.events.lexicon import TRIGGERS_PATH, TriggerTable, load_lexicon
 from app.extract.events.summary import squash, summary
 from app.extract.events.triggers import Cand, candidates
-from app.extract.intervals import timex_interval
 from app.extract.records import Event, Timex
+from app.extract.timex import timex_interval
 from app.vocab import COOPERATIVE, MATERIAL_CONFLICT
 
 if not Doc.has_extension("dl_events"):

@@ -1,246 +1,249 @@
-"""Dateline's time-expression grammar: one list of rules, used both to find expressions in text and to
-normalise a phrase to its TIMEX3 type and value (``normalise``), relative to an anchor date."""
+"""Dateline's time-expression grammar: one list of rules (a pattern and the handler that reads its match),
+used both to find expressions in text and to normalise a phrase to its TIMEX3 type and value
+(``normalise``); the date arithmetic the handlers need is in calendar.py."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from app.extract.timex_lex import (
-    DAY,
-    MONTH,
+from app.extract.lexicon import Row, read_tsv
+from app.extract.timex.calendar import (
+    FUTURE,
     MONTHS,
-    NUM,
-    PART,
-    PARTS,
-    SEASON,
-    SEASONS,
-    UNIT,
-    VAGUE,
-    WEEKDAY,
+    PAST,
+    PRESENT,
     WEEKDAYS,
-    YEAR,
-    add_months,
+    Ctx,
+    clock_time,
+    closest_year,
+    day_num,
+    day_shift,
     duration,
-    number,
-    quarter_of,
+    leading_int,
+    month_day,
+    month_num,
+    nearby_quarter,
+    quarter_year,
+    ref_quarter,
+    relative_ref,
     safe_date,
-    unit_code,
+    season_year,
+    shift,
+    unit_value,
     week_value,
+    weekday_date,
 )
 
+__all__ = ["RANK", "RULES", "Result", "Rule", "normalise", "number", "unit_code"]
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+Result = tuple[str, str]
+Handler = Callable[[re.Match[str], Ctx], Result | None]
+
+
+# ------------------------------------------------------------------------------------------ vocabulary
+
+def _read_numbers(path: Path) -> list[tuple[str, float, str]]:
+    """(word, value, kind) rows of the number-word lexicon, each checked on load."""
+    def check(row: Row) -> None:
+        if row["kind"] not in ("unit", "tens", "phrase", "value"):
+            raise row.fail(f"unknown kind {row['kind']!r}")
+        try:
+            float(row["value"])
+        except ValueError:
+            raise row.fail(f"value {row['value']!r} is not a number") from None
+
+    rows = read_tsv(path, ("word", "value", "kind"), required=("word", "value", "kind"), check=check)
+    return [(r["word"].lower(), float(r["value"]), r["kind"]) for r in rows]
+
+
+def _read_refs(path: Path) -> dict[str, str]:
+    """Reference word -> PAST_REF | PRESENT_REF | FUTURE_REF."""
+    def check(row: Row) -> None:
+        if row["class"] not in (PAST, PRESENT, FUTURE):
+            raise row.fail(f"class must be {PAST}, {PRESENT} or {FUTURE}, not {row['class']!r}")
+
+    return {r["word"].lower(): r["class"] for r in read_tsv(path, ("word", "class"), required=("word", "class"),
+                                                                check=check)}
+
+
+_NUMBERS = _read_numbers(DATA_DIR / "number_words.tsv")
+NUMBER_WORDS = {word: value for word, value, _kind in _NUMBERS}
+VAGUE_WORDS = frozenset(r["word"].lower() for r in read_tsv(DATA_DIR / "vague_quantities.tsv", ("word",),
+                                                             required=("word",)))
+REFS = _read_refs(DATA_DIR / "time_refs.tsv")
+UNITS = {
+    "second": "S", "minute": "MIN", "hour": "H", "day": "D", "night": "D", "week": "W", "fortnight": "W2",
+    "month": "M", "quarter": "Q", "year": "Y", "decade": "E", "century": "C", "centurie": "C",
+}
+SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+PARTS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI", "overnight": "NI"}
+
+
+# ------------------------------------------------------------------------------------------ fragments
+
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
+
+
+_MONTH_FULL = [calendar.month_name[i] for i in range(1, 13)]
+_MONTH_ABBR = [calendar.month_abbr[i] for i in range(1, 13) if calendar.month_abbr[i] != "May"] + ["Sept"]
+# Capitalised only: "may", "march" and "august" are ordinary words too.
+MONTH = rf"(?-i:(?:{_alt(_MONTH_FULL)})\b|(?:{_alt(_MONTH_ABBR)})(?:\.|\b)|(?:JANUARY|FEBRUARY|MARCH|APRIL|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)\b)"
+WEEKDAY = rf"(?-i:(?:{_alt(calendar.day_name[i] for i in range(7))})\b)"
+YEAR = r"(?:1[0-9]{3}|20[0-9]{2})(?![\d,.]\d)"
+DAY = r"(?:[12][0-9]|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
+UNIT = r"(?:(?:trading|business|working|calendar)\s+)?(?:second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|centur(?:y|ie))s?"
+_TENS = (w for w, _v, kind in _NUMBERS if kind == "tens")
+_DIGITS = (w for w, v, kind in _NUMBERS if kind == "unit" and 1 <= v <= 9)
+_NUMWORD = rf"(?:(?:{_alt(_TENS)})[\s-](?:{_alt(_DIGITS)})|{_alt(w for w, _v, kind in _NUMBERS if kind != 'value')})"
+NUM = rf"(?:\d+(?:\.\d+)?(?:\s+1/2)?|{_NUMWORD}(?:\s+and\s+a\s+half)?)"
+VAGUE = rf"(?:{_alt(VAGUE_WORDS)})"
+SEASON = r"(?:spring|summer|autumn|winter|fall)"
+PART = r"(?:morning|afternoon|evening|night)"
 PMOD = (r"(?:(?P<pmod>early|earlier|late|later|mid|the\s+(?:end|beginning|start|middle|rest|remainder)\s+of"
         r"|the\s+(?:early|late|mid))[\s-]+)?")
 APPROX = (r"(?:(?:about|around|approximately|roughly|nearly|almost|some|more\s+than|less\s+than|at\s+least|"
           r"at\s+most|up\s+to|no\s+more\s+than|no\s+less\s+than|just|only|fully|barely|well\s+over|"
           r"close\s+to|upwards\s+of|a\s+full)\s+)?")
-PAST, PRESENT, FUTURE = "PAST_REF", "PRESENT_REF", "FUTURE_REF"
 
 
-@dataclass(slots=True)
-class Ctx:
-    """What a value is resolved against: the anchor (publication) date, the clause's tense, discourse state."""
-    anchor: dt.date | None
-    tense: str | None = None          # "past" | "present" | "future" | None
-    sentence: str = ""
-    quarter: tuple[int, int] | None = None   # the quarter the text is talking about
-    last_value: str = ""
-    state: dict = field(default_factory=dict)
+def number(text: str) -> float | None:
+    """Numeric value of a number phrase ("two", "twenty-five", "2 1/2", "a couple of"); None if vague."""
+    t = re.sub(r"\s+", " ", text.lower().strip())
+    half = 0.0
+    if t.endswith(" and a half"):
+        t, half = t[: -len(" and a half")], 0.5
+    if t.endswith(" 1/2"):
+        t, half = t[:-4], 0.5
+    try:
+        return float(t) + half
+    except ValueError:
+        pass
+    if t in NUMBER_WORDS:
+        return NUMBER_WORDS[t] + half
+    parts = re.split(r"[\s-]", t)
+    if len(parts) == 2 and parts[0] in NUMBER_WORDS and parts[1] in NUMBER_WORDS:
+        return NUMBER_WORDS[parts[0]] + NUMBER_WORDS[parts[1]] + half
+    return None
 
 
-Result = tuple[str, str]
-
-
-# ---------------------------------------------------------------------------------------------- helpers
-
-def _rel_ref(c: Ctx, direction: int) -> str:
-    return PAST if direction < 0 else FUTURE if direction > 0 else PRESENT
-
-
-def _closest_year(c: Ctx, month: int, day: int | None) -> int:
-    a = c.anchor
-    y = a.year
-    target = safe_date(y, month, day or 15) or dt.date(y, month, 1)
-    if day is None:
-        diff = (month - a.month)
-        later, earlier = diff > 1, diff < 0
-    else:
-        later, earlier = (target - a).days > 60, target < a
-    if c.tense == "past" and later:
-        return y - 1
-    if c.tense == "future" and earlier:
-        return y + 1
-    if c.tense in ("past", "future"):
-        return y
-    gap = (target - a).days
-    if gap > 200:
-        return y - 1
-    if gap < -250 and c.tense != "past":
-        return y + 1
-    return y
-
-
-def _year_value(y: int) -> str:
-    return f"{y:04d}"
-
-
-def _date_value(d: dt.date) -> str:
-    return d.isoformat()
-
-
-def _month_num(s: str) -> int:
-    return MONTHS[s.lower().rstrip(".")]
-
-
-def _year_num(s: str) -> int:
-    return int(s)
-
-
-def _day_num(s: str) -> int:
-    return int(re.match(r"\d+", s).group())
+def unit_code(text: str) -> str:
+    t = text.lower().split()[-1].rstrip("s")
+    return UNITS.get(t, "D")
 
 
 # ---------------------------------------------------------------------------------------------- handlers
 
-def h_iso(m, c):
+def h_iso(m: re.Match[str], c: Ctx) -> Result | None:
     d = safe_date(int(m["y"]), int(m["mo"]), int(m["d"]))
-    return ("DATE", _date_value(d)) if d else None
+    return ("DATE", d.isoformat()) if d else None
 
 
-def h_slash(m, c):
+def h_slash(m: re.Match[str], c: Ctx) -> Result | None:
     y = int(m["y"])
     if y < 100:
         y += 1900 if y > 30 else 2000
     d = safe_date(y, int(m["mo"]), int(m["d"]))
-    return ("DATE", _date_value(d)) if d else None
+    return ("DATE", d.isoformat()) if d else None
 
 
-def month_day(mon: int, day: int, year: str | None, c: Ctx) -> str | None:
-    if year:
-        d = safe_date(int(year), mon, day)
-        return _date_value(d) if d else None
-    if c.anchor is None:
-        return f"XXXX-{mon:02d}-{day:02d}" if 1 <= day <= 31 else None
-    d = safe_date(_closest_year(c, mon, day), mon, day)
-    return _date_value(d) if d else None
-
-
-def h_mdy(m, c):
-    v = month_day(_month_num(m["mon"]), _day_num(m["day"]), m["year"], c)
+def h_mdy(m: re.Match[str], c: Ctx) -> Result | None:
+    v = month_day(month_num(m["mon"]), day_num(m["day"]), m["year"], c)
     return ("DATE", v) if v else None
 
 
-def h_my(m, c):
-    return "DATE", f"{int(m['year']):04d}-{_month_num(m['mon']):02d}"
+def h_my(m: re.Match[str], c: Ctx) -> Result | None:
+    return "DATE", f"{int(m['year']):04d}-{month_num(m['mon']):02d}"
 
 
-def h_month(m, c):
-    mon = _month_num(m["mon"])
+def h_month(m: re.Match[str], c: Ctx) -> Result | None:
+    mon = month_num(m["mon"])
     rel = (m["rel"] or "").lower().split()
-    if c.anchor is None:
+    a = c.anchor
+    if a is None:
         return "DATE", f"XXXX-{mon:02d}"
-    y = c.anchor.year
+    y = a.year
     if (rel and rel[-1] in ("last", "past")) or rel[-2:] == ["this", "past"]:
-        y = y if mon < c.anchor.month else y - 1
+        y = y if mon < a.month else y - 1
     elif rel and rel[-1] in ("next", "coming"):
-        y = y if mon > c.anchor.month else y + 1
+        y = y if mon > a.month else y + 1
     elif rel == ["this"]:
         pass
     else:
-        y = _closest_year(c, mon, None)
+        y = closest_year(a, c.tense, mon, None)
     return "DATE", f"{y:04d}-{mon:02d}"
 
 
-def h_year(m, c):
-    y = int(m["year"])
-    return "DATE", _year_value(y)
+def h_year(m: re.Match[str], c: Ctx) -> Result | None:
+    return "DATE", f"{int(m['year']):04d}"
 
 
-def h_decade(m, c):
+def h_decade(m: re.Match[str], c: Ctx) -> Result | None:
     d = m["dec"].lstrip("'")
     if len(d) == 2:
         d = ("19" if int(d[0]) > 2 or c.anchor is None or c.anchor.year < 2000 + int(d) else "20") + d
     return "DATE", d[:3]
 
 
-def h_century(m, c):
-    n = int(re.match(r"\d+", m["cen"]).group()) if m["cen"][0].isdigit() else {
-        "twentieth": 20, "twenty-first": 21, "nineteenth": 19, "eighteenth": 18, "twenty first": 21}.get(m["cen"].lower())
+_CENTURY_WORDS = {"twentieth": 20, "twenty-first": 21, "nineteenth": 19, "eighteenth": 18, "twenty first": 21}
+
+
+def h_century(m: re.Match[str], c: Ctx) -> Result | None:
+    n = leading_int(m["cen"]) if m["cen"][0].isdigit() else _CENTURY_WORDS.get(m["cen"].lower())
     if not n:
         return None
     return "DATE", f"{n - 1:02d}"
 
 
-def _quarter_year(c: Ctx, q: int) -> int:
-    if c.anchor is None:
-        return 0
-    cur = quarter_of(c.anchor)
-    if q <= cur or c.tense == "future":
-        return c.anchor.year
-    return c.anchor.year - 1 if c.tense == "past" else c.anchor.year
+_QUARTER_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+                     "final": 4, "last": 4}
 
 
-def _ref_quarter(c: Ctx) -> tuple[int, int] | None:
-    if c.quarter:
-        return c.quarter
-    if c.anchor is None:
+def _ordinal_quarter(o: str, yr: str | None, rel: str, c: Ctx) -> tuple[int, int] | str | None:
+    """(year, quarter) of "the third quarter [of 1997|of last year]", or the value when there is no anchor."""
+    q = _QUARTER_ORDINALS.get(o.replace("fiscal-", ""))
+    if q is None:
         return None
-    q, y = quarter_of(c.anchor) - 1, c.anchor.year
-    return (y - 1, 4) if q == 0 else (y, q)
+    if yr:
+        return int(yr), q
+    if c.anchor is None:
+        return f"XXXX-Q{q}"
+    return quarter_year(c, q, rel), q
 
 
-def h_quarter(m, c):
+def h_quarter(m: re.Match[str], c: Ctx) -> Result | None:
     o = m["qo"].lower()
     yr = m["qy"] or m["qy2"] or m["qy3"]
     rel = (m["qrel"] or m["qrel2"] or "").lower()
     ago = bool(m["qya"])
+    a = c.anchor
+    found: tuple[int, int] | str | None
     if o in ("current", "this"):
-        if c.anchor is None:
-            return "DATE", PRESENT
-        y, q = c.anchor.year, quarter_of(c.anchor)
+        found = PRESENT if a is None else nearby_quarter(a, 0)
     elif o in ("latest", "recent") and not yr and not rel:
-        rq = _ref_quarter(c)
-        if rq is None:
-            return "DATE", PAST
-        y, q = rq
+        found = ref_quarter(c) or PAST
     elif o in ("past", "previous", "last") and not yr and not rel and not ago:
-        if c.anchor is None:
-            return "DATE", PAST
-        y, q = c.anchor.year, quarter_of(c.anchor) - 1
-        if q == 0:
-            y, q = y - 1, 4
+        found = PAST if a is None else nearby_quarter(a, -1)
     elif o in ("next", "coming"):
-        if c.anchor is None:
-            return "DATE", FUTURE
-        y, q = c.anchor.year, quarter_of(c.anchor) + 1
-        if q == 5:
-            y, q = y + 1, 1
+        found = FUTURE if a is None else nearby_quarter(a, 1)
     else:
-        q = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
-             "final": 4, "last": 4}.get(o.replace("fiscal-", ""))
-        if q is None:
-            return None
-        if yr:
-            y = int(yr)
-        elif c.anchor is None:
-            return "DATE", f"XXXX-Q{q}"
-        elif rel == "last":
-            y = c.anchor.year - 1
-        elif rel == "next":
-            y = c.anchor.year + 1
-        elif rel == "this":
-            y = c.anchor.year
-        else:
-            y = _quarter_year(c, q)
+        found = _ordinal_quarter(o, yr, rel, c)
+    if found is None or isinstance(found, str):
+        return None if found is None else ("DATE", found)
+    y, q = found
     if ago and not yr:
         y -= 1
     return "DATE", f"{y:04d}-Q{q}"
 
 
-def h_the_quarter(m, c):
-    rq = _ref_quarter(c)
+def h_the_quarter(m: re.Match[str], c: Ctx) -> Result | None:
+    rq = ref_quarter(c)
     if rq is None:
         return "DATE", PAST
     y, q = rq
@@ -251,40 +254,42 @@ def h_the_quarter(m, c):
     return "DATE", f"{y:04d}-Q{q}"
 
 
-def h_spelled_year(m, c):
+def h_spelled_year(m: re.Match[str], c: Ctx) -> Result | None:
     words = m["yw"].lower().split()
     if words[0] == "two":
         rest = [w for w in words[2:] if w != "and"]
         y = 2000 + (int(number(" ".join(rest)) or 0) if rest else 0)
     else:
         head = number(words[0])
+        if head is None:
+            return None
         tail = " ".join(words[1:])
         y = int(head) * 100 + (0 if tail == "hundred" else int(number(tail) or 0))
     season = re.match(r"(?:the\s+)?(winter|summer|spring|fall|autumn)\s+of", m.group(0), re.I)
     if season:
         return "DATE", f"{y:04d}-{SEASONS[season.group(1).lower()]}"
-    return "DATE", _year_value(y)
+    return "DATE", f"{y:04d}"
 
 
-def h_ya_adj(m, c):
+def h_ya_adj(m: re.Match[str], c: Ctx) -> Result | None:
     if c.anchor is None:
         return "DATE", PAST
-    quarterish = "quarter" in c.sentence.lower() or re.search(r"-Q\d$", c.last_value or "")
-    rq = _ref_quarter(c)
+    quarterish = c.talks_of_quarters()
+    rq = ref_quarter(c)
     if quarterish and rq:
         return "DATE", f"{rq[0] - 1:04d}-Q{rq[1]}"
-    return "DATE", _year_value(c.anchor.year - 1)
+    return "DATE", f"{c.anchor.year - 1:04d}"
 
 
-def h_the_year(m, c):
+def h_the_year(m: re.Match[str], c: Ctx) -> Result | None:
     if m["ended"] is not None:
         return "DURATION", "P1Y"
     if c.anchor is None:
         return "DATE", PRESENT
-    return "DATE", _year_value(c.anchor.year)
+    return "DATE", f"{c.anchor.year:04d}"
 
 
-def h_half(m, c):
+def h_half(m: re.Match[str], c: Ctx) -> Result | None:
     h = 1 if m["h"].lower() == "first" else 2
     if m["hy"]:
         y = int(m["hy"])
@@ -295,124 +300,78 @@ def h_half(m, c):
     return "DATE", f"{y:04d}-H{h}"
 
 
-_SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
-
-
-def h_season(m, c):
+def h_season(m: re.Match[str], c: Ctx) -> Result | None:
     s = SEASONS[m["season"].lower()]
     rel = " ".join((m["srel"] or "").lower().split())
     if m["sy"]:
         return "DATE", f"{int(m['sy']):04d}-{s}"
     if c.anchor is None:
         return "DATE", f"XXXX-{s}"
-    a, y = c.anchor, c.anchor.year
-    start = _SEASON_START[s]
-    in_or_after = a.month >= start if s != "WI" else a.month == 12
-    if rel in ("last", "past", "this past"):
-        y = y if (in_or_after and a.month >= start + 3) or (s == "WI" and a.month >= 3 and a.month < 12) else y - 1
-        if s == "WI":
-            y = y - 1
-    elif rel in ("next", "coming", "this coming"):
-        y = y if a.month < start else y + 1
-    elif rel == "this":
-        pass
-    elif c.tense == "past" and a.month < start:
-        y -= 1
-    return "DATE", f"{y:04d}-{s}"
+    return "DATE", f"{season_year(c.anchor, c.tense, s, rel):04d}-{s}"
 
 
-def h_rel_unit(m, c):
-    rel = " ".join(m["rel"].lower().split()).replace("the ", "")
-    u = m["u"].lower()
-    direction = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "this past": -1,
-                 "next": 1, "coming": 1, "following": 1, "this coming": 1, "latest": -1}.get(rel, 0)
-    if u == "year" and m["fiscal"] and rel == "latest":
+_DIRECTIONS = {"this": 0, "current": 0, "last": -1, "past": -1, "previous": -1, "this past": -1,
+               "next": 1, "coming": 1, "following": 1, "this coming": 1, "latest": -1}
+
+
+def _relative_unit(rel_words: str, unit: str, fiscal: str | None, c: Ctx) -> Result | None:
+    """The value of "last week", "the current fiscal year", "this month" against the anchor."""
+    rel = " ".join(rel_words.lower().split()).replace("the ", "")
+    u = unit.lower()
+    direction = _DIRECTIONS.get(rel, 0)
+    if u == "year" and fiscal and rel == "latest":
         direction = -1
     if c.anchor is None:
-        return "DATE", _rel_ref(c, direction)
+        return "DATE", relative_ref(direction)
+    v = unit_value(c.anchor, u, direction)
+    return ("DATE", v) if v else None
+
+
+def h_rel_unit(m: re.Match[str], c: Ctx) -> Result | None:
+    return _relative_unit(m["rel"], m["u"], m["fiscal"], c)
+
+
+def h_the_unit(m: re.Match[str], c: Ctx) -> Result | None:
+    return _relative_unit("this", m["u"], None, c)
+
+
+def h_weekend(m: re.Match[str], c: Ctx) -> Result | None:
     a = c.anchor
-    if u == "week":
-        return "DATE", week_value(a + dt.timedelta(weeks=direction))
-    if u == "weekend":
-        return "DATE", week_value(a + dt.timedelta(weeks=direction)) + "-WE"
-    if u == "month":
-        return "DATE", add_months(a, direction).strftime("%Y-%m")
-    if u == "year":
-        return "DATE", _year_value(a.year + direction)
-    if u == "decade":
-        return "DATE", str(a.year // 10 + direction)
-    if u == "century":
-        return "DATE", f"{a.year // 100 + direction:02d}"
-    return None
-
-
-def h_the_unit(m, c):
-    return h_rel_unit(_Fake({"rel": "this", "u": m["u"], "fiscal": None}), c)
-
-
-class _Fake(dict):
-    def __getitem__(self, k):
-        return self.get(k)
-
-
-def h_weekend(m, c):
-    if c.anchor is None:
+    if a is None:
         return "DATE", "XXXX-WXX-WE"
-    a = c.anchor
     if c.tense == "past" and a.weekday() < 5:
         a -= dt.timedelta(weeks=1)
     return "DATE", week_value(a) + "-WE"
 
 
-def _day_shift(word: str) -> int:
-    w = " ".join(word.lower().split())
-    return {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
-            "the day after tomorrow": 2}[w]
-
-
-def h_deictic(m, c):
+def h_deictic(m: re.Match[str], c: Ctx) -> Result | None:
     w = m["w"].lower()
     part = m["part"].lower() if m["part"] else ("night" if w == "tonight" else None)
-    shift = _day_shift(w)
+    days = day_shift(w)
     if c.anchor is None:
-        return ("TIME" if part else "DATE"), _rel_ref(c, shift)
-    d = c.anchor + dt.timedelta(days=shift)
+        return ("TIME" if part else "DATE"), relative_ref(days)
+    d = c.anchor + dt.timedelta(days=days)
     if part:
         return "TIME", f"{d.isoformat()}T{PARTS[part]}"
     return "DATE", d.isoformat()
 
 
-def h_part_of_day(m, c):
+def h_part_of_day(m: re.Match[str], c: Ctx) -> Result | None:
     rel = m["rel"].lower()
     part = m["part"].lower()
     if rel == "last" and part != "night":
         return None
-    shift = -1 if rel == "last" else 0
+    days = -1 if rel == "last" else 0
     if c.anchor is None:
-        return "TIME", _rel_ref(c, shift)
-    return "TIME", f"{(c.anchor + dt.timedelta(days=shift)).isoformat()}T{PARTS[part]}"
+        return "TIME", relative_ref(days)
+    return "TIME", f"{(c.anchor + dt.timedelta(days=days)).isoformat()}T{PARTS[part]}"
 
 
-def weekday_date(wd: int, rel: str, c: Ctx) -> dt.date:
-    a = c.anchor
-    back = (a.weekday() - wd) % 7
-    fwd = (wd - a.weekday()) % 7
-    if rel in ("last", "past", "this past"):
-        return a - dt.timedelta(days=back or 7)
-    if rel in ("next", "coming", "this coming"):
-        return a + dt.timedelta(days=fwd or 7)
-    if back == 0:
-        return a
-    if c.tense == "future" or (rel == "this" and c.tense != "past"):
-        return a + dt.timedelta(days=fwd)
-    return a - dt.timedelta(days=back)
-
-
-def h_weekday(m, c):
+def h_weekday(m: re.Match[str], c: Ctx) -> Result | None:
     wd = WEEKDAYS[m["wd"].lower()]
     part = m["part"].lower() if m["part"] else None
     if m["mon"]:
-        v = month_day(_month_num(m["mon"]), _day_num(m["day"]), m["year"], c)
+        v = month_day(month_num(m["mon"]), day_num(m["day"]), m["year"], c)
         return ("DATE", v) if v else None
     if m["plural"] and part:
         return "SET", f"XXXX-WXX-{wd + 1}T{PARTS[part]}"
@@ -420,29 +379,14 @@ def h_weekday(m, c):
     if c.anchor is None:
         v = f"XXXX-WXX-{wd + 1}"
     else:
-        v = weekday_date(wd, rel, c).isoformat()
+        v = weekday_date(c.anchor, c.tense, wd, rel).isoformat()
     if part:
         return "TIME", f"{v}T{PARTS[part]}"
     return "DATE", v
 
 
-def _clock(m) -> str | None:
-    if m["noon"]:
-        return "12:00" if m["noon"].lower() == "noon" else "24:00"
-    h = int(m["hh"])
-    mm = int(m["mm"] or 0)
-    ap = (m["ap"] or "").lower().replace(".", "").replace(" ", "")
-    if h > 24 or mm > 59:
-        return None
-    if ap == "pm" and h < 12:
-        h += 12
-    elif ap == "am" and h == 12:
-        h = 0
-    return f"{h:02d}:{mm:02d}"
-
-
-def h_time(m, c):
-    clock = _clock(m)
+def h_time(m: re.Match[str], c: Ctx) -> Result | None:
+    clock = clock_time(m["noon"], m["hh"], m["mm"], m["ap"])
     if clock is None:
         return None
     if m["dt"]:
@@ -455,46 +399,18 @@ def h_time(m, c):
     return "TIME", f"{c.anchor.isoformat()}T{clock}"
 
 
-def _shift(c: Ctx, amount: float, u: str, sign: int) -> str | None:
-    a = c.anchor
-    n = round(amount) * sign
-    if u == "D":
-        return (a + dt.timedelta(days=n)).isoformat()
-    if u in ("W", "W2"):
-        return week_value(a + dt.timedelta(weeks=n * (2 if u == "W2" else 1)))
-    if u == "M":
-        return add_months(a, n).strftime("%Y-%m")
-    if u == "Q":
-        d = add_months(a, 3 * n)
-        return f"{d.year}-Q{quarter_of(d)}"
-    if u == "Y":
-        quarterish = "quarter" in c.sentence.lower() or re.search(r"-Q\d$", c.last_value or "")
-        if n == -1 and quarterish:
-            rq = _ref_quarter(c)
-            if rq:
-                return f"{rq[0] + n:04d}-Q{rq[1]}"
-        return _year_value(a.year + n)
-    if u == "E":
-        return str(a.year // 10 + n)
-    if u == "C":
-        return f"{a.year // 100 + n:02d}"
-    if u in ("H", "MIN", "S"):
-        return a.isoformat()
-    return None
-
-
-def h_offset(m, c):
+def h_offset(m: re.Match[str], c: Ctx) -> Result | None:
     d = " ".join(m["dir"].lower().split())
     sign = 1 if d in ("later", "from now", "hence", "after") else -1
     amount = number(m["num"])
     u = unit_code(m["u"])
     if amount is None or c.anchor is None:
-        return "DATE", _rel_ref(c, sign)
-    v = _shift(c, amount, u, sign)
+        return "DATE", relative_ref(sign)
+    v = shift(c, c.anchor, amount, u, sign)
     return ("DATE", v) if v else None
 
 
-def h_duration(m, c):
+def h_duration(m: re.Match[str], c: Ctx) -> Result | None:
     num = m["num"]
     u = m["u"].lower()
     lead = num.lower()
@@ -510,55 +426,53 @@ def h_duration(m, c):
     return "DURATION", duration(amount, unit_code(u))
 
 
-def h_vague(m, c):
+def h_vague(m: re.Match[str], c: Ctx) -> Result | None:
     if not (m["vrel"] or m["vq"] or m["ahead"]):
         return None
     return "DURATION", duration(None, unit_code(m["u"]))
 
 
 _SET_UNITS = {"D": "P1D", "W": "P1W", "M": "P1M", "Y": "P1Y", "Q": "P1Q", "H": "PT1H", "MIN": "PT1M", "E": "P1E"}
+_SET_ADVERBS = {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y",
+                "yearly": "P1Y", "hourly": "PT1H", "quarterly": "P3M", "biannually": "P6M"}
 
 
-def h_set(m, c):
+def h_set(m: re.Match[str], c: Ctx) -> Result | None:
     w = m["what"]
     if w.lower() in WEEKDAYS:
         return "SET", f"XXXX-WXX-{WEEKDAYS[w.lower()] + 1}"
     if w.lower().rstrip(".") in MONTHS and w[0].isupper():
-        return "SET", f"XXXX-{_month_num(w):02d}"
+        return "SET", f"XXXX-{month_num(w):02d}"
     if w.lower() in PARTS:
         return "SET", f"XXXX-XX-XXT{PARTS[w.lower()]}"
     return "SET", _SET_UNITS.get(unit_code(w), "P1D")
 
 
-def h_set_adverb(m, c):
-    w = m["adv"].lower()
-    return "SET", {"daily": "P1D", "nightly": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y",
-                   "yearly": "P1Y", "hourly": "PT1H", "quarterly": "P3M", "biannually": "P6M"}[w]
+def h_set_adverb(m: re.Match[str], c: Ctx) -> Result | None:
+    return "SET", _SET_ADVERBS[m["adv"].lower()]
 
 
-_REFS = {"now": PRESENT, "currently": PRESENT, "current": PRESENT, "presently": PRESENT, "at present": PRESENT,
-         "nowadays": PRESENT, "these days": PRESENT, "right now": PRESENT, "the present": PRESENT,
-         "recently": PAST, "recent": PAST, "lately": PAST, "previously": PAST, "formerly": PAST, "former": PAST,
-         "the past": PAST, "in the past": PAST, "earlier": PAST,
-         "soon": FUTURE, "the future": FUTURE, "future": FUTURE, "shortly": FUTURE, "the near future": FUTURE,
-         "someday": FUTURE, "one day": FUTURE}
-
-
-def h_ref(m, c):
-    return "DATE", _REFS[" ".join(m["ref"].lower().split())]
+def h_ref(m: re.Match[str], c: Ctx) -> Result | None:
+    return "DATE", REFS[" ".join(m["ref"].lower().split())]
 
 
 # ---------------------------------------------------------------------------------------------- rules
 
 @dataclass(slots=True)
 class Rule:
+    """A pattern and its handler; ``finder`` finds it in running text, ``full`` matches a whole phrase."""
+
     name: str
     pattern: str
-    handler: Callable[[re.Match, Ctx], Result | None]
+    handler: Handler
     find: bool = True           # used by the tagger (False: normaliser only)
-    finder: re.Pattern | None = None
-    full: re.Pattern | None = None
-    gate: re.Pattern | None = None  # a cheap test: the rule cannot match a text without it
+    gate: re.Pattern[str] | None = None  # a cheap test: the rule cannot match a text without it
+    finder: re.Pattern[str] = field(init=False)
+    full: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.finder = re.compile(rf"(?<![\w$£€'./-])(?:{self.pattern})(?![\w]|-\w|'s\w)", re.I)
+        self.full = re.compile(rf"(?:{self.pattern})", re.I)
 
 
 _PLURAL_UNIT = r"(?:(?:trading|business|working)\s+)?(?:second|minute|hour|day|night|week|month|quarter|year|decade)s|centuries"
@@ -623,11 +537,10 @@ _GATES = {
     "set": r"every|each|per", "ya_adj": r"year-", "the_year": r"the\s", "deictic": r"today|tonight|yesterday|tomorrow",
     "part_of_day": r"morning|afternoon|evening|night",
 }
-for _r in RULES:
-    if _r.name in _GATES:
-        _r.gate = re.compile(_GATES[_r.name], re.I)
-    _r.finder = re.compile(rf"(?<![\w$£€'./-])(?:{_r.pattern})(?![\w]|-\w|'s\w)", re.I)
-    _r.full = re.compile(rf"(?:{_r.pattern})", re.I)
+for _rule in RULES:
+    if _rule.name in _GATES:
+        _rule.gate = re.compile(_GATES[_rule.name], re.I)
+RANK = {rule.name: i for i, rule in enumerate(RULES)}  # earlier rules win ties between equally long matches
 
 
 def normalise(text: str, anchor: dt.date | None, tense_hint: str | None = None, ctx: Ctx | None = None) -> Result | None:
@@ -637,7 +550,7 @@ def normalise(text: str, anchor: dt.date | None, tense_hint: str | None = None, 
     t = " ".join(text.split())
     if not t or len(t) > 120:
         return None
-    c = ctx if ctx is not None else Ctx(anchor=anchor, tense=tense_hint)
+    c = Ctx(anchor=anchor, tense=tense_hint)
     if ctx is not None:
         c = Ctx(anchor=anchor, tense=tense_hint, sentence=ctx.sentence, quarter=ctx.quarter, last_value=ctx.last_value)
     attempts = (t, _capitalise(t)) if (" " in t or any(ch.isdigit() for ch in t)) else (t,)
@@ -647,7 +560,7 @@ def normalise(text: str, anchor: dt.date | None, tense_hint: str | None = None, 
             if m:
                 try:
                     r = rule.handler(m, c)
-                except (ValueError, OverflowError, KeyError, AttributeError):
+                except (ValueError, OverflowError, KeyError):
                     r = None
                 if r is not None:
                     return r
