@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import ColumnElement, Select, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from app.models import FTS_TABLES
 
 WORD = re.compile(r"\w+", re.U)
+# Words too common to tell texts apart: left out of content stems (consolidation) and of name look-ups in text
+STOPWORDS = frozenset(
+    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "it", "its", "this", "that", "these", "those", "there", "their", "they", "them", "he", "she", "his", "her", "him", "we", "our", "us", "i", "you", "your", "not", "no", "will", "would", "can", "could", "may", "might", "should", "shall", "do", "does", "did", "than", "then", "so", "such", "which", "who", "whom", "whose", "what", "when", "where", "while", "also", "into", "over", "after", "before", "about", "up", "out", "new", "said", "says", "say", "more", "most", "other", "some", "all", "one", "two", "three", "per", "s", "t"]
+)
 
 
 def query_terms(query: str, limit: int = 12) -> list[str]:
@@ -35,7 +39,8 @@ def fts_ids(session: Session, table: str, query: str) -> Select | None:
     )
 
 
-def fts_filter(session: Session, table: str, id_column: ColumnElement, query: str) -> ColumnElement | None:
+def fts_filter(session: Session, table: str, id_column: SQLColumnExpression[int],
+               query: str) -> ColumnElement[bool] | None:
     """A WHERE clause keeping rows whose id matches ``query``, or None for an empty query."""
     ids = fts_ids(session, table, query)
     return None if ids is None else id_column.in_(ids)

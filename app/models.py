@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     Date,
     DateTime,
     ForeignKey,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -297,6 +299,17 @@ class FeedEntry(Base):
     entry_key: Mapped[str] = mapped_column(String(2000))
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def live(model: type[Actor] | type[Event] | type[Quote]) -> ColumnElement[bool]:
+    """The one 'a reader can see this row' clause: not merged away and, for events, not removed by re-extraction."""
+    if model is Event:
+        return and_(Event.merged_into_id.is_(None), Event.removed_at.is_(None))
+    if model is Actor:
+        return Actor.merged_into_id.is_(None)
+    if model is Quote:
+        return Quote.merged_into_id.is_(None)
+    raise TypeError(f"{model.__name__} has no live/merged state")
 
 
 FTS_TABLES = {

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, distinct, func, insert, select
 from sqlalchemy.orm import Session
 
-from app.extract.intervals import timex_interval
 from app.extract.records import Extraction
+from app.extract.timex import timex_interval
 from app.keys import content_hash, normalise_alias, slugify
 from app.models import (
     Actor,

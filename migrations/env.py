@@ -13,9 +13,7 @@ target_metadata = Base.metadata
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
     """Full-text search tables and indexes are managed by hand in the migrations, per engine."""
-    if name and ("_fts" in name or name.startswith("fts_")):
-        return False
-    return True
+    return not (name and ("_fts" in name or name.startswith("fts_")))
 
 
 def run_migrations_offline() -> None:

@@ -165,8 +165,8 @@ def test_short_form_and_sentence_spans():
 
 @pytest.mark.db
 def test_sentence_naming_a_model_is_on_that_models_timeline(session):
-    from app.consolidate.timeline import actor_timeline
     from app.extract.records import Timex
+    from app.queries.actor_timeline import actor_timeline
 
     text = ("The A380 was revealed in January 2005\n"
             "The world's largest passenger aircraft, the Airbus A380, has made its maiden flight after lifting "

@@ -71,3 +71,48 @@ def test_table_format_and_unknown_actor(story_db):
 def test_bad_format_is_refused_with_a_message(story_db):
     result = runner.invoke(cli, ["timeline", "--actor", "Boeing", "--format", "xml"])
     assert result.exit_code == 2 and "jsonl" in result.output
+
+
+def test_home_page_and_stats_count_the_corpus_alike(story_db):
+    """One counting rule: a merged actor or quote is not counted on the home page nor by ``dateline stats``."""
+    from sqlalchemy import func, select
+
+    from app.db import make_engine, make_sessionmaker
+    from app.models import Actor
+    from app.queries import cache
+    from app.queries.counts import corpus_counts
+    from app.queries.home import home_page
+
+    stats = json.loads(runner.invoke(cli, ["stats", "--format", "json"]).stdout)
+    engine = make_engine(story_db)
+    try:
+        with make_sessionmaker(engine)() as session:
+            cache.clear()
+            home = home_page(session)["counts"]
+            counts = corpus_counts(session)
+            actor_rows = session.scalar(select(func.count()).select_from(Actor))
+    finally:
+        engine.dispose()
+    assert home == counts
+    assert {k: stats[k] for k in counts} == counts
+    assert actor_rows == 3 and counts["actors"] == 2  # 'Carson' merged into 'Scott Carson': one page to open
+    assert counts["quotes"] == 1 and counts["articles"] == 2
+
+
+def test_actor_page_counts_the_events_the_timeline_command_lists(story_db):
+    """The actor page's activity and the CLI read one membership rule (source, target or named in evidence)."""
+    from app.db import make_engine, make_sessionmaker
+    from app.queries import cache
+    from app.queries.actor_timeline import actor_timeline
+    from app.queries.actors import actor_page
+
+    engine = make_engine(story_db)
+    try:
+        with make_sessionmaker(engine)() as session:
+            cache.clear()
+            listed = actor_timeline(session, "Scott Carson")
+            page = actor_page(session, "scott-carson")
+    finally:
+        engine.dispose()
+    assert listed  # named in the evidence only: no event has him as source or target
+    assert sum(m["events"] for m in page["activity"]) == len([e for e in listed if e.date])

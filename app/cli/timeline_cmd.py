@@ -14,8 +14,8 @@ def timeline(
     format: Annotated[str, typer.Option("--format", help="jsonl (one event per line) or table.")] = "jsonl",
 ) -> None:
     from app import migrate
-    from app.consolidate.timeline import actor_timeline
     from app.db import make_engine, make_sessionmaker
+    from app.queries.actor_timeline import actor_timeline
     from app.settings import get_settings
 
     if format not in ("jsonl", "table"):

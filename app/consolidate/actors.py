@@ -133,7 +133,7 @@ def _merge_short_forms(session: Session, actors: Sequence[Actor]) -> int:
         if not pairs:
             continue  # the common case: no names to resolve, no look-ups
         roots = {a.id: (session.get(Actor, a.merged_into_id) if a.merged_into_id else a) for a in [short, *pairs]}
-        longer = {roots[b.id].id: roots[b.id] for b in pairs if roots[b.id] is not None}
+        longer = {r.id: r for b in pairs if (r := roots[b.id]) is not None}
         root = roots[short.id]
         if root is None or len(longer) != 1:
             continue

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.consolidate.text import interval, overlap, sentence_spans, shift, stems, words
 from app.keys import slugify
-from app.models import Article, Event, EventSource, EventTarget, Mention, MergeRecord, TimexRow
+from app.models import Article, Event, EventSource, EventTarget, Mention, MergeRecord, TimexRow, live
 
 SENTENCE_KEY = "s-{start}-{end}"
 WINDOW_DAYS = 10  # how far apart two reports' dates may lie and still be looked at together
@@ -239,8 +239,7 @@ def merge_article_events(session: Session, article: Article, family: dict[int, i
     look-up per cluster of date windows, and the candidate rows themselves.
     """
     events = session.scalars(
-        select(Event).where(Event.article_id == article.id, Event.merged_into_id.is_(None),
-                            Event.removed_at.is_(None)).options(selectinload(Event.targets))
+        select(Event).where(Event.article_id == article.id, live(Event)).options(selectinload(Event.targets))
         .order_by(Event.start, Event.id)
     ).all()
     if not events:
@@ -314,17 +313,20 @@ def _candidates(session: Session, views: list[EventView],
         fine_from = shift(near, -FINE_SPAN_DAYS)
         # merged and removed rows are dropped below, not in SQL: "merged_into_id IS NULL" would lure SQLite
         # (no statistics) onto the merged_into_id index, which holds nearly every row under NULL
-        live = (Event.source_actor_id.in_(members), Event.last_day >= near)
+        near_actors = (Event.source_actor_id.in_(members), Event.last_day >= near)
         cols = (Event.id, Event.first_day, Event.last_day, Event.source_actor_id, Event.merged_into_id,
                 Event.removed_at)
         # day to month precision: their first day lies at most a month before the window
-        rows = session.execute(select(*cols).where(*live, Event.first_day >= fine_from, Event.first_day <= hi)).all()
+        found = list(session.execute(select(*cols).where(*near_actors, Event.first_day >= fine_from,
+                                                         Event.first_day <= hi)))
         # quarters, years, decades may start long before (few rows: index on source, precision, first day)
-        rows += session.execute(select(*cols).where(*live, Event.precision.in_(COARSE), Event.first_day >= lo,
-                                                    Event.first_day < fine_from)).all()
+        found += session.execute(select(*cols).where(*near_actors, Event.precision.in_(COARSE),
+                                                     Event.first_day >= lo, Event.first_day < fine_from))
         for w in group:
-            hits = {(first, ident) for ident, first, last, actor, merged, removed in rows
-                    if merged is None and removed is None and actor in w.members and w.lo <= first <= w.hi and last >= w.near and ident != w.view.event.id}
+            # (the SQL bounds guarantee both days; the None tests are for the type checker)
+            hits = {(first, ident) for ident, first, last, actor, merged, removed in found
+                    if merged is None and removed is None and first is not None and last is not None
+                    and actor in w.members and w.lo <= first <= w.hi and last >= w.near and ident != w.view.event.id}
             # nearest first when a busy actor reaches the limit
             ordered = sorted(hits, key=lambda h: (-h[0].toordinal(), h[1]))[:MAX_CANDIDATES]
             chosen[w.view.event.id] = [ident for _, ident in ordered]
@@ -337,7 +339,7 @@ def _candidates(session: Session, views: list[EventView],
     for event_id, actor_id in session.execute(select(EventTarget.event_id, EventTarget.actor_id)
                                               .where(EventTarget.event_id.in_(wanted))):
         targets.setdefault(event_id, []).append(_Target(actor_id))
-    rows: dict[int, Any] = {r.id: _Row(*r, targets=targets.get(r.id, [])) for r in session.execute(
+    rows: dict[int, Any] = {r.id: _Row(**r._asdict(), targets=targets.get(r.id, [])) for r in session.execute(
         select(*_ROW_COLUMNS).where(Event.id.in_(wanted)))}
     return {eid: [i for i in ids if i in rows] for eid, ids in chosen.items()}, rows
 
@@ -428,14 +430,16 @@ def _write_merges(session: Session, done: list[tuple[Event, Event, dict[str, Any
     """Move the evidence of an article's merges to the surviving events: three queries and one flush."""
     gone_ids = [gone.id for _, gone, _ in done]
     reasons = {gone.id: reason for _, gone, reason in done}
-    root = {gone.id: gone.merged_into_id for _, gone, _ in done}  # already the final survivor (see merge_event)
+    # already the final survivor (merge_event set it on every ``gone``)
+    root = {gone.id: gone.merged_into_id for _, gone, _ in done if gone.merged_into_id is not None}
     with session.no_autoflush:
         for src in session.scalars(select(EventSource).where(EventSource.event_id.in_(gone_ids))):
             was = src.event_id
             src.event_id = root[was]
             src.reason = {**(src.reason or {}), "merged_from": was, **reasons[was]}
         for child in session.scalars(select(Event).where(Event.merged_into_id.in_(gone_ids))):
-            child.merged_into_id = root.get(child.merged_into_id, child.merged_into_id)  # one level deep
+            if child.merged_into_id is not None:  # always: the query asks for merged ones
+                child.merged_into_id = root.get(child.merged_into_id, child.merged_into_id)  # one level deep
     session.flush()
     keeps = {keep.id: keep for keep, _, _ in done if keep.merged_into_id is None}
     counts = dict(session.execute(

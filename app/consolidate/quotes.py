@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.consolidate.text import shift
 from app.keys import normalise_text
-from app.models import Article, Event, EventSource, MergeRecord, Quote, QuoteSource
+from app.models import Article, Event, EventSource, MergeRecord, Quote, QuoteSource, live
 
 WINDOW_DAYS = 30
 SAME_WORDS = 90.0  # rapidfuzz ratio of normalised texts
@@ -47,7 +47,7 @@ def merge_article_quotes(session: Session, article: Article, family: dict[int, i
     One candidate query per cluster of overlapping date windows (an article's quotes mostly share a date).
     """
     quotes = session.scalars(
-        select(Quote).where(Quote.article_id == article.id, Quote.merged_into_id.is_(None)).order_by(Quote.start)
+        select(Quote).where(Quote.article_id == article.id, live(Quote)).order_by(Quote.start)
     ).all()
     dated = [q for q in quotes if q.speaker_actor_id is not None and q.date is not None]
     members = {q.id: _members({q.speaker_actor_id}, family) for q in dated}  # type: ignore[arg-type]

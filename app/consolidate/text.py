@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 
-from app.extract.intervals import timex_interval
+from app.extract.timex import timex_interval
+from app.fts import STOPWORDS
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0-9])")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'&.-]*")
-STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "of", "to", "in", "on", "at", "for", "from", "by", "with", "as", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "it", "its", "this", "that", "these", "those", "there", "their", "they", "them", "he", "she", "his", "her", "him", "we", "our", "us", "i", "you", "your", "not", "no", "will", "would", "can", "could", "may", "might", "should", "shall", "do", "does", "did", "than", "then", "so", "such", "which", "who", "whom", "whose", "what", "when", "where", "while", "also", "into", "over", "after", "before", "about", "up", "out", "new", "said", "says", "say", "more", "most", "other", "some", "all", "one", "two", "three", "per", "s", "t"]
-)
 
 
 def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -72,18 +71,11 @@ def stems(text: str) -> set[str]:
     return out
 
 
-def overlap(a: set[str], b: set[str]) -> float:
+def overlap(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     """Overlap coefficient: a headline's few words all found in the lead count as a full match."""
     if not a or not b:
         return 0.0
     return len(a & b) / min(len(a), len(b))
-
-
-def date_string(value: str | None, first_day: dt.date | None) -> str | None:
-    """The date as precisely as it is known: '2005', '2005-03' or '2005-03-02'."""
-    if value and re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", value[:10]):
-        return value[:10]
-    return first_day.isoformat() if first_day else None
 
 
 def shift(day: dt.date, days: int) -> dt.date:

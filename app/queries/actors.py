@@ -10,23 +10,21 @@ from sqlalchemy import String, func, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from app.keys import normalise_alias
-from app.models import Actor, Alias, Event, EventTarget, Quote
+from app.models import Actor, Alias, Event, EventTarget, Quote, live
+from app.queries.actor_timeline import actor_event_ids, actor_family
 from app.queries.cache import cached
 from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newest_first
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
-from app.queries.timeline import actor_event_ids
-
-KINDS = ("person", "organization", "country", "group", "place")
+from app.vocab import ACTOR_KINDS
 
 
 def event_counts(session: Session) -> dict[int, int]:
     """Live events per actor (as source or target); the expensive part of the ranking, so it is cached."""
     def compute() -> dict[int, int]:
-        as_source = select(Event.source_actor_id.label("actor_id")).where(
-            Event.merged_into_id.is_(None), Event.removed_at.is_(None), Event.source_actor_id.is_not(None))
+        as_source = select(Event.source_actor_id.label("actor_id")).where(live(Event), Event.source_actor_id.is_not(None))
         as_target = (select(EventTarget.actor_id.label("actor_id")).join(Event, Event.id == EventTarget.event_id)
-                     .where(Event.merged_into_id.is_(None), Event.removed_at.is_(None)))
+                     .where(live(Event)))
         parts = union_all(as_source, as_target).subquery()
         return dict(session.execute(select(parts.c.actor_id, func.count()).group_by(parts.c.actor_id)).all())
 
@@ -36,10 +34,10 @@ def event_counts(session: Session) -> dict[int, int]:
 def actor_list(session: Session, q: str = "", kind: str = "", limit: int = 200) -> dict[str, Any]:
     """Actors ranked by how many events they take part in; ``q`` matches names and aliases."""
     kind = (kind or "").strip().lower()
-    if kind and kind not in KINDS:
-        raise BadInput(f"'kind' must be one of {', '.join(KINDS)}, not '{kind}'.")
+    if kind and kind not in ACTOR_KINDS:
+        raise BadInput(f"'kind' must be one of {', '.join(ACTOR_KINDS)}, not '{kind}'.")
     counts = event_counts(session)
-    stmt = select(Actor).where(Actor.merged_into_id.is_(None))
+    stmt = select(Actor).where(live(Actor))
     if kind:
         stmt = stmt.where(Actor.kind == kind)
     if q.strip():
@@ -51,7 +49,7 @@ def actor_list(session: Session, q: str = "", kind: str = "", limit: int = 200) 
         stmt = stmt.where(Actor.id.in_(top)) if len(counts) > limit else stmt
     found = list(session.scalars(stmt.limit(5000)))
     found.sort(key=lambda a: (-counts.get(a.id, 0), a.name))
-    return {"filters": {"q": q, "kind": kind}, "kinds": list(KINDS),
+    return {"filters": {"q": q, "kind": kind}, "kinds": list(ACTOR_KINDS),
             "actors": [{**actor_ref(a), "titles": a.titles or [], "events": counts.get(a.id, 0)}
                        for a in found[:limit]]}
 
@@ -61,7 +59,7 @@ def actor_suggestions(session: Session, q: str = "", limit: int = 40) -> list[di
     starts with ``q`` (a word of it, for names: 'putin' finds Vladimir Putin)."""
     counts = event_counts(session)
     q = normalise_alias(q or "")[:100]
-    stmt = select(Actor).where(Actor.merged_into_id.is_(None))
+    stmt = select(Actor).where(live(Actor))
     if q:
         stmt = stmt.where(or_(func.lower(Actor.name).like(f"{q}%"), func.lower(Actor.name).like(f"% {q}%"),
                               Actor.id.in_(select(Alias.actor_id).where(Alias.normalized.like(f"{q}%")))))
@@ -78,13 +76,13 @@ def _month(d: dt.date) -> str:
 
 
 def activity(session: Session, actor_id: int) -> list[dict[str, Any]]:
-    """Events (as source or target) and quotes per month, for the small chart."""
+    """Events the actor takes part in (the shared membership rule) and its quotes per month, for the small chart."""
+    members = actor_event_ids(session, actor_family(session, {actor_id}))
     day = type_coerce(Event.first_day, String).label("d")  # ISO text on SQLite: no ORM date parsing per row
-    live = live_events().with_only_columns(day).where(Event.first_day.is_not(None),
-                                                      Event.id.in_(actor_event_ids(actor_id))).subquery()
+    days = live_events().with_only_columns(day).where(Event.first_day.is_not(None), Event.id.in_(members)).subquery()
     events: Counter[str] = Counter()
-    for d, n in session.execute(select(live.c.d, func.count()).group_by(live.c.d)):
-        events[str(d)[:7]] += n
+    for row in session.execute(select(days.c.d, func.count()).group_by(days.c.d)):
+        events[str(row[0])[:7]] += row[1]
     quotes = Counter(_month(d) for (d,) in session.execute(
         select(Quote.date).where(Quote.speaker_actor_id == actor_id, Quote.date.is_not(None))) if d)
     months = sorted(set(events) | set(quotes))
@@ -120,7 +118,7 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
         .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(limit)))
     said = session.execute(
         select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
-        .where(Quote.speaker_actor_id == actor.id, Quote.merged_into_id.is_(None))
+        .where(Quote.speaker_actor_id == actor.id, live(Quote))
         .order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(limit)).all()
     partners = cached(session, ("partners", actor.id), lambda: _partners(session, actor.id))
     aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
@@ -134,13 +132,13 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
 
 
 def _partners(session: Session, actor_id: int, limit: int = 10) -> list[dict[str, Any]]:
-    """The actors that share most events with this one, whichever side they are on."""
-    mine = live_events().with_only_columns(Event.id).where(Event.id.in_(actor_event_ids(actor_id)))
-    ids = mine.subquery()
+    """The actors that share most events with this one (the shared membership rule), whichever side they are on."""
+    family = actor_family(session, {actor_id})
+    ids = live_events().with_only_columns(Event.id).where(Event.id.in_(actor_event_ids(session, family))).subquery()
     sources = select(Event.source_actor_id.label("a")).where(Event.id.in_(select(ids.c.id)))
     targets = select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(select(ids.c.id)))
     both = union_all(sources, targets).subquery()
     rows = session.execute(
-        select(Actor, func.count().label("n")).join(both, both.c.a == Actor.id).where(Actor.id != actor_id)
+        select(Actor, func.count().label("n")).join(both, both.c.a == Actor.id).where(Actor.id.not_in(family))
         .group_by(Actor.id).order_by(func.count().desc(), Actor.name).limit(limit)).all()
     return [{**actor_ref(a), "events": n} for a, n in rows]

@@ -43,7 +43,7 @@ def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
         hit = _entries.get(full_key)
         if hit and now - hit[0] < TTL:
             _entries.move_to_end(full_key)
-            return hit[1]  # type: ignore[no-any-return]
+            return hit[1]
     value = compute()
     with _lock:
         _entries[full_key] = (now, value)

@@ -8,22 +8,16 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 
 from app.fts import fts_ids
-from app.models import Actor, Article, Event, EventTarget, Source
+from app.models import Actor, Article, Event, EventTarget, Source, live
 from app.queries.errors import BadInput
+from app.vocab import PLOVER_LABELS
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SEASONS = {3: "Spring", 6: "Summer", 9: "Autumn", 12: "Winter"}
-PLOVER_LABELS = {
-    "AGREE": "Agree", "CONSULT": "Consult", "SUPPORT": "Support", "CONCEDE": "Concede", "COOPERATE": "Cooperate",
-    "AID": "Aid", "RETREAT": "Retreat", "REQUEST": "Request", "ACCUSE": "Accuse", "REJECT": "Reject",
-    "THREATEN": "Threaten", "PROTEST": "Protest", "SANCTION": "Sanction", "MOBILIZE": "Mobilize",
-    "COERCE": "Coerce", "ASSAULT": "Assault",
-}
-MODALITIES = ("asserted", "planned", "possible", "negated")
 
 
 def day_label(day: dt.date) -> str:
@@ -163,7 +157,8 @@ def event_rows(session: Session, events: Sequence[Event] | Sequence[Any]) -> lis
     return rows
 
 
-def text_match(session: Session, table: str, id_column: Any, query: str, limit: int) -> Any:
+def text_match(session: Session, table: str, id_column: SQLColumnExpression[int], query: str,
+               limit: int) -> ColumnElement[bool] | None:
     """The full-text WHERE clause for a newest-first page of ``limit`` rows, shaped for the plan that wins.
 
     A rare word is best answered from its matches (look each up, sort, keep ``limit``); a common one
@@ -183,9 +178,9 @@ def text_match(session: Session, table: str, id_column: Any, query: str, limit: 
     return id_column.in_(ids)
 
 
-def live_events():
+def live_events() -> Select[Event]:
     """Events a reader may see: neither merged into another nor removed."""
-    return select(Event).where(Event.merged_into_id.is_(None), Event.removed_at.is_(None))
+    return select(Event).where(live(Event))
 
 
 MAX_ID = 2**31 - 1  # ids are Integer columns: int4 on PostgreSQL, so this, not 2**63 - 1, is the real ceiling

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from app.models import Actor, Article, Event, EventSource, EventTarget, MergeRecord, Quote, Source
+from app.models import Actor, Article, Event, EventSource, EventTarget, MergeRecord, Quote, Source, live
 from app.queries.common import actor_ref, date_label, event_rows, live_events, parse_id
 from app.queries.errors import Gone, Moved, NotFound
 
@@ -83,8 +83,7 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
                          "sentence": event.sentence, "parts": highlight(event.sentence, event.trigger),
                          "start": event.start, "end": event.end})
     actor_ids = [a["id"] for a in [row["source_actor"], *row["targets"]] if a]
-    quote_rows = select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id).where(
-        Quote.merged_into_id.is_(None))
+    quote_rows = select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id).where(live(Quote))
     # SQLite's statistics may call event_id unselective while consolidation has not filled it in yet
     linked = list(session.scalars(select(Quote.id).where(Quote.event_id == event.id).limit(8)
                                   .with_hint(Quote, "INDEXED BY ix_quotes_event_id", "sqlite")))

@@ -8,27 +8,27 @@ from typing import Any
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
-from app.models import Actor, Article, Event, EventTarget, Quote, Source
+from app.models import Actor, Article, Event, EventTarget, Quote, Source, live
 from app.queries.cache import cached
 from app.queries.common import actor_ref, date_label, event_rows, live_events, newest_first
+from app.queries.counts import corpus_counts
 from app.queries.events import quote_ref
 
 
 def home_page(session: Session) -> dict[str, Any]:
-    latest_day = session.scalar(select(func.max(Event.first_day)).where(
-        Event.merged_into_id.is_(None), Event.removed_at.is_(None)))
+    latest_day = session.scalar(select(func.max(Event.first_day)).where(live(Event)))
     recent = list(session.scalars(live_events().where(Event.first_day.is_not(None))
                                   .order_by(Event.first_day.desc(), Event.id.desc()).limit(12)))
     active = cached(session, ("home-active", latest_day), lambda: _active_actors(session, latest_day))
     quotes = session.execute(
         select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
-        .where(Quote.merged_into_id.is_(None), Quote.date.is_not(None))
+        .where(live(Quote), Quote.date.is_not(None))
         .order_by(Quote.date.desc(), Quote.id.desc()).limit(6)).all()
     articles = session.execute(
         select(Article.id, Article.title, Article.published, Source.name)
         .outerjoin(Source, Source.id == Article.source_id)
         .order_by(newest_first(session, Article.published), Article.id.desc()).limit(12)).all()
-    counts = cached(session, "home-counts", lambda: _counts(session))
+    counts = cached(session, "home-counts", lambda: corpus_counts(session))
     return {
         "total": counts["articles"], "counts": counts, "latest_day": latest_day,
         "recent_events": event_rows(session, recent), "active_actors": active,
@@ -38,23 +38,12 @@ def home_page(session: Session) -> dict[str, Any]:
     }
 
 
-def _counts(session: Session) -> dict[str, int]:
-    return {
-        "articles": session.scalar(select(func.count()).select_from(Article)) or 0,
-        "events": session.scalar(select(func.count()).select_from(Event).where(
-            Event.merged_into_id.is_(None), Event.removed_at.is_(None))) or 0,
-        "actors": session.scalar(select(func.count()).select_from(Actor)) or 0,
-        "quotes": session.scalar(select(func.count()).select_from(Quote)) or 0,
-    }
-
-
 def _active_actors(session: Session, latest_day: dt.date | None) -> list[dict[str, Any]]:
     """Who took part in most events in the 30 days up to the newest event."""
     if latest_day is None:
         return []
     since = latest_day - dt.timedelta(days=30)
-    window = select(Event.id).where(Event.first_day >= since, Event.merged_into_id.is_(None),
-                                    Event.removed_at.is_(None)).subquery()
+    window = select(Event.id).where(Event.first_day >= since, live(Event)).subquery()
     parts = union_all(
         select(Event.source_actor_id.label("a")).where(Event.id.in_(select(window.c.id))),
         select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(select(window.c.id))),

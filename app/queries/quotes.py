@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.models import Actor, Article, Quote, QuoteSource, Source
+from app.models import Actor, Article, Quote, QuoteSource, Source, live
 from app.queries.common import actor_ref, date_label, newest_first, parse_day, parse_id, text_match
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
@@ -49,7 +49,7 @@ def quote_list(session: Session, q: str = "", speaker: str = "", since: str | No
     """Quotes newest first; ``q`` is full-text, ``speaker`` an actor slug; undated quotes come last."""
     first, last = parse_day(since, "since"), parse_day(until, "until")
     stmt = (select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
-            .where(Quote.merged_into_id.is_(None)))
+            .where(live(Quote)))
     q = (q or "").strip()[:200]
     if q:
         clause = text_match(session, "quotes", Quote.id, q, limit)

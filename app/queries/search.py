@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, SQLColumnExpression, false, select
 from sqlalchemy.orm import Session
 
 from app.fts import query_terms
-from app.models import Actor, Article, Event, Quote, Source
+from app.models import Actor, Article, Event, Quote, Source, live
 from app.queries.actors import actor_list
 from app.queries.common import date_label, event_rows, live_events, newest_first, text_match
 from app.queries.events import quote_ref
 
 PER_KIND = 10
+
+
+def _matching(session: Session, table: str, id_column: SQLColumnExpression[int], q: str) -> ColumnElement[bool]:
+    """text_match for a query known to hold a word; an empty one (text_match's None) would match nothing."""
+    clause = text_match(session, table, id_column, q, PER_KIND)
+    return clause if clause is not None else false()
 
 
 def search_page(session: Session, q: str) -> dict[str, Any]:
@@ -22,16 +28,16 @@ def search_page(session: Session, q: str) -> dict[str, Any]:
     result: dict[str, Any] = {"q": q, "events": [], "actors": [], "quotes": [], "articles": []}
     if not query_terms(q):
         return result
-    ev = text_match(session, "events", Event.id, q, PER_KIND)
+    ev = _matching(session, "events", Event.id, q)
     result["events"] = event_rows(session, list(session.scalars(
         live_events().where(ev).order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(PER_KIND))))
     result["actors"] = actor_list(session, q=q, limit=PER_KIND)["actors"]
-    qf = text_match(session, "quotes", Quote.id, q, PER_KIND)
+    qf = _matching(session, "quotes", Quote.id, q)
     result["quotes"] = [quote_ref(quote, actor) for quote, actor in session.execute(
         select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
-        .where(qf, Quote.merged_into_id.is_(None))
+        .where(qf, live(Quote))
         .order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(PER_KIND))]
-    af = text_match(session, "articles", Article.id, q, PER_KIND)
+    af = _matching(session, "articles", Article.id, q)
     result["articles"] = [
         {"id": i, "title": t or f"Article {i}", "published": p, "source": s,
          "published_label": date_label(p, p, "day") if p else None}

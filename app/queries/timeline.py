@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import String, exists, func, or_, select, tuple_, type_coerce, union
+from sqlalchemy import CompoundSelect, Select, String, exists, func, or_, select, tuple_, type_coerce, union
 from sqlalchemy.orm import Session
 
 from app.fts import fts_filter
@@ -16,8 +16,6 @@ from app.queries.cache import cached
 from app.queries.common import (
     EVENT_ROW_COLUMNS,
     FINE_PRECISIONS,
-    MODALITIES,
-    PLOVER_LABELS,
     day_label,
     event_rows,
     group_by_period,
@@ -27,6 +25,7 @@ from app.queries.common import (
     text_match,
 )
 from app.queries.errors import BadInput
+from app.vocab import MODALITIES, PLOVER_LABELS
 
 # Type filters beyond one PLOVER type: consolidation's sentence events have no type (NULL), and analysts who
 # want only classified happenings hide them with type=any-typed
@@ -126,10 +125,12 @@ def resolve_actors(session: Session, refs: list[str]) -> list[Actor]:
     return found
 
 
-def actor_event_ids(actor_id: int):
-    """The ids of events an actor takes part in, from two indexes (source actor; event_targets.actor_id).
+def role_event_ids(actor_id: int) -> CompoundSelect[int]:
+    """The ids of events an actor is the source or a target of, from two indexes: the timeline filter's rule.
 
-    An IN over this set keeps the timeline from walking every event by date and probing each one,
+    Narrower than the actor page's membership (app.queries.actor_timeline), which also counts a mention in the
+    evidence and the actors merged into this one; a filter must stay cheap to plan (see walk_by_date). An IN
+    over this set keeps the timeline from walking every event by date and probing each one,
     which is what an OR of 'source is X' with 'EXISTS target X' made SQLite do for rare actors.
     """
     return union(select(Event.id).where(Event.source_actor_id == actor_id),
@@ -146,15 +147,21 @@ def walk_by_date(session: Session, actors: list[Actor], limit: int) -> bool:
     if not actors or session.get_bind().dialect.name != "sqlite":
         return False
     total = session.scalar(select(func.max(Event.id))) or 0
-    fewest = min(sum(session.execute(select(  # two index-only counts; an event on both sides counts twice
-        select(func.count()).select_from(Event).where(Event.source_actor_id == a.id).scalar_subquery(),
-        select(func.count()).select_from(EventTarget).where(EventTarget.actor_id == a.id).scalar_subquery(),
-    )).one()) for a in actors)
+    fewest = min(_role_count(session, a.id) for a in actors)
     return fewest * fewest > (limit + 1) * total
 
 
+def _role_count(session: Session, actor_id: int) -> int:
+    """Events as source plus events as target: two index-only counts (an event on both sides counts twice)."""
+    row = session.execute(select(
+        select(func.count()).select_from(Event).where(Event.source_actor_id == actor_id).scalar_subquery(),
+        select(func.count()).select_from(EventTarget).where(EventTarget.actor_id == actor_id).scalar_subquery(),
+    )).one()
+    return int(row[0] or 0) + int(row[1] or 0)
+
+
 def filtered_events(session: Session, f: TimelineFilters, actors: list[Actor] | None = None,
-                    page: int | None = None):
+                    page: int | None = None) -> Select[Event]:
     """The SELECT of live, dated events matching ``f`` (unordered, unpaged).
 
     ``page`` (a page size) shapes the plan for a newest-first page rather than a count of everything:
@@ -165,7 +172,7 @@ def filtered_events(session: Session, f: TimelineFilters, actors: list[Actor] | 
         actors = actors if actors is not None else resolve_actors(session, f.actor)
         member = (Event.id + 0) if page and walk_by_date(session, actors, page) else Event.id
         for actor in actors:
-            stmt = stmt.where(member.in_(actor_event_ids(actor.id)))  # every chosen actor takes part
+            stmt = stmt.where(member.in_(role_event_ids(actor.id)))  # every chosen actor takes part
     if f.type == "any-typed":
         stmt = stmt.where(Event.type.is_not(None))
     elif f.type == "untyped":
@@ -203,11 +210,12 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
     fine = or_(Event.precision.is_(None), Event.precision.in_(FINE_PRECISIONS))
     events = filtered_events(session, f, actors)
     # two passes in index order (no temporary B-tree): fine events per day, then a count of the coarse ones
-    day = type_coerce(Event.first_day, String).label("d")  # ISO text on SQLite: no ORM date parsing per row
-    days = events.where(fine).with_only_columns(day).subquery()
+    day_text = type_coerce(Event.first_day, String).label("d")  # ISO text on SQLite: no ORM date parsing per row
+    days = events.where(fine).with_only_columns(day_text).subquery()
     per_day: dict[dt.date, int] = {}
-    for d, n in session.execute(select(days.c.d, func.count()).group_by(days.c.d)):
-        per_day[d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])] = n
+    for row in session.execute(select(days.c.d, func.count()).group_by(days.c.d)):
+        d = row[0]
+        per_day[d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])] = row[1]
     coarse = events.where(~fine).with_only_columns(Event.id).subquery()
     undrawn = session.scalar(select(func.count()).select_from(coarse)) or 0
     if not per_day:
@@ -219,7 +227,7 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
     for day, n in per_day.items():
         k = (day - first).days // width
         bars[k] = bars.get(k, 0) + n
-    out = []
+    out: list[dict[str, Any]] = []
     for k in range(-(-span // width)):
         start = first + dt.timedelta(days=k * width)
         end = min(last, start + dt.timedelta(days=width - 1))
