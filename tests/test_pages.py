@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import xml.etree.ElementTree as ET
 
@@ -211,7 +212,7 @@ def test_crash_answers_500_page_in_layout(client, monkeypatch):
     def boom(session):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(pages, "home_page", boom)
+    monkeypatch.setattr(pages, "HOME", dataclasses.replace(pages.HOME, data=boom))
     crashing = TestClient(client.app, raise_server_exceptions=False)
     r = crashing.get("/")
     assert r.status_code == 500 and "<main" in r.text and "kaboom" not in r.text

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from app.db import make_engine, make_sessionmaker
+from app.runtime import Runtime
 from app.settings import Settings, get_settings
+from app.web import ingest_routes, routes
+from app.web.render import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES_DIR = ROOT / "templates"
 STATIC_DIR = ROOT / "static"
 
 
@@ -24,13 +23,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url)
-        app.state.engine = engine
-        app.state.sessionmaker = make_sessionmaker(engine)
+        runtime = Runtime(settings)  # engine, sessions and job queue of this process; closed on shutdown
+        app.state.runtime = runtime
+        app.state.engine = runtime.engine
+        app.state.sessionmaker = runtime.sessionmaker
         try:
             yield
         finally:
-            engine.dispose()
+            runtime.close()
 
     app = FastAPI(title="Dateline", lifespan=lifespan, docs_url="/-/docs", redoc_url=None,
                   openapi_url="/-/openapi.json")
@@ -38,10 +38,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Pages, JSON and htmx/CSS assets compress 4-5x; PNG cards are left alone (already compressed).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    from app.web import routes
-
     routes.install(app)
-    from app.web import ingest_routes
-
     ingest_routes.install(app)
     return app

@@ -1,14 +1,15 @@
-"""Request dependencies: one session per request; only this dependency commits or rolls back."""
+"""Request dependencies: one session per request (only it commits or rolls back) and the shared query parameters."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session
 
 from app.db import transaction
+from app.queries.timeline import TimelineFilters
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -17,3 +18,16 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+Text = Annotated[str | None, Query(max_length=200)]
+Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+def timeline_filters(actor: Annotated[list[str] | None, Query()] = None, type: Text = None, modality: Text = None,
+                     source: Text = None, since: Text = None, until: Text = None,
+                     q: Text = None) -> TimelineFilters:
+    """The timeline's filters, read once from the query string for the page, its exports and its feed;
+    a bad value is a 422 naming its parameter (the length check here, the meaning in ``from_query``)."""
+    return TimelineFilters.from_query(actor, type, modality, source, since, until, q)
+
+
+TimelineFiltersDep = Annotated[TimelineFilters, Depends(timeline_filters)]

@@ -6,35 +6,29 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.queries.errors import AppError, BadInput, Gone, Moved, NotFound
 from app.web import urls
+from app.web.formats import declared_format, errors_as_json
+from app.web.render import json_response, render_template, wants_fragment
 
 __all__ = ["AppError", "BadInput", "Gone", "Moved", "NotFound", "error_response", "install_error_handlers"]
 
 log = logging.getLogger("dateline.web")
 
 
-def wants_json(request: Request) -> bool:
-    return request.url.path.endswith(".json") or request.url.path.endswith(".csv")
-
-
 def error_response(request: Request, status: int, title: str, detail: str, hint: str | None = None) -> Response:
-    """The same error for every audience: JSON on .json URLs, a message for htmx, a page otherwise."""
-    if wants_json(request):
-        body: dict[str, object] = {"error": {"status": status, "title": title, "detail": detail}}
+    """The same error for every audience: JSON for JSON and CSV routes, a message for htmx, a page otherwise."""
+    if errors_as_json(request):
+        error: dict[str, object] = {"status": status, "title": title, "detail": detail}
         if hint:
-            body["error"]["hint"] = hint  # type: ignore[index]
-        return JSONResponse(body, status_code=status)
-    from app.web.render import render_template
-
-    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
-        return render_template(request, "_error_message.html",
-                               {"status": status, "title": title, "detail": detail, "hint": hint}, status=status)
-    return render_template(request, "error.html",
-                           {"status": status, "title": title, "detail": detail, "hint": hint}, status=status)
+            error["hint"] = hint
+        return json_response({"error": error}, status=status)
+    template = "_error_message.html" if wants_fragment(request) else "error.html"
+    return render_template(request, template, {"status": status, "title": title, "detail": detail, "hint": hint},
+                           status=status)
 
 
 def _validation_detail(exc: RequestValidationError) -> str:
@@ -54,7 +48,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Moved)
     async def _moved(request: Request, exc: Moved) -> Response:
-        fmt = "json" if request.url.path.endswith(".json") else ""
+        fmt = "json" if declared_format(request) == "json" else ""
         if exc.kind == "event":
             location = urls.event(int(exc.ident), exc.slug, fmt)
         elif exc.kind == "actor":

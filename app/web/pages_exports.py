@@ -5,22 +5,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from typing import Annotated, Any
+from typing import Any
 from xml.sax.saxutils import escape
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
 
 from app.queries.actors import actor_list
 from app.queries.quotes import quote_list
 from app.queries.timeline import TimelineFilters, timeline_page
 from app.web import urls
-from app.web.deps import SessionDep
+from app.web.deps import Limit, SessionDep, Text, TimelineFiltersDep
+from app.web.formats import route
 from app.web.render import base_url
 
 router = APIRouter()
-Text = Annotated[str | None, Query(max_length=200)]
-ActorParam = Annotated[list[str] | None, Query()]
 
 
 def csv_response(rows: list[dict[str, Any]], columns: list[str], name: str) -> Response:
@@ -34,37 +34,32 @@ def csv_response(rows: list[dict[str, Any]], columns: list[str], name: str) -> R
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
-def _events(session: Any, actor: list[str] | None, type: str | None, modality: str | None, source: str | None,
-            since: str | None, until: str | None, q: str | None, cursor: str | None,
-            limit: int) -> list[dict[str, Any]]:
-    f = TimelineFilters.from_query(actor, type, modality, source, since, until, q)
-    data = timeline_page(session, f, cursor=cursor, limit=limit, with_density=False)
+def _events(session: Session, filters: TimelineFilters, cursor: str | None, limit: int) -> list[dict[str, Any]]:
+    data = timeline_page(session, filters, cursor=cursor, limit=limit, with_density=False)
     return [e for day in data["days"] for e in day["events"]]
 
 
-@router.get("/timeline.csv")
-def timeline_csv(session: SessionDep, actor: ActorParam = None, type: Text = None, modality: Text = None,
-                 source: Text = None, since: Text = None, until: Text = None, q: Text = None, cursor: Text = None,
-                 limit: Annotated[int, Query(ge=1, le=500)] = 500) -> Response:
+@route(router, "/timeline.csv", "csv")
+def timeline_csv(session: SessionDep, filters: TimelineFiltersDep, cursor: Text = None, limit: Limit = 500) -> Response:
     rows = [{
         "id": e["id"], "first_day": e["first_day"], "last_day": e["last_day"], "precision": e["precision"],
         "date": e["date_label"], "type": e["type"], "modality": e["modality"],
         "source_actor": e["source_actor"]["name"] if e["source_actor"] else "",
         "targets": "; ".join(t["name"] for t in e["targets"]), "place": e["place"] or "",
         "summary": e["summary"], "sources": e["source_count"], "url": urls.event(e["id"], e["slug"]),
-    } for e in _events(session, actor, type, modality, source, since, until, q, cursor, limit)]
+    } for e in _events(session, filters, cursor, limit)]
     return csv_response(rows, ["id", "first_day", "last_day", "precision", "date", "type", "modality",
                                "source_actor", "targets", "place", "summary", "sources", "url"], "timeline")
 
 
-@router.get("/actors.csv")
+@route(router, "/actors.csv", "csv")
 def actors_csv(session: SessionDep, q: Text = None, kind: Text = None) -> Response:
     rows = [{**a, "titles": "; ".join(a["titles"]), "url": urls.actor(a["slug"])}
             for a in actor_list(session, q or "", kind or "", limit=5000)["actors"]]
     return csv_response(rows, ["id", "slug", "name", "kind", "titles", "events", "url"], "actors")
 
 
-@router.get("/quotes.csv")
+@route(router, "/quotes.csv", "csv")
 def quotes_csv(session: SessionDep, q: Text = None, speaker: Text = None, since: Text = None,
                until: Text = None, cursor: Text = None) -> Response:
     data = quote_list(session, q or "", speaker or "", since, until, cursor, limit=500)
@@ -74,16 +69,14 @@ def quotes_csv(session: SessionDep, q: Text = None, speaker: Text = None, since:
     return csv_response(rows, ["id", "date", "speaker", "kind", "text", "article_id", "url"], "quotes")
 
 
-@router.get("/timeline.atom")
-def timeline_atom(request: Request, session: SessionDep, actor: ActorParam = None, type: Text = None,
-                  modality: Text = None, source: Text = None, since: Text = None, until: Text = None,
-                  q: Text = None) -> Response:
+@route(router, "/timeline.atom", "atom")
+def timeline_atom(request: Request, session: SessionDep, filters: TimelineFiltersDep) -> Response:
     """The newest 50 events of a timeline filter as Atom; the feed id is the filtered timeline's URL."""
-    events = _events(session, actor, type, modality, source, since, until, q, None, 50)
+    events = _events(session, filters, None, 50)
     base = base_url(request)
     query = ("?" + request.url.query) if request.url.query else ""
-    self_url = base + "/timeline.atom" + query
-    page_url = base + "/timeline" + query
+    self_url = base + urls.timeline(fmt="atom") + query
+    page_url = base + urls.timeline() + query
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     entries = []
     for e in events:
@@ -109,13 +102,11 @@ def _tljs_date(d: dt.date) -> dict[str, str]:
     return {"year": str(d.year), "month": str(d.month), "day": str(d.day)}
 
 
-@router.get("/timeline/timelinejs.json")
-def timeline_timelinejs(request: Request, session: SessionDep, actor: ActorParam = None, type: Text = None,
-                        modality: Text = None, source: Text = None, since: Text = None, until: Text = None,
-                        q: Text = None, cursor: Text = None,
-                        limit: Annotated[int, Query(ge=1, le=500)] = 200) -> JSONResponse:
+@route(router, "/timeline/timelinejs.json", "json")
+def timeline_timelinejs(request: Request, session: SessionDep, filters: TimelineFiltersDep, cursor: Text = None,
+                        limit: Limit = 200) -> JSONResponse:
     """The view in TimelineJS3's JSON format (events with start/end dates, text and a group per type)."""
-    events = _events(session, actor, type, modality, source, since, until, q, cursor, limit)
+    events = _events(session, filters, cursor, limit)
     base = base_url(request)
     out = []
     for e in events:

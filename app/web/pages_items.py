@@ -13,14 +13,16 @@ from app.queries.errors import Moved, NotFound
 from app.queries.events import event_card_data, event_page, live_event, parse_event_ref
 from app.queries.quotes import quote_page
 from app.web.deps import SessionDep
-from app.web.render import render
+from app.web.formats import RouteFormat, page_routes, route
+from app.web.page import Page
 
 router = APIRouter()
 
-
-def split_format(ref: str) -> tuple[str, str]:
-    """'12-slug.json' → ('12-slug', 'json'); only .json is a format, other dots stay in the ref."""
-    return (ref[:-5], "json") if ref.endswith(".json") else (ref, "")
+EVENT = Page("event.html", block=None, data=event_page, title=lambda data: data["event"]["summary"])
+ACTOR = Page("actor.html", block=None, data=actor_page, title=lambda data: data["actor"]["name"])
+QUOTE = Page("quote.html", block=None, data=quote_page,
+             title=lambda data: f"Quote by {data['quote']['speaker_text'] or 'unknown'}")
+ARTICLE = Page("article.html", block=None, data=article_page, title=lambda data: data["article"]["title"])
 
 
 def int_ref(ref: str, what: str) -> int:
@@ -31,7 +33,7 @@ def int_ref(ref: str, what: str) -> int:
     return ident
 
 
-@router.get("/events/{event_id}/card.png")
+@route(router, "/events/{event_id}/card.png", "png")
 def event_card(request: Request, session: SessionDep, event_id: str) -> Response:
     data = event_card_data(session, int_ref(event_id, "event"))
     png, etag = card_png(request.app.state.settings.data_dir, data)
@@ -41,33 +43,25 @@ def event_card(request: Request, session: SessionDep, event_id: str) -> Response
     return Response(png, media_type="image/png", headers=headers)
 
 
-@router.get("/events/{ref}")
-def event(request: Request, session: SessionDep, ref: str) -> Response:
-    ref, _ = split_format(ref)
+@page_routes(router, "/events/{ref}")
+def event(request: Request, session: SessionDep, fmt: RouteFormat, ref: str) -> Response:
     event_id, slug = parse_event_ref(ref)
     found = live_event(session, event_id)
     if slug != found.slug:
         raise Moved("event", found.id, found.slug)
-    data = event_page(session, event_id)
-    return render(request, "event.html", data, title=data["event"]["summary"])
+    return EVENT.respond(request, fmt, EVENT.data(session, event_id))
 
 
-@router.get("/actors/{ref}")
-def actor(request: Request, session: SessionDep, ref: str) -> Response:
-    slug, _ = split_format(ref)
-    data = actor_page(session, slug)
-    return render(request, "actor.html", data, title=data["actor"]["name"])
+@page_routes(router, "/actors/{ref}")
+def actor(request: Request, session: SessionDep, fmt: RouteFormat, ref: str) -> Response:
+    return ACTOR.respond(request, fmt, ACTOR.data(session, ref))
 
 
-@router.get("/quotes/{ref}")
-def quote(request: Request, session: SessionDep, ref: str) -> Response:
-    ident, _ = split_format(ref)
-    data = quote_page(session, int_ref(ident, "quote"))
-    return render(request, "quote.html", data, title=f"Quote by {data['quote']['speaker_text'] or 'unknown'}")
+@page_routes(router, "/quotes/{ref}")
+def quote(request: Request, session: SessionDep, fmt: RouteFormat, ref: str) -> Response:
+    return QUOTE.respond(request, fmt, QUOTE.data(session, int_ref(ref, "quote")))
 
 
-@router.get("/articles/{ref}")
-def article(request: Request, session: SessionDep, ref: str) -> Response:
-    ident, _ = split_format(ref)
-    data = article_page(session, int_ref(ident, "article"))
-    return render(request, "article.html", data, title=data["article"]["title"])
+@page_routes(router, "/articles/{ref}")
+def article(request: Request, session: SessionDep, fmt: RouteFormat, ref: str) -> Response:
+    return ARTICLE.respond(request, fmt, ARTICLE.data(session, int_ref(ref, "article")))

@@ -1,29 +1,29 @@
-"""List pages: home, timeline, actors, quotes, search — each HTML, htmx block, .json and (lists) .csv."""
+"""List pages: home, timeline, actors, quotes, search — each HTML, htmx block and .json (the CSVs are exports)."""
 
 from __future__ import annotations
 
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
 from app.queries.actors import actor_list, actor_suggestions
 from app.queries.home import home_page
 from app.queries.quotes import quote_list
 from app.queries.search import search_page
-from app.queries.timeline import PAGE_SIZE, TimelineFilters, timeline_page
-from app.web.deps import SessionDep
-from app.web.render import render, render_template, wants_fragment
+from app.queries.timeline import PAGE_SIZE, timeline_page
+from app.web.deps import Limit, SessionDep, Text, TimelineFiltersDep
+from app.web.formats import RouteFormat, page_routes, route
+from app.web.page import Page
+from app.web.render import render_template, see_other
 
 router = APIRouter()
-Text = Annotated[str | None, Query(max_length=200)]
 
-
-@router.get("/", include_in_schema=False)
-@router.get("/index.json")
-def home(request: Request, session: SessionDep) -> Response:
-    return render(request, "index.html", home_page(session), title="What happened lately")
+HOME = Page("index.html", block=None, data=home_page, title="What happened lately")
+TIMELINE = Page("timeline.html", block="results", data=timeline_page, title="Timeline")
+ACTORS = Page("actors.html", block="results", data=actor_list, title="Actors")
+QUOTES = Page("quotes.html", block="results", data=quote_list, title="Quotes")
+SEARCH = Page("search.html", block="results", data=search_page, title="Search")
 
 
 def clean_url(request: Request, replace: dict[str, list[str]] | None = None) -> str | None:
@@ -41,60 +41,43 @@ def clean_url(request: Request, replace: dict[str, list[str]] | None = None) -> 
     return request.url.path + ("?" + urlencode(kept) if kept else "")
 
 
-def canonical(request: Request, response: Response, target: str | None) -> Response:
-    """A 303 to ``target`` for a page load; for htmx the fragment with the clean URL to push."""
-    if target is None or request.url.path.endswith(".json"):
-        return response
-    if wants_fragment(request):
-        response.headers["HX-Push-Url"] = target
-        return response
-    return RedirectResponse(target, status_code=303)
+@page_routes(router, "/", "/index.json", html_in_schema=False)
+def home(request: Request, session: SessionDep, fmt: RouteFormat) -> Response:
+    return HOME.respond(request, fmt, HOME.data(session))
 
 
-def timeline_filters(actor: list[str] | None, type: str | None, modality: str | None, source: str | None,
-                     since: str | None, until: str | None, q: str | None) -> TimelineFilters:
-    return TimelineFilters.from_query(actor, type, modality, source, since, until, q)
-
-
-@router.get("/timeline")
-@router.get("/timeline.json")
-def timeline(request: Request, session: SessionDep, actor: Annotated[list[str] | None, Query()] = None,
-             type: Text = None, modality: Text = None, source: Text = None, since: Text = None,
-             until: Text = None, q: Text = None, cursor: Text = None,
-             limit: Annotated[int, Query(ge=1, le=500)] = PAGE_SIZE) -> Response:
-    f = timeline_filters(actor, type, modality, source, since, until, q)
-    data = timeline_page(session, f, cursor=cursor, limit=limit)
+@page_routes(router, "/timeline")
+def timeline(request: Request, session: SessionDep, fmt: RouteFormat, filters: TimelineFiltersDep,
+             cursor: Text = None, limit: Limit = PAGE_SIZE) -> Response:
+    data = TIMELINE.data(session, filters, cursor=cursor, limit=limit)
     slugs = data["filters"]["actor"]
-    target = clean_url(request, {"actor": slugs} if slugs != f.actor else None)  # names and aliases → slugs
-    if target and not wants_fragment(request) and not request.url.path.endswith(".json"):
-        return RedirectResponse(target, status_code=303)  # before rendering: the page is drawn once
+    target = clean_url(request, {"actor": slugs} if slugs != filters.actor else None)  # names and aliases → slugs
+    if target and TIMELINE.redirects_to_canonical(request, fmt):
+        return see_other(target)  # before the actor suggestions are fetched: the page is drawn once
     data["actor_options"] = actor_suggestions(session, limit=15)  # more arrive as you type (htmx)
-    return canonical(request, render(request, "timeline.html", data, title="Timeline"), target)
+    return TIMELINE.respond_at(request, fmt, data, target)
 
 
-@router.get("/timeline/actor-options")
+@route(router, "/timeline/actor-options", "html")
 def timeline_actor_options(request: Request, session: SessionDep, actor: Text = None) -> Response:
     """The actor field's suggestions as <option>s (htmx swaps them into its datalist as you type)."""
     options = actor_suggestions(session, actor or "", limit=20)
     return render_template(request, "_actor_options.html", {"actor_options": options})
 
 
-@router.get("/actors")
-@router.get("/actors.json")
-def actors(request: Request, session: SessionDep, q: Text = None, kind: Text = None) -> Response:
-    data = actor_list(session, q or "", kind or "")
-    return canonical(request, render(request, "actors.html", data, title="Actors"), clean_url(request))
+@page_routes(router, "/actors")
+def actors(request: Request, session: SessionDep, fmt: RouteFormat, q: Text = None, kind: Text = None) -> Response:
+    data = ACTORS.data(session, q or "", kind or "")
+    return ACTORS.respond_at(request, fmt, data, clean_url(request))
 
 
-@router.get("/quotes")
-@router.get("/quotes.json")
-def quotes(request: Request, session: SessionDep, q: Text = None, speaker: Text = None, since: Text = None,
-           until: Text = None, cursor: Text = None) -> Response:
-    data = quote_list(session, q or "", speaker or "", since, until, cursor)
-    return canonical(request, render(request, "quotes.html", data, title="Quotes"), clean_url(request))
+@page_routes(router, "/quotes")
+def quotes(request: Request, session: SessionDep, fmt: RouteFormat, q: Text = None, speaker: Text = None,
+           since: Text = None, until: Text = None, cursor: Text = None) -> Response:
+    data = QUOTES.data(session, q or "", speaker or "", since, until, cursor)
+    return QUOTES.respond_at(request, fmt, data, clean_url(request))
 
 
-@router.get("/search")
-@router.get("/search.json")
-def search(request: Request, session: SessionDep, q: Text = None) -> Response:
-    return render(request, "search.html", search_page(session, q or ""), title="Search")
+@page_routes(router, "/search")
+def search(request: Request, session: SessionDep, fmt: RouteFormat, q: Text = None) -> Response:
+    return SEARCH.respond(request, fmt, SEARCH.data(session, q or ""))

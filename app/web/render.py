@@ -1,25 +1,29 @@
-"""One page's data, three outputs: the full HTML page, one named block of it for htmx, or JSON."""
+"""The renderer: the Jinja environment over templates/, its filters, and HTML or JSON responses of page data."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from app.web import urls
-from app.web.app import TEMPLATES_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES_DIR = ROOT / "templates"
+VARY = {"Vary": "HX-Request"}  # htmx and a page load get different bodies from one URL: caches must keep both
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    """Built on first use (not at import) so tests can import the module cheaply."""
+    """Built once on first use: the page declarations check their blocks against it when they are imported."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "xml"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.globals["urls"] = urls
@@ -27,6 +31,11 @@ def environment() -> Environment:
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, dt.date) else (d or "")
     env.filters["quote_html"] = quote_html
     return env
+
+
+def template_blocks(name: str) -> list[str]:
+    """The blocks template ``name`` defines itself (nested ones included), for checking a page's declaration."""
+    return sorted(environment().get_template(name).blocks)
 
 
 OPEN_MARKS, CLOSE_MARKS = "“", "”"
@@ -77,16 +86,13 @@ def base_url(request: Request) -> str:
 def render_template(request: Request, name: str, context: dict[str, Any], status: int = 200,
                     block: str | None = None) -> HTMLResponse:
     """The whole template, or only ``block`` of it, rendered with the request in its context."""
-    env = environment()
-    template = env.get_template(name)
+    template = environment().get_template(name)
     ctx = {"request": request, "base_url": base_url(request), "current_path": request.url.path, **context}
     if block is not None:
         body = "".join(template.blocks[block](template.new_context(ctx)))
     else:
         body = template.render(ctx)
-    response = HTMLResponse(body, status_code=status)
-    response.headers["Vary"] = "HX-Request"
-    return response
+    return HTMLResponse(body, status_code=status, headers=VARY)
 
 
 def to_jsonable(data: Any) -> Any:
@@ -96,13 +102,11 @@ def to_jsonable(data: Any) -> Any:
     return jsonable_encoder(data)
 
 
-def render(request: Request, template: str, data: dict[str, Any], *, block: str = "results",
-           title: str | None = None) -> Response:
-    """The response for a page: JSON on ``.json`` URLs, ``block`` for htmx, else the page."""
-    if request.url.path.endswith(".json"):
-        response: Response = JSONResponse(to_jsonable(data))
-        response.headers["Vary"] = "HX-Request"
-        return response
-    context = dict(data)
-    context["page_title"] = title
-    return render_template(request, template, context, block=block if wants_fragment(request) else None)
+def json_response(data: Any, status: int = 200) -> JSONResponse:
+    """Page data (or an error) as JSON, with the same Vary as the HTML it is the twin of."""
+    return JSONResponse(to_jsonable(data), status_code=status, headers=VARY)
+
+
+def see_other(location: str) -> RedirectResponse:
+    """A 303 to the page's canonical URL (htmx gets the block and HX-Push-Url instead, hence the Vary)."""
+    return RedirectResponse(location, status_code=303, headers=VARY)

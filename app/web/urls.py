@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 from urllib.parse import urlencode
 
 QueryValue = str | int | list[str] | None
+Params = Mapping[str, QueryValue] | None
 
 
-def _query(params: Mapping[str, QueryValue] | None) -> str:
+def _query(params: Params) -> str:
     """An encoded query string without empty values; lists repeat the key (actor=a&actor=b)."""
     if not params:
         return ""
@@ -24,73 +24,59 @@ def _query(params: Mapping[str, QueryValue] | None) -> str:
     return ("?" + urlencode(pairs)) if pairs else ""
 
 
+def path(base: str, format: str | None = None, params: Params = None, anchor: str = "") -> str:
+    """``base`` with its format's suffix ('/timeline' → '/timeline.json'), query string and #anchor."""
+    suffix = f".{format}" if format else ""
+    return f"{base}{suffix}{_query(params)}" + (f"#{anchor}" if anchor else "")
+
+
 def home(fmt: str = "") -> str:
-    return "/index.json" if fmt == "json" else "/"
+    return path("/index", "json") if fmt == "json" else "/"
 
 
-def timeline(params: Mapping[str, QueryValue] | None = None, fmt: str = "") -> str:
-    suffix = f".{fmt}" if fmt else ""
-    return f"/timeline{suffix}{_query(params)}"
+def timeline(params: Params = None, fmt: str = "") -> str:
+    return path("/timeline", fmt, params)
 
 
-def timelinejs(params: Mapping[str, QueryValue] | None = None) -> str:
-    return f"/timeline/timelinejs.json{_query(params)}"
+def timeline_actor_options(params: Params = None) -> str:
+    return path("/timeline/actor-options", None, params)
+
+
+def timelinejs(params: Params = None) -> str:
+    return path("/timeline/timelinejs", "json", params)
 
 
 def event(event_id: int, slug: str = "", fmt: str = "") -> str:
-    suffix = f".{fmt}" if fmt else ""
-    return f"/events/{event_id}-{slug or 'event'}{suffix}"
+    return path(f"/events/{event_id}-{slug or 'event'}", fmt)
 
 
 def event_card(event_id: int) -> str:
-    return f"/events/{event_id}/card.png"
+    return path(f"/events/{event_id}/card", "png")
 
 
-def actors(params: Mapping[str, QueryValue] | None = None, fmt: str = "") -> str:
-    suffix = f".{fmt}" if fmt else ""
-    return f"/actors{suffix}{_query(params)}"
+def actors(params: Params = None, fmt: str = "") -> str:
+    return path("/actors", fmt, params)
 
 
 def actor(slug: str, fmt: str = "") -> str:
-    suffix = f".{fmt}" if fmt else ""
-    return f"/actors/{slug}{suffix}"
+    return path(f"/actors/{slug}", fmt)
 
 
-def quotes(params: Mapping[str, QueryValue] | None = None, fmt: str = "") -> str:
-    suffix = f".{fmt}" if fmt else ""
-    return f"/quotes{suffix}{_query(params)}"
+def quotes(params: Params = None, fmt: str = "") -> str:
+    return path("/quotes", fmt, params)
 
 
 def quote(quote_id: int, fmt: str = "") -> str:
-    suffix = f".{fmt}" if fmt else ""
-    return f"/quotes/{quote_id}{suffix}"
+    return path(f"/quotes/{quote_id}", fmt)
 
 
 def article(article_id: int, fmt: str = "", anchor: str = "") -> str:
-    suffix = f".{fmt}" if fmt else ""
-    return f"/articles/{article_id}{suffix}" + (f"#{anchor}" if anchor else "")
+    return path(f"/articles/{article_id}", fmt, anchor=anchor)
 
 
-def search(params: Mapping[str, QueryValue] | None = None, fmt: str = "") -> str:
-    suffix = f".{fmt}" if fmt else ""
-    return f"/search{suffix}{_query(params)}"
+def search(params: Params = None, fmt: str = "") -> str:
+    return path("/search", fmt, params)
 
 
-def static(path: str) -> str:
-    return f"/static/{path}"
-
-
-def with_query(path: str, params: Mapping[str, QueryValue]) -> str:
-    """``path`` with ``params`` as its query string (used for paging links that keep the filters)."""
-    return path + _query(params)
-
-
-def absolute(base: str, path: str) -> str:
-    """An absolute URL for link previews: ``base`` is the public origin (settings or the request)."""
-    return base.rstrip("/") + path
-
-
-URLS: dict[str, Any] = {
-    name: obj for name, obj in globals().items()
-    if callable(obj) and not name.startswith("_") and getattr(obj, "__module__", "") == __name__
-}
+def static(name: str) -> str:
+    return f"/static/{name}"
