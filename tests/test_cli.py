@@ -80,3 +80,32 @@ def test_every_command_is_documented_in_the_readme():
     for group in cli.registered_groups:
         for sub in group.typer_instance.registered_commands:
             assert f"`dateline {group.name} {sub.name}" in readme, f"dateline {group.name} {sub.name} missing"
+
+
+def test_extract_loads_the_model_named_in_dotenv(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from app.extract import pipeline
+    from app.settings import get_settings
+
+    asked: list[str | None] = []
+
+    class RecordingExtractor:  # loads nothing; remembers the model it was asked for
+        def __init__(self, model=None, nlp=None):
+            asked.append(model)
+
+        def extract(self, text, published=None, *, id="", title=None):
+            return SimpleNamespace(to_dict=lambda: {"id": id})
+
+    (tmp_path / ".env").write_text("DATELINE_SPACY_MODEL=model_from_dotenv\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Officials met on Monday.", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATELINE_SPACY_MODEL", raising=False)
+    monkeypatch.setattr(pipeline, "Extractor", RecordingExtractor)
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(cli, ["extract", "a.txt"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert asked == ["model_from_dotenv"] and json.loads(result.stdout) == {"id": "a.txt"}

@@ -59,9 +59,32 @@ def test_ingest_without_inputs_explains_usage(env):
 
 
 def test_watch_names_a_broken_feed_and_exits_1(env):
-    from test_ingest_readers import LocalSite
+    from support.local_site import LocalSite
 
     with LocalSite() as site:
         result = CliRunner().invoke(cli, ["watch", site.base + "/broken-feed.xml", site.base + "/gone", "--once"])
     assert result.exit_code == 1
     assert "broken-feed.xml: not a readable feed" in result.stderr and "/gone: HTTP 404" in result.stderr
+
+
+def test_ingest_extracts_with_the_model_named_in_dotenv(env, monkeypatch):
+    from app.extract import parallel
+    from app.extract.pipeline import ExtractionError
+
+    asked: list[str | None] = []
+
+    class RecordingExtractor:  # loads nothing; remembers the model it was asked for
+        def __init__(self, model=None, nlp=None):
+            asked.append(model)
+
+        def extract_many(self, items, batch_size=32):
+            return iter([ExtractionError(f"{item.id}: not extracted in this test") for item in items])
+
+    (env / ".env").write_text("DATELINE_SPACY_MODEL=model_from_dotenv\n", encoding="utf-8")
+    (env / "story.txt").write_text("Officials met in Geneva on Monday to resume the talks.", encoding="utf-8")
+    monkeypatch.chdir(env)
+    monkeypatch.delenv("DATELINE_SPACY_MODEL", raising=False)
+    monkeypatch.setattr(parallel, "Extractor", RecordingExtractor)
+    result = CliRunner().invoke(cli, ["ingest", "story.txt", "--processes", "1"])
+    assert result.exit_code == 1 and "story.txt: not extracted in this test" in result.stderr
+    assert asked == ["model_from_dotenv"]

@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from app.ingest.dedup import canonical_url
-from app.ingest.feeds import feed_candidates
-from app.ingest.readers import FeedItem, jsonl_candidates, url_candidate
+from app.ingest.readers import FeedItem
+from app.ingest.sources import feed_candidates, jsonl_candidates, url_candidate
 from app.textio import UnreadableInput
 
 BAD_URLS = ["http://[::1", "http://x:abc/"]
@@ -39,38 +39,41 @@ def test_a_malformed_url_is_an_error_for_that_input_only(url):
 
 
 def test_a_job_item_with_a_malformed_link_fails_alone():
-    from app.jobs import _candidate
+    from app.jobs.worker import item_candidate
     from app.models import JobItem
 
     with httpx.Client() as client:
         url_item = JobItem(id=1, kind="url", label=BAD_URLS[0], payload=BAD_URLS[0])
-        assert "not a valid URL" in _candidate(url_item, client).error
+        assert "not a valid URL" in item_candidate(url_item, client).error
         entry = JobItem(id=2, kind="entry", label="e", payload=json.dumps(
             {"feed": "https://example.org/feed.xml", "key": "k", "link": BAD_URLS[1]}))
-        candidate = _candidate(entry, client)
+        candidate = item_candidate(entry, client)
         assert "not a valid URL" in candidate.error and candidate.token == 2
 
 
 @pytest.mark.db
 def test_an_unexpected_exception_marks_the_job_failed_not_running(session_factory, monkeypatch):
-    import app.jobs as jobs
+    from app.db import transaction
+    from app.ingest.sources import RawInput
+    from app.jobs import worker
+    from app.jobs.service import create_job
     from app.models import Job
 
-    with session_factory() as s, s.begin():
-        job_id = jobs.create_job(s, [jobs.JobInput("url", "https://example.org/a", "https://example.org/a")]).id
+    with transaction(session_factory) as s:
+        job_id = create_job(s, [RawInput("url", "https://example.org/a", "https://example.org/a")]).id
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(jobs, "_expand_feeds", boom)
-    assert jobs.process_job(session_factory, job_id) is None
+    monkeypatch.setattr(worker, "expand_feeds", boom)
+    assert worker.process_job(session_factory, job_id) is None
     with session_factory() as s:
         job = s.get(Job, job_id)
         assert job.status == "failed" and "disk on fire" in job.error and job.finished_at is not None
 
 
 def test_a_binary_line_in_json_lines_fails_alone_and_later_lines_are_read(tmp_path):
-    from app.ingest.readers import file_candidates
+    from app.ingest.sources import file_candidates
 
     path = tmp_path / "export.jsonl"
     path.write_bytes(
@@ -155,39 +158,52 @@ def test_a_dead_worker_fails_its_batch_and_the_pool_is_rebuilt():
 
 
 def test_a_trickling_server_is_cut_off_at_the_total_deadline():
+    """The whole download has a deadline; a clock that jumps past it shows the cut-off without waiting for it."""
     import threading
-    import time
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from app.ingest.readers import fetch_bytes, http_client
+
+    sent, release = threading.Event(), threading.Event()
 
     class Trickle(BaseHTTPRequestHandler):
         def log_message(self, *args: object) -> None:
             pass
 
-        def do_GET(self) -> None:  # a byte every 0.2 s: never idle long enough for the per-read timeout
+        def do_GET(self) -> None:  # one byte of the 100 promised, then the connection idles until released
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
             self.send_header("Content-Length", "100")
             self.end_headers()
             try:
-                for _ in range(100):
-                    self.wfile.write(b"x")
-                    self.wfile.flush()
-                    time.sleep(0.2)
+                self.wfile.write(b"x")
+                self.wfile.flush()
             except OSError:
                 pass
+            sent.set()
+            release.wait(30)
+
+    class JumpingClock:
+        """Each reading is 1.5 s after the last: the first chunk already arrives past a 1 s deadline."""
+
+        def __init__(self) -> None:
+            self.now = 0.0
+
+        def __call__(self) -> float:
+            self.now += 1.5
+            return self.now
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/slowly"
     try:
-        with http_client(timeout=1.0) as client:
-            started = time.monotonic()
+        with http_client(timeout=30.0) as client:
             with pytest.raises(UnreadableInput, match=r"took longer than 1 s") as err:
-                fetch_bytes(client, url)
-            assert time.monotonic() - started < 3.0 and url in str(err.value)
+                fetch_bytes(client, url, total=1.0, clock=JumpingClock())
+            assert url in str(err.value) and "gave up" in str(err.value)
+        assert sent.is_set()
     finally:
+        release.set()
         server.shutdown()
         server.server_close()

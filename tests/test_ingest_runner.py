@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.ingest.readers import Candidate, file_candidates, jsonl_candidates, list_files
 from app.ingest.runner import DUPLICATE, FAILED, NEAR_DUPLICATE, STORED, IngestRunner
+from app.ingest.sources import Candidate, file_candidates, jsonl_candidates, list_files
 from app.models import Article, Mention
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
@@ -123,10 +123,11 @@ def test_reextract_keeps_article_and_event_ids(session_factory, extractor, tmp_p
 
 
 def test_feed_entries_are_remembered_so_a_second_poll_fetches_nothing(session_factory, extractor):
-    from test_ingest_readers import LocalSite
+    from support.local_site import LocalSite
 
-    from app.ingest.feeds import feed_candidates, record_feed_outcome, unseen_items
+    from app.ingest.feeds import record_feed_outcome, unseen_items
     from app.ingest.readers import fetch_feed, http_client
+    from app.ingest.sources import feed_candidates
     from app.models import FeedEntry
 
     with LocalSite() as site, http_client() as client:

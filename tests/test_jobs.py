@@ -96,11 +96,23 @@ def test_form_creates_a_job_and_the_job_page_shows_progress(client, queued, sess
     assert client.get("/-/jobs/999999.json").status_code == 404
 
 
+def test_the_job_is_committed_before_it_is_enqueued(client, connection):
+    """The route never commits; the session dependency does, and only then is the job handed to the queue."""
+    from app.web.ingest_routes import get_enqueuer
+
+    seen: list[tuple[int, bool]] = []
+    client.app.dependency_overrides[get_enqueuer] = \
+        lambda: lambda job_id: seen.append((job_id, connection.in_nested_transaction()))
+    response = client.post("/-/ingest.json", json={"token": "test-token", "texts": ["Talks resumed in Geneva."]})
+    assert response.status_code == 202
+    assert seen == [(response.json()["job"], False)]  # the request's savepoint was already released
+
+
 @pytest.mark.slow
 def test_a_job_runs_every_input_once_and_a_rerun_changes_nothing(client, queued, session_factory, extractor):
-    from test_ingest_readers import LocalSite
+    from support.local_site import LocalSite
 
-    from app.jobs import process_job
+    from app.jobs.worker import process_job
 
     with LocalSite() as site:
         response = client.post("/-/ingest.json", data={

@@ -33,8 +33,11 @@ def _wait(predicate, proc: subprocess.Popen, what: str, seconds: float = 300) ->
 
 
 def test_worker_killed_mid_job_resumes_and_stores_each_input_once(tmp_path):
-    from app import jobs, migrate
-    from app.db import make_engine, make_sessionmaker, transaction
+    from app import migrate
+    from app.db import transaction
+    from app.ingest.sources import RawInput
+    from app.jobs.service import create_job
+    from app.runtime import Runtime
     from app.settings import Settings
 
     db = tmp_path / "dateline.db"
@@ -42,13 +45,12 @@ def test_worker_killed_mid_job_resumes_and_stores_each_input_once(tmp_path):
     migrate.upgrade(settings.database_url)
     stories = [json.loads(line) for line in
                (ROOT / "samples" / "wikinews-airlines.jsonl").read_text(encoding="utf-8").splitlines()[10:18]]
-    inputs = [jobs.JobInput("text", s["id"], f"{s['title']}\n\n{s['text']}") for s in stories]
-    inputs.append(jobs.JobInput("text", "repeat of the first", inputs[0].payload))
-    engine = make_engine(settings.database_url)
-    with transaction(make_sessionmaker(engine)) as session:
-        job_id = jobs.create_job(session, inputs, origin="test").id
-    engine.dispose()
-    jobs.enqueue(job_id, settings)
+    inputs = [RawInput("text", s["id"], f"{s['title']}\n\n{s['text']}") for s in stories]
+    inputs.append(RawInput("text", "repeat of the first", inputs[0].payload))
+    with Runtime(settings) as runtime:
+        with transaction(runtime.sessionmaker) as session:
+            job_id = create_job(session, inputs, origin="test").id
+        runtime.queue.enqueue(job_id)
 
     env = {**os.environ, "DATABASE_URL": settings.database_url, "DATELINE_DATA_DIR": str(settings.data_dir)}
     env.pop("DATELINE_QUEUE_URL", None)

@@ -43,3 +43,28 @@ def test_every_setting_is_documented_in_the_readme():
     for name, field in Settings.model_fields.items():
         env = field.validation_alias.choices[0]
         assert f"`{env}`" in readme, f"setting {name} ({env}) is not documented in README.md"
+
+
+
+def test_a_dotenv_spacy_model_reaches_the_extractor(tmp_path, monkeypatch):
+    from app.extract import pipeline
+    from app.runtime import Runtime
+
+    asked: list[str | None] = []
+
+    class RecordingExtractor:  # stands in for the spaCy pipeline: loads nothing
+        def __init__(self, model: str | None = None, nlp: object = None) -> None:
+            asked.append(model)
+
+    monkeypatch.delenv("DATELINE_SPACY_MODEL", raising=False)
+    (tmp_path / ".env").write_text("DATELINE_SPACY_MODEL=en_core_web_sm_from_dotenv\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    settings = Settings()
+    assert settings.spacy_model == "en_core_web_sm_from_dotenv"
+
+    monkeypatch.setattr(pipeline, "Extractor", RecordingExtractor)
+    with Runtime(settings) as runtime:
+        assert runtime.spacy_model == "en_core_web_sm_from_dotenv"
+        first = runtime.extractor()
+        assert runtime.extractor() is first  # built once per process
+    assert asked == ["en_core_web_sm_from_dotenv"]

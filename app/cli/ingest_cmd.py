@@ -6,32 +6,16 @@ import io
 import json
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 if TYPE_CHECKING:
+    import httpx
     from rich.progress import Progress
-    from sqlalchemy.orm import Session, sessionmaker
+    from sqlalchemy import Select
 
-
-@contextmanager
-def _database() -> Iterator[sessionmaker[Session]]:
-    """The configured database, migrated first (an empty SQLite file becomes a working database)."""
-    from app import migrate
-    from app.db import make_engine, make_sessionmaker
-    from app.settings import get_settings
-
-    url = get_settings().database_url
-    migrate.ensure_schema(url)
-    engine = make_engine(url, immediate_writes=True)
-    try:
-        yield make_sessionmaker(engine)
-    finally:
-        engine.dispose()
+    from app.runtime import Runtime
 
 
 def _progress(total: int | None, label: str) -> Progress:
@@ -42,6 +26,7 @@ def _progress(total: int | None, label: str) -> Progress:
         MofNCompleteColumn,
         Progress,
         ProgressColumn,
+        Task,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
@@ -49,7 +34,7 @@ def _progress(total: int | None, label: str) -> Progress:
     from rich.text import Text
 
     class RateColumn(ProgressColumn):
-        def render(self, task) -> Text:  # type: ignore[no-untyped-def]
+        def render(self, task: Task) -> Text:
             return Text(f"{task.speed:.1f}/s" if task.speed else "–/s", style="progress.data.speed")
 
     console = Console(stderr=True)
@@ -75,18 +60,10 @@ def ingest(
     summary_json: Annotated[bool, typer.Option("--summary-json", help="Print the summary as JSON on stdout.")] = False,
 ) -> None:
     """Store articles with their extraction, each distinct text once; exit 1 when any input failed."""
-    from app.ingest.readers import (
-        Candidate,
-        count_inputs,
-        file_candidates,
-        http_client,
-        jsonl_candidates,
-        list_files,
-        url_candidate,
-    )
+    from app.ingest.readers import http_client
     from app.ingest.runner import FAILED, IngestRunner, Outcome
-    from app.store import ArticleMeta
-    from app.textio import UnreadableInput, decode_bytes
+    from app.ingest.sources import CommandLineInputs
+    from app.runtime import command_runtime
 
     inputs = inputs or []
     if not inputs:
@@ -96,35 +73,10 @@ def ingest(
     if "-" in inputs:
         stdin_lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace").read().splitlines() \
             if hasattr(sys.stdin, "buffer") else sys.stdin.read().splitlines()
-    urls = [i for i in inputs if "://" in i]  # other schemes get a clear "only http(s)" error
-    files = list(list_files(Path(i) for i in inputs if i != "-" and i not in urls))
-    total = len(urls) + (count_inputs(files) if not jsonl else sum(count_inputs([f]) if f.exists() else 1 for f in files))
-    total += sum(1 for line in stdin_lines if line.strip()) if jsonl else (1 if "-" in inputs else 0)
+    sources = CommandLineInputs(inputs, jsonl=jsonl, stdin_lines=stdin_lines)
+    total = sources.total()
 
-    client = http_client()
-
-    def candidates() -> Iterator[Candidate]:
-        if "-" in inputs:
-            if jsonl:
-                yield from jsonl_candidates(stdin_lines, "stdin")
-            else:
-                try:
-                    text = decode_bytes("\n".join(stdin_lines).encode("utf-8"), "stdin")
-                    yield Candidate("stdin", meta=ArticleMeta(text=text))
-                except UnreadableInput as exc:
-                    yield Candidate("stdin", error=str(exc))
-        if jsonl:
-            for path in files:
-                try:
-                    yield from jsonl_candidates(path.read_text(encoding="utf-8", errors="replace").splitlines(), str(path))
-                except OSError as exc:
-                    yield Candidate(str(path), error=f"{path}: cannot read ({exc.strerror or exc})")
-        else:
-            yield from file_candidates(files)
-        for url in urls:
-            yield url_candidate(client, url)
-
-    with _database() as factory, _progress(total or None, "ingesting") as progress:
+    with http_client() as client, command_runtime() as runtime, _progress(total or None, "ingesting") as progress:
         def report(outcome: Outcome) -> None:
             progress.advance(progress.task_ids[0])
             if outcome.status == FAILED:
@@ -132,13 +84,44 @@ def ingest(
             elif verbose:
                 _say(progress, f"{outcome.status.replace('_', '-')}: {outcome.message}")
 
-        summary = IngestRunner(factory, processes=processes, on_outcome=report).run(candidates())
-    client.close()
+        runner = IngestRunner(runtime.sessionmaker, processes=processes, model=runtime.spacy_model,
+                              on_outcome=report)
+        summary = runner.run(sources.candidates(client))
     typer.echo(summary.line(), err=True)
     if summary_json:
         typer.echo(json.dumps(summary.as_dict()))
     if not summary.ok:
         raise typer.Exit(1)
+
+
+def _poll_feed(runtime: Runtime, client: httpx.Client, feed_url: str) -> bool:
+    """Take in one feed's unseen entries; False when the feed or any entry failed."""
+    from app.ingest.feeds import record_feed_outcome, unseen_items
+    from app.ingest.readers import fetch_feed
+    from app.ingest.runner import FAILED, IngestRunner, Outcome
+    from app.ingest.sources import feed_candidates
+    from app.textio import UnreadableInput
+
+    try:
+        items = fetch_feed(client, feed_url)
+    except UnreadableInput as exc:
+        typer.echo(f"error: {exc}", err=True)
+        return False
+    with runtime.sessionmaker() as session:
+        fresh = unseen_items(session, feed_url, items)
+    if not fresh:
+        typer.echo(f"{feed_url}: no new entries ({len(items)} in the feed)", err=True)
+        return True
+
+    def report(outcome: Outcome) -> None:
+        if outcome.status == FAILED:
+            typer.echo(f"error: {outcome.message}", err=True)
+
+    runner = IngestRunner(runtime.sessionmaker, extractor=runtime.extractor(), on_outcome=report,
+                          record=record_feed_outcome)
+    summary = runner.run(feed_candidates(client, feed_url, fresh))
+    typer.echo(f"{feed_url}: {summary.line()}", err=True)
+    return summary.ok
 
 
 def watch(
@@ -147,41 +130,17 @@ def watch(
     once: Annotated[bool, typer.Option("--once", help="Poll each feed once and stop.")] = False,
 ) -> None:
     """Poll feeds and ingest new entries; entries already seen are remembered in the database."""
-    from app.extract.pipeline import Extractor
-    from app.ingest.feeds import feed_candidates, record_feed_outcome, unseen_items
-    from app.ingest.readers import fetch_feed, http_client
-    from app.ingest.runner import FAILED, IngestRunner, Outcome
-    from app.textio import UnreadableInput
+    from app.ingest.readers import http_client
+    from app.runtime import command_runtime
 
     if every <= 0:
         typer.echo("error: --every must be a positive number of minutes", err=True)
         raise typer.Exit(2)
-    extractor: Extractor | None = None
     failed = False
-    with _database() as factory, http_client() as client:
+    with command_runtime() as runtime, http_client() as client:
         while True:
             for feed_url in feeds:
-                try:
-                    items = fetch_feed(client, feed_url)
-                except UnreadableInput as exc:
-                    typer.echo(f"error: {exc}", err=True)
-                    failed = True
-                    continue
-                with factory() as session:
-                    fresh = unseen_items(session, feed_url, items)
-                if not fresh:
-                    typer.echo(f"{feed_url}: no new entries ({len(items)} in the feed)", err=True)
-                    continue
-                extractor = extractor or Extractor()
-
-                def report(outcome: Outcome) -> None:
-                    if outcome.status == FAILED:
-                        typer.echo(f"error: {outcome.message}", err=True)
-
-                summary = IngestRunner(factory, extractor=extractor, on_outcome=report,
-                                       record=record_feed_outcome).run(feed_candidates(client, feed_url, fresh))
-                failed = failed or not summary.ok
-                typer.echo(f"{feed_url}: {summary.line()}", err=True)
+                failed = not _poll_feed(runtime, client, feed_url) or failed
             if once:
                 break
             time.sleep(every * 60)
@@ -195,20 +154,21 @@ def stats(
     """Counts of what the database holds (merged and removed rows not counted)."""
     from sqlalchemy import func, select
 
-    from app.models import Actor, Article, Event, Job, Quote, Source
+    from app.models import Actor, Article, Event, Job, Quote, Source, live
+    from app.runtime import command_runtime
 
     if format not in ("text", "json"):
         typer.echo(f"error: --format must be text or json, not {format!r}", err=True)
         raise typer.Exit(2)
-    with _database() as factory, factory() as session:
-        def count(query) -> int:  # type: ignore[no-untyped-def]
+    with command_runtime() as runtime, runtime.sessionmaker() as session:
+        def count(query: Select[Any]) -> int:
             return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
         numbers = {
             "articles": count(select(Article.id)),
-            "actors": count(select(Actor.id).where(Actor.merged_into_id.is_(None))),
-            "events": count(select(Event.id).where(Event.merged_into_id.is_(None), Event.removed_at.is_(None))),
-            "quotes": count(select(Quote.id).where(Quote.merged_into_id.is_(None))),
+            "actors": count(select(Actor.id).where(live(Actor))),
+            "events": count(select(Event.id).where(live(Event))),
+            "quotes": count(select(Quote.id).where(live(Quote))),
             "sources": count(select(Source.id)),
             "near_duplicates": count(select(Article.id).where(Article.near_duplicate_of_id.is_not(None))),
             "jobs": count(select(Job.id)),
@@ -227,9 +187,10 @@ def reextract(
     """Re-run extraction where the pipeline version is older; article, actor and event ids stay the same."""
     from app.ingest.reextract import reextract as run
     from app.ingest.reextract import stale_article_ids
+    from app.runtime import command_runtime
 
-    with _database() as factory:
-        with factory() as session:
+    with command_runtime() as runtime:
+        with runtime.sessionmaker() as session:
             ids = stale_article_ids(session, everything=all_)
         if not ids:
             typer.echo("every article is current: nothing to re-extract", err=True)
@@ -240,7 +201,7 @@ def reextract(
                 if error:
                     _say(progress, f"error: article {article_id}: {error}")
 
-            counts = run(factory, ids, processes=processes, on_done=done)
+            counts = run(runtime.sessionmaker, ids, processes=processes, model=runtime.spacy_model, on_done=done)
     typer.echo(f"{counts['reextracted']} articles re-extracted, {counts['failed']} failed", err=True)
     if counts["failed"]:
         raise typer.Exit(1)
@@ -251,10 +212,7 @@ def worker(
     processes: Annotated[int, typer.Option(help="Extraction processes per job (1: one model in the worker).")] = 1,
 ) -> None:
     """Run ingestion jobs from the queue (embedded SQLite queue, or Redis with DATELINE_QUEUE_URL)."""
-    from app import jobs
-    from app.settings import get_settings
+    from app.runtime import command_runtime
 
-    settings = get_settings()
-    with _database():
-        pass
-    jobs.run_worker(settings, threads=threads, processes=processes)
+    with command_runtime() as runtime:
+        runtime.job_worker(processes=processes).serve(threads=threads)

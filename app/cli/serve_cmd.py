@@ -28,16 +28,9 @@ def serve(
 def load_samples(
     force: Annotated[bool, typer.Option(help="Load even when the database already has articles.")] = False,
 ) -> None:
-    from app import migrate
-    from app.db import make_engine, make_sessionmaker
+    from app.runtime import command_runtime
     from app.samples import load_samples as load
-    from app.settings import get_settings
 
-    url = get_settings().database_url
-    migrate.ensure_schema(url)
-    engine = make_engine(url)
-    try:
-        stored = load(make_sessionmaker(engine), force=force)
-    finally:
-        engine.dispose()
+    with command_runtime(writer=False) as runtime:
+        stored = load(runtime.sessionmaker, force=force, model=runtime.spacy_model)
     typer.echo(f"sample articles stored: {stored}" if stored else "database already has articles: samples not loaded")

@@ -1,4 +1,5 @@
 """Ingestion: read sources (files, HTML, JSON Lines, URLs, feeds), drop duplicates, extract, store once.
 
-``readers`` know nothing of NLP; ``runner`` ties dedup, the extraction pool and the store together.
+``sources`` maps every kind of input to candidates, ``readers`` read one file or page (no NLP), and
+``runner`` ties dedup, the extraction pool and the store together.
 """

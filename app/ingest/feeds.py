@@ -1,16 +1,14 @@
-"""Feeds: which entries are new (remembered in the database, so a restart never refetches), as candidates."""
+"""Feeds: which entries are new, remembered in the database so a restart never refetches one."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 
-import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.ingest.dedup import canonical_url
-from app.ingest.readers import Candidate, FeedItem, feed_item_article
+from app.ingest.readers import FeedItem
 from app.ingest.runner import FAILED, Outcome
 from app.models import FeedEntry
 from app.textio import UnreadableInput
@@ -45,16 +43,3 @@ def record_feed_outcome(session: Session, outcome: Outcome) -> None:
     if feed and outcome.status != FAILED:
         remember_entry(session, feed, outcome.candidate.extra["entry"], outcome.article_id or outcome.duplicate_of)
 
-
-def feed_candidates(client: httpx.Client, feed_url: str, items: list[FeedItem]) -> Iterator[Candidate]:
-    for item in items:
-        label = f"{feed_url} entry {item.link or item.key}"
-        extra = {"feed": feed_url, "entry": item.key}
-        try:
-            canonical = canonical_url(item.link) if item.link else None
-        except UnreadableInput as exc:
-            yield Candidate(label, error=f"{label}: {exc}", extra=extra)
-            continue
-        yield Candidate(
-            label, load=lambda item=item: feed_item_article(client, item, feed_url), url=canonical, extra=extra,
-        )

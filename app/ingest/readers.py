@@ -1,19 +1,18 @@
-"""Readers: files, folders, JSON Lines, web pages and feeds in, ``Candidate`` articles out. No NLP here.
+"""Readers: one file, web page or feed in, ``ArticleMeta`` (or feed entries) out. No NLP, no candidates.
 
 Every reader turns a bad input into a one-line reason (``UnreadableInput``) naming the input, so a bulk
-run can report it and go on.
+run can report it and go on; ``app.ingest.sources`` maps whole inputs (folders, JSON Lines, uploads) onto
+these readers as candidates.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -21,11 +20,8 @@ from app.ingest.dedup import canonical_url
 from app.store import ArticleMeta
 from app.textio import MAX_FILE_BYTES, UnreadableInput, decode_bytes, read_text_file
 
-TEXT_SUFFIXES = {".txt", ".text"}
-HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-# Files in a folder that document the folder rather than report news (the BBC corpus has README.TXT).
-NOT_ARTICLES = {"readme", "license", "licence", "copying", "source", "sources", "changelog"}
+Clock = Callable[[], float]
+
 MIN_MAIN_TEXT = 40
 FETCH_TIMEOUT = 15.0
 MAX_FETCH_BYTES = MAX_FILE_BYTES
@@ -39,19 +35,6 @@ def user_agent() -> str:
     except PackageNotFoundError:
         ver = "dev"
     return f"Dateline/{ver} (+https://github.com/dateline)"
-
-
-@dataclass(slots=True)
-class Candidate:
-    """One input on its way in: either its article already read, a deferred loader (URLs), or an error."""
-
-    label: str
-    meta: ArticleMeta | None = None
-    error: str | None = None
-    load: Callable[[], ArticleMeta] | None = None
-    url: str | None = None
-    token: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def parse_date(value: object) -> dt.date | None:
@@ -101,116 +84,6 @@ def read_html_file(path: Path) -> ArticleMeta:
     return meta_from_html(read_text_file(path), str(path))
 
 
-def jsonl_candidates(lines: Iterable[str], name: str) -> Iterator[Candidate]:
-    """One candidate per non-blank line; `text` is required, `id` becomes the article's external id."""
-    for n, line in enumerate(lines, 1):
-        if line.strip():
-            yield jsonl_line_candidate(line, name, n)
-
-
-def jsonl_line_candidate(line: str, name: str, n: int) -> Candidate:
-    """Line ``n`` of a JSON Lines input: its article, or an error naming the line and what is wrong."""
-    label = f"{name}:{n}"
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return Candidate(label, error=f"{label}: invalid JSON ({exc.msg} at column {exc.colno})")
-    if not isinstance(obj, dict):
-        return Candidate(label, error=f"{label}: expected a JSON object, got {type(obj).__name__}")
-    ident = obj.get("id")
-    if ident is not None:
-        label = f"{name}:{n} (id {ident})"
-    text = obj.get("text")
-    if not isinstance(text, str) or not text.strip():
-        return Candidate(label, error=f"{label}: 'text' is missing or empty")
-    published = parse_date(obj.get("published"))
-    if obj.get("published") and published is None:
-        return Candidate(label, error=f"{label}: 'published' {obj['published']!r} is not a YYYY-MM-DD date")
-    url = obj.get("url") if isinstance(obj.get("url"), str) and obj["url"].strip() else None
-
-    def _str(key: str, obj: dict = obj) -> str | None:
-        value = obj.get(key)
-        return value.strip() or None if isinstance(value, str) else None
-
-    try:
-        canonical = canonical_url(url) if url else None
-    except UnreadableInput as exc:
-        return Candidate(label, error=f"{label}: 'url' {exc}")
-    meta = ArticleMeta(
-        text=text, external_id=str(ident)[:300] if ident is not None else None, title=_str("title"),
-        url=canonical, source=_str("source"), author=_str("author"),
-        published=published,
-    )
-    return Candidate(label, meta=meta, url=meta.url)
-
-
-def _file_candidate(path: Path) -> Candidate:
-    label = str(path)
-    suffix = path.suffix.lower()
-    loader = read_html_file if suffix in HTML_SUFFIXES else read_txt
-    try:
-        return Candidate(label, meta=loader(path))
-    except UnreadableInput as exc:
-        return Candidate(label, error=str(exc))
-
-
-def _jsonl_file_candidates(path: Path) -> Iterator[Candidate]:
-    """Each line decoded on its own: a binary or undecodable line is that line's error, the rest still read."""
-    name = str(path)
-    try:
-        with path.open("rb") as fh:
-            for n, raw in enumerate(fh, 1):
-                if not raw.strip():
-                    continue
-                try:
-                    line = decode_bytes(raw, f"{name}:{n}")
-                except UnreadableInput as exc:
-                    yield Candidate(f"{name}:{n}", error=str(exc))
-                    continue
-                yield jsonl_line_candidate(line, name, n)
-    except OSError as exc:
-        yield Candidate(name, error=f"{path}: cannot read ({exc})")
-
-
-def list_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named, and article files found recursively in folders named, in a stable order."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
-                    suffix = child.suffix.lower()
-                    if suffix in TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES and \
-                            child.stem.lower() not in NOT_ARTICLES:
-                        yield child
-        else:
-            yield path
-
-
-def count_inputs(files: list[Path]) -> int:
-    """How many candidates the files hold (JSON Lines count per non-blank line), for the progress bar."""
-    total = 0
-    for path in files:
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            try:
-                with path.open("rb") as fh:
-                    total += sum(1 for line in fh if line.strip())
-            except OSError:
-                total += 1
-        else:
-            total += 1
-    return total
-
-
-def file_candidates(files: Iterable[Path]) -> Iterator[Candidate]:
-    for path in files:
-        if not path.exists():
-            yield Candidate(str(path), error=f"{path}: no such file or folder")
-        elif path.suffix.lower() in JSONL_SUFFIXES:
-            yield from _jsonl_file_candidates(path)
-        else:
-            yield _file_candidate(path)
-
-
 # --- the web ------------------------------------------------------------------------------------------
 
 
@@ -222,14 +95,15 @@ def http_client(timeout: float = FETCH_TIMEOUT) -> httpx.Client:
 
 
 def fetch_bytes(client: httpx.Client, url: str, limit: int = MAX_FETCH_BYTES,
-                total: float | None = None) -> tuple[bytes, str, str]:
+                total: float | None = None, clock: Clock = time.monotonic) -> tuple[bytes, str, str]:
     """(body, content type, final URL) of a page, refusing what is too big, too slow or not there.
 
     httpx's timeout bounds each read, not the download: a server trickling a byte every few seconds would
-    hold a worker indefinitely. ``total`` (default: the client's read timeout) bounds the whole fetch.
+    hold a worker indefinitely. ``total`` (default: the client's read timeout) bounds the whole fetch, as
+    measured by ``clock`` (a test passes its own, so the deadline is checked without waiting for it).
     """
     total = total if total is not None else (client.timeout.read or FETCH_TIMEOUT)
-    deadline = time.monotonic() + total
+    deadline = clock() + total
     try:
         with client.stream("GET", url) as response:
             if response.status_code >= 400:
@@ -239,7 +113,7 @@ def fetch_bytes(client: httpx.Client, url: str, limit: int = MAX_FETCH_BYTES,
                 raise UnreadableInput(f"{url}: {int(declared):,} bytes is over the {limit:,}-byte limit")
             chunks, size = [], 0
             for chunk in response.iter_bytes():
-                if time.monotonic() > deadline:
+                if clock() > deadline:
                     raise UnreadableInput(f"{url}: took longer than {total:g} s to download; gave up")
                 size += len(chunk)
                 if size > limit:
@@ -269,17 +143,6 @@ def fetch_article(client: httpx.Client, url: str) -> ArticleMeta:
         meta = meta_from_html(text, url, url=final)
     meta.url = canonical_url(url)
     return meta
-
-
-def url_candidate(client: httpx.Client, url: str, token: Any = None) -> Candidate:
-    """A deferred fetch: the runner checks the canonical URL first, so a stored page is never fetched again."""
-    if not url.lower().startswith(("http://", "https://")):
-        return Candidate(url, error=f"{url}: only http:// and https:// URLs can be fetched", token=token)
-    try:
-        canonical = canonical_url(url)
-    except UnreadableInput as exc:
-        return Candidate(url, error=str(exc), token=token)
-    return Candidate(url, load=lambda: fetch_article(client, url), url=canonical, token=token)
 
 
 @dataclass(slots=True)

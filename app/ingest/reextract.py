@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import transaction
 from app.extract.parallel import ExtractionPool
 from app.extract.pipeline import PIPELINE_VERSION, ArticleInput, ExtractionError, Extractor
 from app.ingest.runner import consolidator
@@ -23,9 +24,12 @@ def stale_article_ids(session: Session, everything: bool = False) -> list[int]:
 
 
 def reextract(factory: sessionmaker[Session], ids: list[int], *, processes: int | None = None,
-              extractor: Extractor | None = None,
+              extractor: Extractor | None = None, model: str | None = None,
               on_done: Callable[[int, str | None], None] | None = None) -> Counter[str]:
-    """Re-run extraction for ``ids``, one transaction per article; returns counts of done / failed."""
+    """Re-run extraction for ``ids``, one transaction per article; returns counts of done / failed.
+
+    ``model`` names the spaCy model the pool loads when no ``extractor`` is given (the runtime's setting).
+    """
     counts: Counter[str] = Counter()
     consolidate = consolidator()
 
@@ -39,14 +43,14 @@ def reextract(factory: sessionmaker[Session], ids: list[int], *, processes: int 
                 item = ArticleInput(id=str(article_id), text=article.text, title=article.title, published=published)
             yield article_id, item
 
-    with ExtractionPool(processes, extractor=extractor) as pool:
+    with ExtractionPool(processes, extractor=extractor, model=model) as pool:
         for article_id, record in pool.map(inputs()):
             error: str | None = None
             if isinstance(record, ExtractionError):
                 error = str(record)
             else:
                 try:
-                    with factory() as session, session.begin():
+                    with transaction(factory) as session:
                         article = session.get(Article, article_id)
                         if article is not None:
                             write_extraction(session, article, record)

@@ -18,10 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.db import transaction
 from app.extract.parallel import ExtractionPool
 from app.extract.pipeline import ArticleInput, Extraction, ExtractionError, Extractor
 from app.ingest.dedup import NearDuplicateIndex, minhash_of, signature_bytes
-from app.ingest.readers import Candidate
+from app.ingest.sources import Candidate
 from app.keys import content_hash
 from app.models import Article
 from app.store import ArticleMeta, store_article
@@ -192,13 +193,12 @@ class IngestRunner:
             return
         signature: MinHash = minhash_of(meta.text)
         try:
-            with self.factory() as session:
+            with self.factory() as session:  # the index load's read ends here, before the write begins
                 index = self._near_index(session)
-                session.rollback()  # end the read transaction the index load opened
-                with session.begin():
-                    outcome = self._store_in(session, candidate, meta, digest, result, signature, index)
-                if outcome.status in (STORED, NEAR_DUPLICATE) and outcome.article_id is not None:
-                    index.add(outcome.article_id, signature)
+            with transaction(self.factory) as session:
+                outcome = self._store_in(session, candidate, meta, digest, result, signature, index)
+            if outcome.status in (STORED, NEAR_DUPLICATE) and outcome.article_id is not None:
+                index.add(outcome.article_id, signature)
         except IntegrityError:
             with self.factory() as session:
                 dup = existing_duplicate(session, meta, digest)
@@ -245,7 +245,7 @@ class IngestRunner:
         """Failures and duplicates still get the caller's bookkeeping, in a transaction of their own."""
         if self.record is not None:
             try:
-                with self.factory() as session, session.begin():
+                with transaction(self.factory) as session:
                     self.record(session, outcome)
             except SQLAlchemyError as exc:
                 outcome = Outcome(outcome.candidate, FAILED,

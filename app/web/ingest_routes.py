@@ -1,23 +1,34 @@
-"""``/-/ingest`` (token-protected: paste text, upload files, give URLs or feeds → a job) and ``/-/jobs/{id}``."""
+"""``/-/ingest`` (token-protected: paste text, upload files, give URLs or feeds → a job) and ``/-/jobs/{id}``.
+
+The route never commits: the job is created with a flush, the request's session dependency commits it,
+and only then (a response background task) is it enqueued, so a worker never looks for a job that is
+not yet durable (see ``_submit``).
+"""
 
 from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from pathlib import PurePath
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import BackgroundTasks, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from app.jobs import JobInput, create_job, job_progress
+from app.ingest.sources import RawInput, feed_inputs, pasted_input, text_inputs, upload_inputs, url_inputs
+from app.jobs.service import create_job, job_progress
+from app.runtime import Runtime
 from app.settings import Settings
-from app.textio import MAX_FILE_BYTES, UnreadableInput, decode_bytes
-from app.web.deps import SessionDep
+from app.textio import MAX_FILE_BYTES
+from app.web.deps import SessionDep, get_session
 
 MAX_ITEMS = 2000
 MAX_PASTE_CHARS = 1_000_000
+
+# The request session, committed when the route function returns and before the response is sent
+# (FastAPI's "function" scope), so background tasks and the client's next request see the new job.
+CommittedSessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 class IngestRefused(Exception):
@@ -31,14 +42,12 @@ class IngestRefused(Exception):
 
 def get_enqueuer(request: Request) -> Callable[[int], None]:
     """How a new job reaches a worker: the configured queue, plus the embedded worker when there is no Redis."""
-    settings: Settings = request.app.state.settings
+    runtime: Runtime = request.app.state.runtime
 
     def enqueue(job_id: int) -> None:
-        from app import jobs
-
-        jobs.enqueue(job_id, settings)
-        if not settings.queue_url:
-            jobs.ensure_embedded_worker(settings)
+        runtime.queue.enqueue(job_id)
+        if not runtime.settings.queue_url:
+            runtime.start_embedded_worker()
 
     return enqueue
 
@@ -61,22 +70,9 @@ def _lines(value: Any) -> list[str]:
     return [line.strip() for line in str(value or "").splitlines() if line.strip()]
 
 
-async def _upload_inputs(upload: StarletteUpload) -> list[JobInput]:
-    """An uploaded file as job inputs: one per JSON line, one per text or HTML file; bad files fail visibly."""
-    name = PurePath(upload.filename or "upload").name or "upload"
-    data = await upload.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        return [JobInput("text", name, "", error=f"{name}: over the {MAX_FILE_BYTES:,}-byte limit for one file")]
-    try:
-        text = decode_bytes(data, name)
-    except UnreadableInput as exc:
-        return [JobInput("text", name, "", error=str(exc))]
-    suffix = PurePath(name).suffix.lower()
-    if suffix in (".jsonl", ".ndjson"):
-        return [JobInput("jsonl", f"{name}:{n}", line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-    if suffix in (".html", ".htm", ".xhtml"):
-        return [JobInput("html", name, text)]
-    return [JobInput("text", name, text)]
+async def _upload_inputs(upload: StarletteUpload) -> list[RawInput]:
+    """An uploaded file as job inputs; one byte past the limit is read, so an oversize file is refused."""
+    return upload_inputs(upload.filename, await upload.read(MAX_FILE_BYTES + 1))
 
 
 def _str_list(body: dict[str, Any], key: str) -> list[str]:
@@ -92,7 +88,7 @@ def _str_list(body: dict[str, Any], key: str) -> list[str]:
     return value
 
 
-async def read_ingest_form(request: Request, settings: Settings | None = None) -> tuple[str | None, list[JobInput]]:
+async def read_ingest_form(request: Request, settings: Settings | None = None) -> tuple[str | None, list[RawInput]]:
     """(token, inputs) from a multipart/urlencoded form or a JSON body.
 
     With ``settings`` the token is checked before any input is decoded: a caller without it costs no work.
@@ -101,7 +97,7 @@ async def read_ingest_form(request: Request, settings: Settings | None = None) -
     token = header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("x-dateline-token")
     if settings is not None and token:
         check_token(settings, token)
-    inputs: list[JobInput] = []
+    inputs: list[RawInput] = []
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
             body = await request.json()
@@ -117,9 +113,7 @@ async def read_ingest_form(request: Request, settings: Settings | None = None) -
         if body.get("text") is not None and not isinstance(body["text"], str):
             raise IngestRefused(422, f"'text' must be a string, not {type(body['text']).__name__}.")
         texts = _str_list(body, "texts") or ([body["text"]] if body.get("text") else [])
-        inputs += [JobInput("text", f"text {n}", t) for n, t in enumerate(texts, 1) if t.strip()]
-        inputs += [JobInput("url", u, u) for u in _str_list(body, "urls")]
-        inputs += [JobInput("feed", f, f) for f in _str_list(body, "feeds")]
+        inputs += text_inputs(texts) + url_inputs(_str_list(body, "urls")) + feed_inputs(_str_list(body, "feeds"))
         return token, inputs
     try:
         form = await request.form(max_files=200, max_fields=50)
@@ -131,10 +125,8 @@ async def read_ingest_form(request: Request, settings: Settings | None = None) -
     pasted = str(form.get("text") or "")
     if len(pasted) > MAX_PASTE_CHARS:
         raise IngestRefused(413, f"The pasted text is over {MAX_PASTE_CHARS:,} characters; upload it as a file.")
-    if pasted.strip():
-        inputs.append(JobInput("text", "pasted text", pasted.replace("\r\n", "\n")))
-    inputs += [JobInput("url", u, u) for u in _lines(form.get("urls"))]
-    inputs += [JobInput("feed", f, f) for f in _lines(form.get("feed")) + _lines(form.get("feeds"))]
+    inputs += pasted_input(pasted) + url_inputs(_lines(form.get("urls")))
+    inputs += feed_inputs(_lines(form.get("feed")) + _lines(form.get("feeds")))
     for upload in form.getlist("files"):
         if isinstance(upload, StarletteUpload) and (upload.filename or upload.size):
             inputs += await _upload_inputs(upload)
@@ -166,7 +158,15 @@ def install(app: FastAPI) -> None:
     def ingest_form(request: Request) -> Response:
         return render_template(request, "ingest.html", _form_context(request))
 
-    async def _submit(request: Request, session: Any, enqueue: Callable[[int], None], as_json: bool) -> Response:
+    async def _submit(request: Request, session: Session, enqueue: Callable[[int], None],
+                      background: BackgroundTasks, as_json: bool) -> Response:
+        """Create the job (flush only) and enqueue it after commit, as a response background task.
+
+        The job must be durable before a worker can look for it. ``session`` is function-scoped, so it is
+        committed as this function returns, before the response is sent and before background tasks run;
+        if the commit fails the request fails and nothing is enqueued. A job whose enqueue is lost (the
+        queue down) stays queued in the database and is re-queued when a worker starts.
+        """
         try:
             token, inputs = await read_ingest_form(request, request.app.state.settings)
             check_token(request.app.state.settings, token)
@@ -178,9 +178,7 @@ def install(app: FastAPI) -> None:
         except IngestRefused as exc:
             return _refusal(request, exc, as_json)
         job = create_job(session, inputs, origin="web")
-        # The job must be durable before a worker can look for it, so this request commits here.
-        session.commit()
-        enqueue(job.id)
+        background.add_task(enqueue, job.id)
         location = f"/-/jobs/{job.id}"
         if as_json:
             return JSONResponse({"job": job.id, "inputs": len(inputs), "url": location,
@@ -188,13 +186,15 @@ def install(app: FastAPI) -> None:
         return RedirectResponse(location, status_code=303)
 
     @app.post("/-/ingest", include_in_schema=False)
-    async def ingest_submit(request: Request, session: SessionDep, enqueue: EnqueueDep) -> Response:
-        return await _submit(request, session, enqueue, as_json=False)
+    async def ingest_submit(request: Request, session: CommittedSessionDep, enqueue: EnqueueDep,
+                            background: BackgroundTasks) -> Response:
+        return await _submit(request, session, enqueue, background, as_json=False)
 
     @app.post("/-/ingest.json")
-    async def ingest_submit_json(request: Request, session: SessionDep, enqueue: EnqueueDep) -> Response:
+    async def ingest_submit_json(request: Request, session: CommittedSessionDep, enqueue: EnqueueDep,
+                                 background: BackgroundTasks) -> Response:
         """Create an ingestion job; answers 202 with the job's progress URL."""
-        return await _submit(request, session, enqueue, as_json=True)
+        return await _submit(request, session, enqueue, background, as_json=True)
 
     @app.get("/-/jobs/{job_id}.json")
     def job_json(job_id: int, session: SessionDep) -> Response:

@@ -1,0 +1,189 @@
+"""Running jobs: expand feeds into entries, turn pending items into candidates, extract and store them.
+
+Safe to run again after a crash or on a second worker: only pending items are read, and each item's state
+is written in the transaction that stores its article. The process's resources (sessions, the model, the
+queue) come from ``app.runtime``; nothing here is built at import or kept in a module global.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.db import transaction
+from app.extract.pipeline import Extractor
+from app.ingest.feeds import unseen_items
+from app.ingest.readers import fetch_feed, http_client
+from app.ingest.runner import FAILED, IngestRunner, Summary
+from app.ingest.sources import Candidate, RawInput, entry_payload, raw_candidate
+from app.jobs.queue import JobQueue
+from app.jobs.service import (
+    DONE,
+    PENDING,
+    fail_job,
+    finish_job_if_complete,
+    pending_item_ids,
+    record_item_outcome,
+    start_job,
+    unfinished_job_ids,
+)
+from app.models import JobItem, utcnow
+from app.textio import UnreadableInput
+
+log = logging.getLogger("dateline.jobs")
+
+EMBEDDED_POLL_SECONDS = 1.0
+
+
+def expand_feeds(factory: sessionmaker[Session], job_id: int, client: httpx.Client) -> None:
+    """Replace each pending feed item by one item per unseen entry, in one transaction per feed."""
+    with factory() as session:
+        feeds = list(session.execute(select(JobItem.id, JobItem.payload).where(
+            JobItem.job_id == job_id, JobItem.kind == "feed", JobItem.state == PENDING)).all())
+    for item_id, feed_url in feeds:
+        try:
+            items = fetch_feed(client, feed_url)
+            error = None
+        except UnreadableInput as exc:
+            items, error = [], str(exc)
+        with transaction(factory) as session:
+            item = session.get(JobItem, item_id)
+            if item is None or item.state != PENDING:
+                continue
+            if error:
+                item.state, item.message = FAILED, error
+                continue
+            fresh = unseen_items(session, feed_url, items)
+            position = session.scalar(select(func.max(JobItem.position)).where(JobItem.job_id == job_id)) or 0
+            session.add_all(JobItem(job_id=job_id, position=n, kind="entry", label=(entry.link or entry.key)[:300],
+                                    payload=entry_payload(feed_url, entry))
+                            for n, entry in enumerate(fresh, position + 1))
+            item.state = DONE
+            item.message = f"{feed_url}: {len(fresh)} new entries of {len(items)}"
+            item.updated_at = utcnow()
+
+
+def item_candidate(item: JobItem, client: httpx.Client) -> Candidate:
+    """The runner's view of a job item; its ``token`` is the item id, for the bookkeeping."""
+    return raw_candidate(RawInput(item.kind, item.label, item.payload), client, token=item.id)
+
+
+def process_job(factory: sessionmaker[Session], job_id: int, *, processes: int = 1,
+                extractor: Extractor | None = None, model: str | None = None) -> Summary | None:
+    """Run a job's pending items to the end; safe to call again after a crash or on a second worker.
+
+    An unexpected exception marks the job ``failed`` with its reason rather than leaving it ``running``
+    forever (the status page would poll a job nobody is working on).
+    """
+    try:
+        return _process_job(factory, job_id, processes=processes, extractor=extractor, model=model)
+    except Exception as exc:
+        log.exception("job %s failed", job_id)
+        with transaction(factory) as session:
+            fail_job(session, job_id, exc)
+        return None
+
+
+def _process_job(factory: sessionmaker[Session], job_id: int, *, processes: int,
+                 extractor: Extractor | None, model: str | None) -> Summary | None:
+    with transaction(factory) as session:
+        job = start_job(session, job_id)
+        if job is None:
+            return None
+        if job.status == "done":  # queued twice (a re-queue after a restart): nothing left to do
+            return Summary()
+    with http_client() as client:
+        expand_feeds(factory, job_id, client)
+        with factory() as session:
+            pending = pending_item_ids(session, job_id)
+
+        def candidates() -> Iterator[Candidate]:
+            for item_id in pending:
+                with factory() as session:  # closed before yielding: no transaction stays open meanwhile
+                    item = session.get(JobItem, item_id)
+                    candidate = item_candidate(item, client) if item is not None and item.state == PENDING else None
+                if candidate is not None:
+                    yield candidate
+
+        runner = IngestRunner(factory, processes=processes, extractor=extractor, model=model,
+                              record=record_item_outcome)
+        summary = runner.run(candidates())
+    with transaction(factory) as session:
+        finish_job_if_complete(session, job_id)
+    return summary
+
+
+class JobWorker:
+    """This process as a worker: queued job ids run against its sessions, with one model shared by its jobs."""
+
+    def __init__(self, factory: sessionmaker[Session], queue: JobQueue, *, extractor: Callable[[], Extractor],
+                 model: str, processes: int = 1) -> None:
+        self.factory = factory
+        self.queue = queue
+        self._extractor = extractor
+        self.model = model
+        self.processes = processes
+        queue.bind(self.run_job)
+
+    def run_job(self, job_id: int) -> None:
+        """The queued task's body; with one process the model is this process's, loaded on the first job."""
+        extractor = self._extractor() if self.processes <= 1 else None
+        summary = process_job(self.factory, job_id, processes=self.processes, extractor=extractor, model=self.model)
+        if summary is not None:
+            log.info("job %s: %s", job_id, summary.line())
+
+    def requeue_unfinished(self) -> list[int]:
+        """Queue again every job not marked done: a killed worker's job resumes from its pending items."""
+        with self.factory() as session:
+            ids = unfinished_job_ids(session)
+        for job_id in ids:
+            self.queue.enqueue(job_id)
+        return ids
+
+    def serve(self, threads: int = 1) -> None:
+        """The ``dateline worker`` loop: re-queue unfinished jobs, then consume until stopped."""
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+        ids = self.requeue_unfinished()
+        if ids:
+            log.info("re-queued unfinished jobs: %s", ", ".join(map(str, ids)))
+        self.queue.consume(threads)
+
+
+class EmbeddedWorker:
+    """The web process's own job runner when there is no Redis: one background thread, stopped on ``stop()``."""
+
+    def __init__(self, worker: JobWorker, poll_seconds: float = EMBEDDED_POLL_SECONDS) -> None:
+        self.worker = worker
+        self.poll_seconds = poll_seconds
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="dateline-embedded-worker", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def is_alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the loop to end and wait a while for the job in hand; an unfinished job resumes on the next start."""
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        try:
+            self.worker.requeue_unfinished()
+        except Exception:
+            log.exception("embedded worker: could not re-queue unfinished jobs")
+        while not self._stopping.is_set():
+            try:
+                if not self.worker.queue.run_next():
+                    self._stopping.wait(self.poll_seconds)
+            except Exception:
+                log.exception("embedded worker: job failed")
+                self._stopping.wait(self.poll_seconds)
