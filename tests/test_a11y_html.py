@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from test_pages_corpus import load
+from support.corpus import load
 
 pytestmark = pytest.mark.db
 

@@ -10,76 +10,27 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
+from support.dreamliner import (
+    CARSON_A,
+    CARSON_QUOTE,
+    UNVEIL_A,
+    _actor,
+    _article_a,
+    _article_b,
+    _event,
+    _store,
+)
 
 from app.consolidate import consolidate_article
 from app.consolidate.actors import short_form_of
 from app.consolidate.quotes import same_quote
 from app.consolidate.text import sentence_spans
-from app.extract.records import Actor, Event, Extraction, Mention, Quote
+from app.extract.records import Extraction, Quote
 from app.models import Actor as ActorRow
 from app.models import Event as EventRow
 from app.models import EventSource, MergeRecord, QuoteSource
 from app.models import Quote as QuoteRow
 from app.store import ArticleMeta, store_article
-
-UNVEIL_A = ("Aircraft manufacturer Boeing have unveiled their new 787 Dreamliner at their Everett Factory near "
-            "Seattle, Washington, in the United States.")
-UNVEIL_B = "Boeing unveiled its new 787 Dreamliner at its Everett factory near Seattle on Sunday."
-CARSON_QUOTE = ("This has been a wonderful and exciting day to celebrate this breakthrough airplane with our "
-                "customers, employees, supplier partners and our communities.")
-CARSON_A = f"Scott Carson, president and CEO of Boeing Commercial Airplanes said, “{CARSON_QUOTE}”"
-CARSON_B = ("“This has been a wonderful and exciting day to celebrate this breakthrough airplane with our customers, "
-            "employees, suppliers and our communities,” Carson said.")
-
-
-def _actor(ident: str, name: str, kind: str, text: str, *surfaces: str, aliases: list[str] | None = None) -> Actor:
-    mentions = []
-    for surface in surfaces or (name,):
-        start = text.find(surface)
-        while start >= 0:
-            mentions.append(Mention(start, start + len(surface), surface))
-            start = text.find(surface, start + 1)
-    return Actor(id=ident, name=name, kind=kind, aliases=aliases or [], mentions=mentions)
-
-
-def _event(ident: str, text: str, sentence: str, trigger: str, type_: str, date: str | None,
-           source: str | None, targets: list[str]) -> Event:
-    start = text.index(sentence)
-    return Event(id=ident, date=date, type=type_, modality="asserted", source_actor=source,
-                 target_actors=targets, place=None, summary=f"{trigger} 787 Dreamliner", sentence=sentence,
-                 start=start, end=start + len(sentence), date_text=None, trigger=trigger)
-
-
-def _store(session, ident: str, text: str, published: dt.date, actors, events, quotes=()):
-    extraction = Extraction(id=ident, title=None, source=None, published=published.isoformat(),
-                            published_inferred=False, actors=list(actors), events=list(events),
-                            quotes=list(quotes), pipeline_version="test")
-    article = store_article(session, ArticleMeta(text=text, external_id=ident, published=published), extraction)
-    consolidate_article(session, article)
-    return article
-
-
-def _article_a(session):
-    text = f"{UNVEIL_A}\n{CARSON_A}"
-    boeing = _actor("boeing", "Boeing", "organization", text)
-    carson = _actor("scott-carson", "Scott Carson", "person", text, aliases=["Carson"])
-    event = _event("e1", text, UNVEIL_A, "unveiled", "ENGAGE", "2007-07-08", "boeing", [])
-    q = CARSON_A.index("“") + 1 + text.index(CARSON_A)
-    quote = Quote(speaker="scott-carson", speaker_text="Scott Carson", text=CARSON_QUOTE, kind="direct",
-                  cue="said", start=q, end=q + len(CARSON_QUOTE), date="2007-07-09")
-    return _store(session, "wikinews-73808", text, dt.date(2007, 7, 9), [boeing, carson], [event], [quote])
-
-
-def _article_b(session):
-    text = f"{UNVEIL_B}\n{CARSON_B}"
-    boeing = _actor("boeing", "Boeing", "organization", text)
-    carson = _actor("carson", "Carson", "person", text)
-    event = _event("e1", text, UNVEIL_B, "unveiled", "ENGAGE", "2007-07-08", "boeing", [])
-    start = text.index(CARSON_B) + 1
-    body = CARSON_B[1:CARSON_B.index("”")]
-    quote = Quote(speaker="carson", speaker_text="Carson", text=body, kind="direct", cue="said",
-                  start=start, end=start + len(body), date="2007-07-10")
-    return _store(session, "outlet-b-787", text, dt.date(2007, 7, 10), [boeing, carson], [event], [quote])
 
 
 @pytest.mark.db

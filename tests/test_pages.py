@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
-from test_pages_corpus import QUOTE, TITLE, load
+from support.corpus import QUOTE, TITLE, load
 
 pytestmark = pytest.mark.db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from test_pages_corpus import QUOTE, TITLE, load
+from support.corpus import QUOTE, TITLE, load
 
 from app.web.page import Page, PageDeclarationError
 

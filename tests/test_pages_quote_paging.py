@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
-from test_pages_corpus import load
+from support.corpus import load
 
 from app.models import Quote
 from app.queries.quotes import quote_list

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import inspect
-from test_pages_corpus import S2, load
+from support.corpus import S2, load
 
 from app.models import Event
 from app.queries import common, timeline

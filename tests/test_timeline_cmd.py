@@ -15,7 +15,7 @@ runner = CliRunner()
 @pytest.fixture()
 def story_db(tmp_path, monkeypatch):
     """A fresh SQLite file holding the two reports of the 787 roll-out from tests/test_consolidate.py."""
-    from test_consolidate import _article_a, _article_b  # tests/ is on sys.path (rootdir conftest)
+    from support.dreamliner import _article_a, _article_b
 
     from app import migrate
     from app.db import make_engine, make_sessionmaker, transaction
