@@ -99,3 +99,13 @@ def test_no_function_over_80_lines():
                 if size > MAX_FUNCTION_LINES:
                     long[f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"] = size
     assert not long, long
+
+
+def test_the_readme_layout_names_every_package_and_top_level_module():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## How the code is laid out"):].split("```")[1]
+    names = {f"{p.name}/" for p in APP.rglob("*") if p.is_dir() and (p / "__init__.py").exists()}
+    names |= {p.name for p in APP.glob("*.py") if p.name != "__init__.py"}
+    names |= {p.name for p in (APP / "extract").glob("*.py") if p.name != "__init__.py"}
+    missing = sorted(n for n in names if n not in layout)
+    assert not missing, f"README's layout section does not mention {missing}"
