@@ -6,14 +6,13 @@ import io
 import json
 import sys
 import time
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 if TYPE_CHECKING:
     import httpx
     from rich.progress import Progress
-    from sqlalchemy import Select
 
     from app.runtime import Runtime
 
@@ -154,25 +153,15 @@ def stats(
     """Counts of what the database holds (merged and removed rows not counted)."""
     from sqlalchemy import func, select
 
-    from app.models import Actor, Article, Event, Job, Quote, Source, live
+    from app.models import Job
+    from app.queries.counts import corpus_counts
     from app.runtime import command_runtime
 
     if format not in ("text", "json"):
         typer.echo(f"error: --format must be text or json, not {format!r}", err=True)
         raise typer.Exit(2)
     with command_runtime() as runtime, runtime.sessionmaker() as session:
-        def count(query: Select[Any]) -> int:
-            return session.scalar(select(func.count()).select_from(query.subquery())) or 0
-
-        numbers = {
-            "articles": count(select(Article.id)),
-            "actors": count(select(Actor.id).where(live(Actor))),
-            "events": count(select(Event.id).where(live(Event))),
-            "quotes": count(select(Quote.id).where(live(Quote))),
-            "sources": count(select(Source.id)),
-            "near_duplicates": count(select(Article.id).where(Article.near_duplicate_of_id.is_not(None))),
-            "jobs": count(select(Job.id)),
-        }
+        numbers = {**corpus_counts(session), "jobs": session.scalar(select(func.count(Job.id))) or 0}
     if format == "json":
         typer.echo(json.dumps(numbers))
     else:
