@@ -7,12 +7,14 @@ from spacy.tokens import Doc, Token
 from app.extract.actors.index import ActorIndex
 from app.extract.events.lexicon import (
     DETERMINERS,
+    FIRST_PERSON,
     GEO_NOUNS,
     INTENT,
     PLACE_PREPS,
     PLANNING,
     PRONOUNS,
     REFUSE,
+    RELATIVE_PRONOUNS,
     TARGET_PREPS,
     TRYING,
 )
@@ -84,11 +86,12 @@ def demonym(word: str, countries: list[tuple[str, str]]) -> str | None:
 def _subject_step(t: Token, patient: Token | None) -> tuple[bool, Token | None, Token | None, Token | None]:
     """One verb of the subject search: (done, subject, patient, next verb to climb to)."""
     subj = agent = None
+    relative = t.dep_ == "relcl" and t.head is not t
     for c in t.children:
         if c.dep_ in ("nsubj", "csubj"):
-            subj = c
+            subj = t.head if relative and c.lower_ in RELATIVE_PRONOUNS else c
         elif c.dep_ == "nsubjpass" and patient is None:
-            patient = c
+            patient = t.head if relative and c.lower_ in RELATIVE_PRONOUNS else c
         elif c.dep_ == "agent":
             agent = next((g for g in c.children if g.dep_ == "pobj"), None)
     if agent is not None:
@@ -99,6 +102,16 @@ def _subject_step(t: Token, patient: Token | None) -> tuple[bool, Token | None, 
         return False, None, patient, t.head
     if t.dep_ == "acl" and t.tag_ == "VBN" and patient is None:
         patient = t.head
+    if t.dep_ == "acl" and t.tag_ == "VBG" and t.head.pos_ in ("NOUN", "PROPN"):
+        return True, t.head, patient, None          # "protesters demanding ..."
+    if t.dep_ == "acl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in t.children):
+        # "won a contract to supply X": the infinitive's subject is the holder of the noun
+        noun = t.head
+        if noun.dep_ in ("dobj", "obj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
+            return False, None, patient, noun.head
+        if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("VERB", "AUX"):
+            return False, None, patient, noun.head.head
+        return True, None, patient, None
     if t.dep_ in ("xcomp", "conj", "advcl") and t.head is not t:
         head = t.head
         if t.dep_ == "xcomp":
@@ -216,3 +229,17 @@ def phrase(tok: Token, max_tokens: int = 8) -> tuple[int, int]:
     if not toks:
         return tok.idx, tok.idx + len(tok.text)
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def co_subjects(subj: Token | None, index: ActorTokens, source: str | None) -> list[str]:
+    """The other actors of a coordinated subject ("Russia and China agreed"): the source's counterparts."""
+    if subj is None or not subj.conjuncts:
+        return []
+    return [a for a in index.actors_of(subj) if a != source]
+
+
+def subject_in_quote(subj: Token | None, speaker: str | None) -> str | None:
+    """Inside a direct quote, "I"/"we" stand for the speaker."""
+    if subj is not None and speaker and subj.lower_ in FIRST_PERSON:
+        return speaker
+    return None

@@ -15,6 +15,7 @@ from app.extract.events.lexicon import (
     ANNOUNCE,
     ASKING,
     CONDITION_MARKS,
+    DEMAND_VERBS,
     FAILING,
     FUTURE_MD,
     INTENT,
@@ -26,16 +27,17 @@ from app.extract.events.lexicon import (
     POSSIBILITY_NOUNS,
     POSSIBLE_MD,
     POSSIBLE_MODS,
+    PROPOSAL_WORDS,
     READY,
     REFUSE,
     SPEECH,
     TRYING,
 )
 from app.extract.events.triggers import Cand
+from app.extract.events.typer import FRAME_TYPES
 from app.vocab import COOPERATIVE, MATERIAL_CONFLICT, MODALITIES, VERBAL
 
 ASSERTED, PLANNED, POSSIBLE, NEGATED = MODALITIES
-FRAME_TYPES = {"intent": "AGREE", "refuse": "REJECT", "request": "REQUEST", "threaten": "THREATEN"}
 MAX_CHAIN = 8  # verbs climbed by xcomp/conj from a trigger
 
 
@@ -69,7 +71,6 @@ def _fold_one(c: Cand, by_anchor: dict[int, list[Cand]]) -> None:
     frame = _frame(c, t, head)
     if frame is None:
         return
-    c.type = FRAME_TYPES[frame]
     c.frame, c.governor = frame, head
     c.words = sorted({head, *c.words}, key=lambda x: x.i)
     for g in by_anchor.get(head.i, []):
@@ -78,7 +79,8 @@ def _fold_one(c: Cand, by_anchor: dict[int, list[Cand]]) -> None:
 
 def _drop_reported(cands: list[Cand]) -> None:
     """Events reported inside a verbal act ("accused X of attacking") belong to that act."""
-    typed_verbal = {c.trigger.i for c in cands if c.type in VERBAL and not c.dropped and c.trigger is c.anchor}
+    typed_verbal = {c.trigger.i for c in cands if FRAME_TYPES.get(c.frame or "", c.type) in VERBAL
+                    and not c.dropped and c.trigger is c.anchor}
     for c in cands:
         if c.dropped or c.frame:
             continue
@@ -192,3 +194,52 @@ def modality(trigger: Token, anchor: Token, frame: str | None) -> str:
     if planned:
         return PLANNED
     return ASSERTED
+
+
+CONDITIONAL, DEMANDED, PROPOSED = "conditional", "demanded", "proposed"
+MOOD_EDGES = frozenset({"xcomp", "ccomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep", "dobj", "relcl", "appos"})
+DEMAND_MODALS = frozenset({"should", "must"})
+MAX_MOOD_CLIMB = 10
+
+
+def mood(c: Cand, mod: str) -> str:
+    """The finer reading of a clause: conditional ("if X agrees"), demanded ("would require X not to deploy",
+    "should not expect X to accept"), proposed ("proposals, including banning"), else its modality.
+
+    The climb starts at the clause's verb (the control verb for a folded frame) and stops at a reporting verb:
+    what a speaker says keeps its own mood."""
+    start = c.governor if c.frame and c.governor is not None else c.anchor
+    if any(x.dep_ == "aux" and x.lower_ in DEMAND_MODALS for x in start.children):
+        return DEMANDED
+    t = start
+    for i in range(MAX_MOOD_CLIMB):
+        if t.dep_ == "advcl" and _has_condition_mark(t):
+            return CONDITIONAL
+        if t.dep_ not in MOOD_EDGES or t.head is t:
+            break
+        dep, head = t.dep_, t.head
+        hl = head.lemma_.lower()
+        if dep == "ccomp" and hl in SPEECH:
+            break
+        if head.pos_ in ("VERB", "AUX") and hl in DEMAND_VERBS and dep in ("xcomp", "ccomp", "dobj"):
+            return DEMANDED
+        if hl in PROPOSAL_WORDS and (dep in ("xcomp", "ccomp", "dobj", "prep", "pcomp")
+                                     or dep == "acl" and any(x.tag_ == "TO" for x in t.children)):
+            return PROPOSED
+        t = head
+    return mod
+
+
+def own_negation(c: Cand) -> bool:
+    """Whether the trigger's own clause (not a verb above it) is negated."""
+    for tok in {c.trigger, c.anchor}:
+        if any(x.dep_ == "neg" or (x.lower_ in NEG_WORDS and x.dep_ in ("advmod", "neg", "det")) for x in tok.children):
+            return True
+    return False
+
+
+def modality_of_mood(c: Cand, mood_: str, mod: str) -> str:
+    """The coarse modality kept in the record: a conditional, demanded or proposed event is only possible."""
+    if mood_ in (CONDITIONAL, DEMANDED, PROPOSED):
+        return NEGATED if own_negation(c) else POSSIBLE
+    return mod

@@ -98,3 +98,15 @@ def load_lexicon(path: str = str(TRIGGERS_PATH)) -> TriggerTable:
         rule = Rule(None if row["type"] == "-" else row["type"], parse_conditions(row["condition"]), row["cameo"])
         table.setdefault((row["lemma"].lower(), row["pos"]), []).append(rule)
     return {key: tuple(rules) for key, rules in table.items()}
+
+
+_CLAUSE = word_set(DATA_DIR / "clause_words.tsv")
+STATIVE = _CLAUSE["stative"]
+DEMAND_VERBS = _CLAUSE["demand"]
+PROPOSAL_WORDS = _CLAUSE["proposal"]
+HAZARD_WORDS = _CLAUSE["hazard"]
+WEAPON_WORDS = _CLAUSE["weapon"]
+RELATIVE_PRONOUNS = _CLAUSE["relative"]
+FIRST_PERSON = _CLAUSE["first_person"]
+PAST_TENSE: dict[str, str] = {r["lemma"].lower(): r["past"] for r in read_tsv(
+    DATA_DIR / "past_tense.tsv", ("lemma", "past"), required=("lemma", "past"))}

@@ -1,0 +1,94 @@
+"""The one place an event gets its PLOVER type: ``event_type(trigger, args)``.
+
+Everything the decision may use travels in ``Arguments``: the trigger table's reading of the trigger word in
+its own context (``lexical``), the control frame it was folded into, the clause's subject and patient, the
+actors found for it and its mood.  Words elsewhere in the sentence play no part.  A trained typer can replace
+this function as long as it takes the same two arguments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Token
+
+from app.extract.events.lexicon import HAZARD_WORDS, WEAPON_WORDS
+from app.vocab import COOPERATIVE, MATERIAL_CONFLICT
+
+FRAME_TYPES = {"intent": "AGREE", "refuse": "REJECT", "request": "REQUEST", "threaten": "THREATEN"}
+HARM_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN", "MOBILIZE", "AID"})
+CAUSE_DEPS = frozenset({"advcl", "conj", "xcomp"})
+MAX_CAUSE_CLIMB = 4
+
+
+@dataclass(slots=True)
+class Arguments:
+    """What the clause says around its trigger."""
+
+    anchor: Token                       # the verb the clause hangs on (the trigger itself for a verb)
+    lexical: str | None = None          # the trigger table's type for the trigger word in its context
+    frame: str | None = None            # control frame folded in (intent / refuse / request / threaten)
+    governor: Token | None = None       # the control verb of that frame
+    subject: Token | None = None        # the agent-like subject (or the passive's by-agent)
+    patient: Token | None = None        # the passive subject / participle's noun
+    source: str | None = None           # the source actor id
+    targets: list[str] = field(default_factory=list)
+    mood: str = "asserted"
+    announced: bool = False             # a will/would clause its own actor announced ("X said it would ...")
+
+
+def _is_hazard(tok: Token | None) -> bool:
+    """A noun or verb of an accident or natural disaster ("the crash", "a chemical plant exploded")."""
+    if tok is None:
+        return False
+    if tok.lemma_.lower() in HAZARD_WORDS or tok.lower_ in HAZARD_WORDS:
+        if tok.pos_ == "VERB":
+            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            return not (subj is not None and _is_weapon(subj))
+        return not any(c.lemma_.lower() in WEAPON_WORDS for c in tok.children if c.dep_ in ("compound", "amod"))
+    return any(c.dep_ == "compound" and c.lemma_.lower() in HAZARD_WORDS for c in tok.children) \
+        and tok.lemma_.lower() not in WEAPON_WORDS
+
+
+def _is_weapon(tok: Token) -> bool:
+    return tok.lemma_.lower() in WEAPON_WORDS or any(
+        c.dep_ in ("compound", "amod") and c.lemma_.lower() in WEAPON_WORDS for c in tok.children)
+
+
+def caused_by_hazard(trigger: Token, args: Arguments) -> bool:
+    """Harm done by an accident or a disaster: its subject, a by/in phrase, a when-clause or the clause it
+    hangs from ("crashed into the sea, killing all on board") names one."""
+    if _is_hazard(args.subject):
+        return True
+    verbs = [args.anchor]
+    t = args.anchor
+    for _ in range(MAX_CAUSE_CLIMB):
+        if t.dep_ not in CAUSE_DEPS or t.head is t:
+            break
+        t = t.head
+        verbs.append(t)
+    for v in verbs:
+        if v is not args.anchor and _is_hazard(v):
+            return True
+        for c in v.children:
+            if c.dep_ in ("nsubj", "csubj") and v is not args.anchor and _is_hazard(c):
+                return True
+            if c.dep_ in ("prep", "agent") and c.lower_ in ("in", "by", "from", "after", "during"):
+                if any(g.dep_ == "pobj" and _is_hazard(g) for g in c.children):
+                    return True
+            if c.dep_ == "advcl" and (_is_hazard(c) or any(
+                    g.dep_ in ("nsubj", "nsubjpass") and _is_hazard(g) for g in c.children)):
+                return True
+    return False
+
+
+def event_type(trigger: Token, args: Arguments) -> str | None:
+    """The PLOVER type of the event on ``trigger``, or None when the clause is no political event."""
+    typ = FRAME_TYPES[args.frame] if args.frame else args.lexical
+    if typ is None:
+        return None
+    if not args.frame and args.announced:
+        typ = "AGREE" if typ in COOPERATIVE else "THREATEN" if typ in MATERIAL_CONFLICT else typ
+    if typ in HARM_TYPES and caused_by_hazard(trigger, args):
+        return None
+    return typ
