@@ -110,6 +110,13 @@ def _is_background(c: Cand) -> bool:
     return t is c.anchor and (t.dep_ in ("amod", "compound") or (t.tag_ == "VBN" and t.dep_ == "amod"))
 
 
+def _in_background(c: Cand) -> bool:
+    """A relative clause or a participle on a noun ("a member jailed a year ago", "a group that has seized"):
+    it tells what its noun is, not the news."""
+    t = c.anchor
+    return t.dep_ == "relcl" or (t.tag_ == "VBN" and t.dep_ == "acl")
+
+
 def _is_clause(c: Cand, subj_tok: Token | None, patient: Token | None, source: str | None,
                tgt: list[str]) -> bool:
     """An untyped verb is an event when it reports what an actor did or had done to it, or what a named
@@ -192,7 +199,8 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
         if interval and interval[0] > ctx.published:
             mod = mood_ = PLANNED
     args = Arguments(anchor=c.anchor, lexical=c.type, frame=c.frame, governor=c.governor, subject=subj_tok,
-                     patient=patient, source=source, targets=tgt, mood=mood_, announced=announced)
+                     patient=patient, source=source, targets=tgt, mood=mood_, announced=announced,
+                     background=_in_background(c))
     c.type = event_type(c.trigger, args)
     date = tx.value if tx is not None else (ctx.published.isoformat() if ctx.published else None)
     names = [ctx.actors.names.get(a, a) for a in tgt]
@@ -280,7 +288,7 @@ def _drop_shadowed_verbs(cands: list[Cand]) -> None:
     """An untyped verb that carries a typed event noun ("held talks") is that noun's event, not its own."""
     noun_anchors = {c.anchor.i for c in cands if not c.dropped and c.type and c.trigger is not c.anchor}
     for c in cands:
-        if c.type is None and c.trigger is c.anchor and c.anchor.i in noun_anchors:
+        if c.type is None and not c.frame and c.trigger is c.anchor and c.anchor.i in noun_anchors:
             c.dropped = True
 
 

@@ -104,7 +104,7 @@ def fold_control(cands: list[Cand]) -> None:
             continue
         # a noun trigger under a typed verb ("condemned the attack") is that verb's business
         gov = by_anchor.get(c.anchor.i)
-        if (gov and any(g.type for g in gov)) or c.anchor.lemma_ in NOT_EVENT_GOVERNORS:
+        if (gov and any(g.type or g.frame for g in gov)) or c.anchor.lemma_ in NOT_EVENT_GOVERNORS:
             c.dropped = True
     _drop_reported(cands)
 

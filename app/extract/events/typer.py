@@ -35,6 +35,7 @@ class Arguments:
     targets: list[str] = field(default_factory=list)
     mood: str = "asserted"
     announced: bool = False             # a will/would clause its own actor announced ("X said it would ...")
+    background: bool = False            # a relative clause or participle on a noun ("property seized by ...")
 
 
 def _is_hazard(tok: Token | None) -> bool:
@@ -85,7 +86,7 @@ def caused_by_hazard(trigger: Token, args: Arguments) -> bool:
 def event_type(trigger: Token, args: Arguments) -> str | None:
     """The PLOVER type of the event on ``trigger``, or None when the clause is no political event."""
     typ = FRAME_TYPES[args.frame] if args.frame else args.lexical
-    if typ is None:
+    if typ is None or args.background:
         return None
     if not args.frame and args.announced:
         typ = "AGREE" if typ in COOPERATIVE else "THREATEN" if typ in MATERIAL_CONFLICT else typ
