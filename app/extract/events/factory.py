@@ -188,7 +188,7 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
     mod = modality(c.trigger, c.anchor, c.frame)
     mood_ = mood(c, mod)
     mod = modality_of_mood(c, mood_, mod)
-    announced = bool(c.type) and not c.frame and mod in (PLANNED, POSSIBLE) and \
+    announced = not c.frame and mod in (PLANNED, POSSIBLE) and \
         announced_intent(c.anchor, subj_tok, source, ctx.actors)
     if announced:
         mod = PLANNED
@@ -200,7 +200,8 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
             mod = mood_ = PLANNED
     args = Arguments(anchor=c.anchor, lexical=c.type, frame=c.frame, governor=c.governor, subject=subj_tok,
                      patient=patient, source=source, targets=tgt, mood=mood_, announced=announced,
-                     background=_in_background(c))
+                     background=_in_background(c), modality=mod,
+                     complement=next((x for x in c.trigger.children if x.dep_ == "ccomp"), None))
     c.type = event_type(c.trigger, args)
     date = tx.value if tx is not None else (ctx.published.isoformat() if ctx.published else None)
     names = [ctx.actors.names.get(a, a) for a in tgt]

@@ -14,6 +14,8 @@ from app.extract.events.arguments import ActorTokens, subject
 from app.extract.events.lexicon import (
     ANNOUNCE,
     ASKING,
+    COMMIT_VERBS,
+    DEMAND_MODALS,
     CONDITION_MARKS,
     DEMAND_VERBS,
     FAILING,
@@ -41,16 +43,19 @@ ASSERTED, PLANNED, POSSIBLE, NEGATED = MODALITIES
 MAX_CHAIN = 8  # verbs climbed by xcomp/conj from a trigger
 
 
-def _frame(c: Cand, comp: Token, head: Token) -> str | None:
-    """The frame a control verb ``head`` gives its complement ``comp`` (the candidate's trigger), if any."""
+def _frame(ctype: str | None, comp: Token, head: Token) -> str | None:
+    """The frame a control verb ``head`` gives its complement ``comp`` of type ``ctype``, if any."""
     hl = head.lemma_.lower()
-    cooperative = c.type is None or c.type in COOPERATIVE
-    if hl == "threaten" or (hl == "vow" and c.type in MATERIAL_CONFLICT):
+    cooperative = ctype is None or ctype in COOPERATIVE
+    conflict = ctype in MATERIAL_CONFLICT
+    if hl == "threaten" or (hl in COMMIT_VERBS and conflict):
         return "threaten"
     if hl in INTENT or (head.pos_ == "ADJ" and head.lower_ in READY):
-        return "intent" if cooperative else None
-    if (hl in TRYING or hl in PLANNING) and c.type in COOPERATIVE:
+        return "intent" if cooperative else "threaten" if conflict and hl not in TRYING else None
+    if (hl in TRYING or hl in PLANNING) and ctype in COOPERATIVE:
         return "intent"
+    if hl in PLANNING and conflict:
+        return "threaten"   # "plans to impose restrictions", "prepared to impose martial law"
     if hl in REFUSE:
         return "refuse"
     if hl in ASKING and comp.dep_ in ("xcomp", "ccomp"):
@@ -58,7 +63,7 @@ def _frame(c: Cand, comp: Token, head: Token) -> str | None:
     return None
 
 
-def _fold_one(c: Cand, by_anchor: dict[int, list[Cand]]) -> None:
+def _fold_one(c: Cand, by_anchor: dict[int, list[Cand]], noun_types: dict[int, str]) -> None:
     """Fold one verb candidate into its control verb's frame, dropping the control verb's own candidates."""
     t = c.trigger
     if t.dep_ not in ("xcomp", "ccomp", "advcl") or t.head is t:
@@ -68,7 +73,9 @@ def _fold_one(c: Cand, by_anchor: dict[int, list[Cand]]) -> None:
         return
     if t.dep_ != "xcomp" and not (head.lemma_.lower() in ASKING and t.dep_ == "ccomp"):
         return  # "expect the US to accept": the complement has its own subject
-    frame = _frame(c, t, head)
+    if any(g.frame for g in by_anchor.get(head.i, [])):
+        return  # "demanded that X refuse to recognize": the outer frame keeps the event
+    frame = _frame(c.type or noun_types.get(t.i), t, head)
     if frame is None:
         return
     c.frame, c.governor = frame, head
@@ -96,11 +103,14 @@ def _drop_reported(cands: list[Cand]) -> None:
 def fold_control(cands: list[Cand]) -> None:
     """Fold control verbs into their complements and drop events governed by a verbal trigger."""
     by_anchor: dict[int, list[Cand]] = {}
+    noun_types: dict[int, str] = {}
     for c in cands:
         by_anchor.setdefault(c.trigger.i, []).append(c)
+        if c.trigger is not c.anchor and c.type:
+            noun_types.setdefault(c.anchor.i, c.type)
     for c in cands:
         if c.trigger is c.anchor:
-            _fold_one(c, by_anchor)
+            _fold_one(c, by_anchor, noun_types)
             continue
         # a noun trigger under a typed verb ("condemned the attack") is that verb's business
         gov = by_anchor.get(c.anchor.i)
@@ -198,7 +208,6 @@ def modality(trigger: Token, anchor: Token, frame: str | None) -> str:
 
 CONDITIONAL, DEMANDED, PROPOSED = "conditional", "demanded", "proposed"
 MOOD_EDGES = frozenset({"xcomp", "ccomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep", "dobj", "relcl", "appos"})
-DEMAND_MODALS = frozenset({"should", "must"})
 MAX_MOOD_CLIMB = 10
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from app.extract.events.lexicon import HAZARD_WORDS, WEAPON_WORDS
+from app.extract.events.lexicon import DEMAND_MODALS, HAZARD_WORDS, SPEECH, WEAPON_WORDS
 from app.vocab import COOPERATIVE, MATERIAL_CONFLICT
 
 FRAME_TYPES = {"intent": "AGREE", "refuse": "REJECT", "request": "REQUEST", "threaten": "THREATEN"}
@@ -36,6 +36,8 @@ class Arguments:
     mood: str = "asserted"
     announced: bool = False             # a will/would clause its own actor announced ("X said it would ...")
     background: bool = False            # a relative clause or participle on a noun ("property seized by ...")
+    modality: str = "asserted"
+    complement: Token | None = None     # the clause a reporting verb reports ("said that Sudan must return")
 
 
 def _is_hazard(tok: Token | None) -> bool:
@@ -83,13 +85,28 @@ def caused_by_hazard(trigger: Token, args: Arguments) -> bool:
     return False
 
 
+def _demands(clause: Token | None) -> bool:
+    """A clause that says what someone must do ("that Sudan must return the helicopter")."""
+    return clause is not None and any(x.dep_ == "aux" and x.lower_ in DEMAND_MODALS for x in clause.children)
+
+
 def event_type(trigger: Token, args: Arguments) -> str | None:
     """The PLOVER type of the event on ``trigger``, or None when the clause is no political event."""
     typ = FRAME_TYPES[args.frame] if args.frame else args.lexical
-    if typ is None or args.background:
+    if args.background:
         return None
+    if typ is None:
+        if trigger.lemma_.lower() in SPEECH and _demands(args.complement):
+            return "REQUEST"       # "Russia said Sudan must return ...": a demand made by speaking
+        if args.announced and any(c.dep_ in ("dobj", "obj") for c in trigger.children):
+            return "AGREE"         # "the RUF announced it will return weapons": a commitment
+        return None
+    if not args.frame and args.mood in ("demanded", "proposed"):
+        return None                # what someone demands or proposes is the content of that act
     if not args.frame and args.announced:
         typ = "AGREE" if typ in COOPERATIVE else "THREATEN" if typ in MATERIAL_CONFLICT else typ
+    if args.modality == "negated" and typ in COOPERATIVE and typ != "RETREAT" and args.source:
+        return "REJECT"            # "failed to reach agreement", "will not accept"
     if typ in HARM_TYPES and caused_by_hazard(trigger, args):
         return None
     return typ
