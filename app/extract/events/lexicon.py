@@ -56,6 +56,7 @@ GEO_NOUNS = _ARGUMENTS["geo_noun"]
 HAPPEN = _TRIGGER_WORDS["happen"]
 TAKE_PART = _TRIGGER_WORDS["take_part"]
 TAKE_PART_PREPS = _TRIGGER_WORDS["take_part_prep"]
+CIRCUMSTANCE_PREPS = _TRIGGER_WORDS["circumstance_prep"]
 NOT_EVENT_GOVERNORS = _TRIGGER_WORDS["not_event_governor"]
 PERSON_NOUNS = _TRIGGER_WORDS["person_noun"]
 
