@@ -19,6 +19,7 @@ FRAME_TYPES = {"intent": "AGREE", "refuse": "REJECT", "request": "REQUEST", "thr
 HARM_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN", "MOBILIZE", "AID"})
 CAUSE_DEPS = frozenset({"advcl", "conj", "xcomp"})
 MAX_CAUSE_CLIMB = 4
+MAX_PATIENT_TOKENS = 25  # a longer patient phrase is read only at its head
 
 
 @dataclass(slots=True)
@@ -46,8 +47,10 @@ def _is_hazard(tok: Token | None) -> bool:
         return False
     if tok.lemma_.lower() in HAZARD_WORDS or tok.lower_ in HAZARD_WORDS:
         if tok.pos_ == "VERB":
-            subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            return not (subj is not None and _is_weapon(subj))
+            args = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+            args += [g for a in args for p in a.children if p.dep_ == "prep" and p.lower_ == "of"
+                     for g in p.children if g.dep_ == "pobj"]
+            return not any(_is_weapon(a) for a in args)
         return not any(c.lemma_.lower() in WEAPON_WORDS for c in tok.children if c.dep_ in ("compound", "amod"))
     return any(c.dep_ == "compound" and c.lemma_.lower() in HAZARD_WORDS for c in tok.children) \
         and tok.lemma_.lower() not in WEAPON_WORDS
@@ -63,6 +66,9 @@ def caused_by_hazard(trigger: Token, args: Arguments) -> bool:
     hangs from ("crashed into the sea, killing all on board") names one."""
     if _is_hazard(args.subject):
         return True
+    if args.patient is not None and len(list(args.patient.subtree)) <= MAX_PATIENT_TOKENS \
+            and any(_is_hazard(t) for t in args.patient.subtree if t is not args.patient):
+        return True        # "one of the people on board the aircraft that crashed has been rescued"
     verbs = [args.anchor]
     t = args.anchor
     for _ in range(MAX_CAUSE_CLIMB):
@@ -70,8 +76,10 @@ def caused_by_hazard(trigger: Token, args: Arguments) -> bool:
             break
         t = t.head
         verbs.append(t)
+    heads = set(verbs[1:])
+    verbs += [x for v in list(verbs) for x in v.conjuncts if x.pos_ == "VERB" and x not in verbs]
     for v in verbs:
-        if v is not args.anchor and _is_hazard(v):
+        if v in heads and _is_hazard(v):
             return True
         for c in v.children:
             if c.dep_ in ("nsubj", "csubj") and v is not args.anchor and _is_hazard(c):
