@@ -16,7 +16,7 @@ from app.extract.events.lexicon import DEMAND_MODALS, HAZARD_WORDS, SPEECH, WEAP
 from app.vocab import COOPERATIVE, MATERIAL_CONFLICT
 
 FRAME_TYPES = {"intent": "AGREE", "refuse": "REJECT", "request": "REQUEST", "threaten": "THREATEN"}
-HARM_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN", "MOBILIZE", "AID"})
+HARM_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN", "MOBILIZE", "AID", "REQUEST"})
 CAUSE_DEPS = frozenset({"advcl", "conj", "xcomp"})
 MAX_CAUSE_CLIMB = 4
 MAX_PATIENT_TOKENS = 25  # a longer patient phrase is read only at its head
@@ -52,8 +52,12 @@ def _is_hazard(tok: Token | None) -> bool:
                      for g in p.children if g.dep_ == "pobj"]
             return not any(_is_weapon(a) for a in args)
         return not any(c.lemma_.lower() in WEAPON_WORDS for c in tok.children if c.dep_ in ("compound", "amod"))
-    return any(c.dep_ == "compound" and c.lemma_.lower() in HAZARD_WORDS for c in tok.children) \
-        and tok.lemma_.lower() not in WEAPON_WORDS
+    if tok.lemma_.lower() in WEAPON_WORDS:
+        return False
+    mods = [c for c in tok.children if c.dep_ in ("compound", "amod")]
+    mods += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    mods += [m for g in mods if g.dep_ == "pobj" for m in g.children if m.dep_ in ("compound", "amod")]
+    return any(m.lemma_.lower() in HAZARD_WORDS for m in mods)   # "a plume of leaked chemicals"
 
 
 def _is_weapon(tok: Token) -> bool:
@@ -76,6 +80,10 @@ def caused_by_hazard(trigger: Token, args: Arguments) -> bool:
             break
         t = t.head
         verbs.append(t)
+    for t in args.anchor.subtree:   # a when/after clause anywhere in the clause ("killed and injured when ...")
+        if t.dep_ == "advcl" and t is not args.anchor and (_is_hazard(t) or any(
+                g.dep_ in ("nsubj", "nsubjpass") and _is_hazard(g) for g in t.children)):
+            return True
     heads = set(verbs[1:])
     verbs += [x for v in list(verbs) for x in v.conjuncts if x.pos_ == "VERB" and x not in verbs]
     for v in verbs:
