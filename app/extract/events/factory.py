@@ -101,6 +101,10 @@ def _source(c: Cand, actors: ActorTokens) -> tuple[Token | None, Token | None, s
         poss = next((x for x in c.trigger.children if x.dep_ in ("poss",)), None)
         if poss is not None:
             src_list = actors.actors_of(poss)
+    if not src_list and c.trigger.pos_ == "NOUN":   # "the invasion of Ukraine by Russia"
+        by = next((g for x in c.trigger.children if x.dep_ in ("prep", "agent") and x.lower_ == "by"
+                   for g in x.children if g.dep_ == "pobj"), None)
+        src_list = actors.actors_of(by)
     return subj_tok, patient, src_list[0] if src_list else None
 
 
@@ -122,6 +126,8 @@ def _is_clause(c: Cand, subj_tok: Token | None, patient: Token | None, source: s
     """An untyped verb is an event when it reports what an actor did or had done to it, or what a named
     or nominal subject did: a verb of being or having, a bare participle or a verb with no argument is not."""
     t = c.trigger
+    if t.pos_ in ("NOUN", "PROPN") and t is c.anchor:
+        return bool(source or tgt)      # a nominal event needs an actor among its own arguments
     if t.lemma_.lower() in STATIVE or t.pos_ != "VERB":
         return False
     if source or tgt:

@@ -18,6 +18,7 @@ SOURCE_TOKENS = 5   # the longest source phrase a headline quotes when the sourc
 OBJECT_TOKENS = 7   # the longest object phrase a headline quotes
 TARGET_TOKENS = 8   # the longest target phrase ("to the US and NATO")
 MAX_TARGETS = 3
+NOUN_TOKENS = 10    # the longest noun phrase a nominal event's headline quotes
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 GROUP_DEPS = frozenset({"aux", "auxpass", "neg"})
 
@@ -107,7 +108,16 @@ def _targets_text(text: str, c: Cand, target_names: list[str], target_tokens: se
 
 def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | None, mood: str, mod: str,
             target_names: list[str], target_tokens: set[int], max_chars: int) -> str:
-    """Source, verb group, object and targets, cut to ``max_chars``."""
+    """Source, verb group, object and targets, cut to ``max_chars``; a nominal event's own noun phrase."""
+    if c.trigger is c.anchor and c.trigger.pos_ in ("NOUN", "PROPN"):
+        toks = [t for t in c.trigger.subtree if not t.is_space and t.dep_ not in ("relcl", "acl", "appos")
+                and not (t.i > c.trigger.i and t.dep_ == "punct")][:NOUN_TOKENS]
+        while toks and (toks[-1].is_punct or toks[-1].pos_ in ("ADP", "CCONJ", "DET")):
+            toks.pop()
+        head = squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text)) if toks else c.trigger.text
+        if source_name and source_name.lower() not in head.lower():
+            head = f"{source_name}: {head}"
+        return head[:max_chars]
     parts: list[str] = []
     if source_name:
         parts.append(source_name)

@@ -12,6 +12,7 @@ from spacy.tokens import Span, Token
 
 from app.extract.events.lexicon import (
     CIRCUMSTANCE_PREPS,
+    EVENT_NOUNS,
     HAPPEN,
     PERSON_NOUNS,
     TAKE_PART,
@@ -153,6 +154,8 @@ def candidates(sent: Span, person_tokens: set[int], table: TriggerTable) -> list
         elif tok.pos_ in ("NOUN", "PROPN") and tok.tag_ != "NNP":
             _listed, typ, _ = lookup(tok, "N", person_tokens, table)
             if not typ:
+                if tok.lemma_.lower() in EVENT_NOUNS and tok.dep_ not in ("compound", "amod"):
+                    cands.append(Cand(tok, tok, None, [tok]))   # an untyped nominal event on its own arguments
                 continue
             cand = _noun_cand(tok, typ)
             if cand is not None:
