@@ -186,8 +186,8 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
     tgt = targets(c.trigger, c.anchor, patient, ctx.actors, source)
     if c.frame == "request" and c.governor is not None:
         tgt = [a for a in targets(c.governor, c.governor, None, ctx.actors, source) if a not in tgt] + tgt
-    if not patient:
-        tgt += [a for a in co_subjects(subj_tok, ctx.actors, source) if a not in tgt]
+    partners = co_subjects(subj_tok, ctx.actors, source) if not patient else []
+    tgt += [a for a in partners if a not in tgt]
     if c.type is None and not c.frame and not _is_clause(c, subj_tok, patient, source, tgt):
         return None
     tx, _own = pick_date(c, sent, ctx.dates)
@@ -210,9 +210,11 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
                      complement=next((x for x in c.trigger.children if x.dep_ == "ccomp"), None))
     c.type = event_type(c.trigger, args)
     date = tx.value if tx is not None else (ctx.published.isoformat() if ctx.published else None)
-    names = [ctx.actors.names.get(a, a) for a in tgt]
+    names = [ctx.actors.names.get(a, a) for a in tgt if a not in partners]
     target_tokens = {i for i, a in ctx.actors.by_token.items() if a in tgt and sent.start <= i < sent.end}
     source_name = ctx.actors.names.get(source) if source else None
+    if source_name and partners:   # "Russia and China agreed ..."
+        source_name = " and ".join([source_name, *(ctx.actors.names.get(a, a) for a in partners)])
     s_start, s_end = bounds
     t_start, t_end = _trigger_span(c)
     return Event(
@@ -250,16 +252,16 @@ def _trigger_span(c: Cand) -> tuple[int, int]:
 def main_predicate(sent: Span) -> Token | None:
     """The content word a sentence hangs on: its root verb; a copula's complement; a headline's noun."""
     root = sent.root
-    if root.pos_ == "VERB" and root.lemma_.lower() != "be":
+    if root.pos_ == "VERB" and root.is_alpha and root.lemma_.lower() != "be":
         return root
-    if root.pos_ == "AUX" or root.lemma_.lower() == "be":
+    if root.pos_ == "AUX" or root.lemma_.lower() == "be" or not root.is_alpha:
         for c in root.children:
-            if c.dep_ in ("attr", "acomp", "xcomp", "ccomp", "oprd") and c.pos_ in CONTENT_POS:
+            if c.dep_ in ("attr", "acomp", "xcomp", "ccomp", "oprd") and c.pos_ in CONTENT_POS and c.is_alpha:
                 return c
-    if root.pos_ in CONTENT_POS:
+    elif root.pos_ in CONTENT_POS:
         return root
-    return next((t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() != "be"), None) or \
-        next((t for t in sent if t.pos_ in ("NOUN", "PROPN")), None)
+    return next((t for t in sent if t.pos_ == "VERB" and t.is_alpha and t.lemma_.lower() != "be"), None) or \
+        next((t for t in sent if t.pos_ in ("NOUN", "PROPN") and t.is_alpha), None)
 
 
 def _sentence_event(sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Event | None:
@@ -318,10 +320,11 @@ def find_events(doc: Doc, settings: EventSettings = DEFAULT_SETTINGS, table: Tri
                       attach_dates(doc, timexes, cand_tokens), settings, list(doc._.dl_quotes or []))
     events: list[Event] = []
     seen_ids: set[str] = set()
+    doc_text = doc.text   # built once: Doc.text joins every token
     for sent, cands in per_sent:
         fold_control(cands)
         _drop_shadowed_verbs(cands)
-        bounds = _sentence_bounds(sent, doc.text)
+        bounds = _sentence_bounds(sent, doc_text)
         found = 0
         for c in cands:
             if c.dropped:

@@ -122,26 +122,51 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
     if source_name:
         parts.append(source_name)
     elif source_tok is not None and source_tok.lower_ not in ("which", "who", "that"):
-        s, e = phrase(source_tok, SOURCE_TOKENS)
-        parts.append(squash(text, s, e))
+        parts.append(noun_phrase(text, source_tok, SOURCE_TOKENS))
     else:
         patient = next((x for x in c.anchor.children if x.dep_ == "nsubjpass"), None)
         if patient is not None:
-            s, e = phrase(patient, SOURCE_TOKENS)
-            parts.append(squash(text, s, e))
-    parts.extend(_verb_words(c, mood, mod))
+            parts.append(noun_phrase(text, patient, SOURCE_TOKENS))
     verb = c.anchor
+    if not parts and verb.dep_ == "acl" and verb.tag_ == "VBN" and c.trigger is verb:
+        # "The draft, prepared without consultation": the draft was prepared
+        parts += [noun_phrase(text, verb.head, SOURCE_TOKENS), "were" if verb.head.tag_ == "NNS" else "was"]
+        parts.append(verb.text)
+        parts.extend(_targets_text(text, c, target_names, target_tokens, " ".join(parts), False))
+        return " ".join(parts)[:max_chars]
+    parts.extend(_verb_words(c, mood, mod))
     obj = next((x for x in verb.children if x.dep_ in ("dobj", "obj", "attr", "oprd") and x is not c.trigger
                 and x not in c.words), None)
+    if obj is None and verb.dep_ == "acl" and verb.tag_ == "VBN" and source_name:
+        obj = verb.head          # "a draft treaty presented ... by the Foreign Ministry"
     if obj is not None:
-        toks = [t for t in obj.subtree if not t.is_space][:OBJECT_TOKENS]
-        while toks and toks[-1].is_punct:
-            toks.pop()
-        if toks:
-            parts.append(squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text)))
+        parts.append(noun_phrase(text, obj, OBJECT_TOKENS, keep_of=True))
     parts.extend(_targets_text(text, c, target_names, target_tokens, " ".join(parts), obj is not None))
     out = " ".join(p for p in parts if p)
     return out[:max_chars]
+
+
+def noun_phrase(text: str, head: Token, max_tokens: int, keep_of: bool = False) -> str:
+    """A noun phrase as written, without its relative clauses, appositions and participles: "the draft"
+    for "The draft, prepared without consultation with the US and NATO, ..."."""
+    drop = {"relcl", "acl", "appos", "punct", "advcl", "cc", "conj"} | (set() if keep_of else {"prep"})
+    toks: list[Token] = []
+    stack = [head]
+    while stack:
+        t = stack.pop()
+        toks.append(t)
+        stack.extend(x for x in t.children if x.dep_ not in drop or (x.dep_ == "punct" and x.i < head.i)
+                     or (t is not head and x.dep_ in ("cc", "conj", "punct")) or (t is head and x.dep_ in ("cc", "conj")))
+    toks = sorted((t for t in toks if not t.is_space), key=lambda t: t.i)
+    if keep_of:
+        toks = [t for t in toks if t.i <= head.i or not any(a.dep_ in ("relcl", "acl") for a in t.ancestors
+                                                              if a.i > head.i)]
+    toks = toks[:max_tokens]
+    while toks and (toks[-1].is_punct or toks[-1].pos_ in ("ADP", "CCONJ", "DET")):
+        toks.pop()
+    if not toks:
+        return head.text
+    return squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
 
 
 def sentence_summary(text: str, start: int, end: int, max_chars: int) -> str:

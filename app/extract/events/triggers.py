@@ -19,6 +19,7 @@ from app.extract.events.lexicon import (
     TAKE_PART_PREPS,
     TriggerTable,
 )
+from app.vocab import MATERIAL_CONFLICT
 
 OBJ_DEPS = frozenset({"dobj", "nsubjpass", "obj", "oprd", "attr"})
 MOD_DEPS = frozenset({"compound", "amod", "nmod"})
@@ -103,7 +104,7 @@ def lookup(tok: Token, pos: str, person_tokens: set[int], table: TriggerTable) -
     return False, None, ""
 
 
-def noun_anchor(tok: Token, depth: int = 0) -> Token | None:
+def noun_anchor(tok: Token, depth: int = 0, typ: str | None = None) -> Token | None:
     """The verb a noun trigger is an argument of, or None when it is not (a modifier, an "about" object)."""
     dep, head = tok.dep_, tok.head
     if dep == "conj":
@@ -119,10 +120,11 @@ def noun_anchor(tok: Token, depth: int = 0) -> Token | None:
         return head.head
     if dep == "nsubjpass" and head.pos_ == "VERB":
         return head                                  # "a grenade attack was carried out"
-    if dep == "pobj" and head.dep_ == "prep" and head.lower_ in CIRCUMSTANCE_PREPS and head.head.pos_ == "VERB":
-        return head.head                             # "killed in an attack", "injured during clashes"
+    if dep == "pobj" and head.dep_ == "prep" and head.lower_ in CIRCUMSTANCE_PREPS and head.head.pos_ == "VERB" \
+            and typ in MATERIAL_CONFLICT and head.head.dep_ not in ("acomp", "amod"):
+        return head.head                             # "killed in an attack", not "well versed in negotiations"
     if dep == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and depth < 2:
-        return noun_anchor(head.head, depth + 1)     # "carried out a string of airstrikes"
+        return noun_anchor(head.head, depth + 1, typ)     # "carried out a string of airstrikes"
     if dep == "ROOT":
         return tok
     return None
@@ -132,7 +134,7 @@ def _noun_cand(tok: Token, typ: str) -> Cand | None:
     """A typed event noun as a candidate on the verb it is an argument of, with the light verb's words."""
     if tok.lemma_ == "talk" and tok.tag_ != "NNS":
         return None
-    anchor = noun_anchor(tok)
+    anchor = noun_anchor(tok, typ=typ)
     if anchor is None:
         return None
     words = [anchor, tok] if anchor is not tok else [tok]
@@ -146,7 +148,7 @@ def candidates(sent: Span, person_tokens: set[int], table: TriggerTable) -> list
     """Every verb of the sentence (typed or not) and every typed event noun that is a verb's argument."""
     cands: list[Cand] = []
     for tok in sent:
-        if tok.pos_ == "VERB":
+        if tok.pos_ == "VERB" and tok.is_alpha:
             # every verb; untyped ones are kept only with an actor and a date of their own
             _listed, typ, _ = lookup(tok, "V", person_tokens, table)
             words = [tok] + [c for c in tok.children if c.dep_ == "prt"]

@@ -112,7 +112,7 @@ def event_type(trigger: Token, args: Arguments) -> str | None:
     if args.background:
         return None
     if typ is None:
-        if trigger.lemma_.lower() in SPEECH and _demands(args.complement):
+        if trigger.lemma_.lower() in SPEECH and args.source and _demands(args.complement):
             return "REQUEST"       # "Russia said Sudan must return ...": a demand made by speaking
         if args.announced and any(c.dep_ in ("dobj", "obj") for c in trigger.children):
             return "AGREE"         # "the RUF announced it will return weapons": a commitment
