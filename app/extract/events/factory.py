@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -30,10 +30,18 @@ from app.extract.events.frames import (
     modality_of_mood,
     mood,
 )
-from app.extract.events.lexicon import PRONOUNS, SPEECH, STATIVE, TRIGGERS_PATH, TriggerTable, load_lexicon
+from app.extract.events.lexicon import (
+    CONDITION_MARKS,
+    PRONOUNS,
+    SPEECH,
+    STATIVE,
+    TRIGGERS_PATH,
+    TriggerTable,
+    load_lexicon,
+)
 from app.extract.events.summary import sentence_summary, squash, summary
 from app.extract.events.triggers import Cand, candidates
-from app.extract.events.typer import Arguments, event_type
+from app.extract.events.typer import FRAME_TYPES, Arguments, event_type
 from app.extract.intervals import timex_interval
 from app.extract.records import Event, Quote, Timex
 
@@ -72,6 +80,7 @@ class _DocContext:
     dates: DateLinks
     settings: EventSettings
     quotes: list[Quote]
+    sentence_types: dict[int, str] = field(default_factory=dict)   # token -> lexical type of its candidate
 
 
 def _actor_index(doc: Doc) -> ActorIndex:
@@ -119,6 +128,17 @@ def _in_background(c: Cand) -> bool:
     it tells what its noun is, not the news."""
     t = c.anchor
     return t.dep_ == "relcl" or (t.tag_ == "VBN" and t.dep_ == "acl")
+
+
+def _condition(c: Cand) -> str | None:
+    """The subordinator of a condition clause on the event's verb ("will withdraw unless X arranges ...")."""
+    head = c.governor if c.frame and c.governor is not None else c.anchor
+    for x in head.children:
+        if x.dep_ == "advcl":
+            mark = next((m.lower_ for m in x.children if m.dep_ == "mark" and m.lower_ in CONDITION_MARKS), None)
+            if mark:
+                return mark
+    return None
 
 
 def _is_clause(c: Cand, subj_tok: Token | None, patient: Token | None, source: str | None,
@@ -207,6 +227,8 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
     args = Arguments(anchor=c.anchor, lexical=c.type, frame=c.frame, governor=c.governor, subject=subj_tok,
                      patient=patient, source=source, targets=tgt, mood=mood_, announced=announced,
                      background=_in_background(c), modality=mod,
+                     governing_type=ctx.sentence_types.get(c.anchor.head.i) if c.anchor.head is not c.anchor else None,
+                     condition=_condition(c),
                      complement=next((x for x in c.trigger.children if x.dep_ == "ccomp"), None))
     c.type = event_type(c.trigger, args)
     date = tx.value if tx is not None else (ctx.published.isoformat() if ctx.published else None)
@@ -324,6 +346,12 @@ def find_events(doc: Doc, settings: EventSettings = DEFAULT_SETTINGS, table: Tri
     for sent, cands in per_sent:
         fold_control(cands)
         _drop_shadowed_verbs(cands)
+        ctx.sentence_types = {}
+        for c in cands:
+            typ = FRAME_TYPES[c.frame] if c.frame else c.type
+            if typ and not c.dropped:
+                ctx.sentence_types.setdefault(c.trigger.i, typ)
+                ctx.sentence_types.setdefault(c.anchor.i, typ)
         bounds = _sentence_bounds(sent, doc_text)
         found = 0
         for c in cands:

@@ -106,7 +106,7 @@ def fold_control(cands: list[Cand]) -> None:
     noun_types: dict[int, str] = {}
     for c in cands:
         by_anchor.setdefault(c.trigger.i, []).append(c)
-        if c.trigger is not c.anchor and c.type:
+        if c.trigger is not c.anchor and c.type and c.anchor.lemma_ not in NOT_EVENT_GOVERNORS:
             noun_types.setdefault(c.anchor.i, c.type)
     for c in cands:
         if c.trigger is c.anchor:

@@ -19,6 +19,7 @@ FRAME_TYPES = {"intent": "AGREE", "refuse": "REJECT", "request": "REQUEST", "thr
 HARM_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN", "MOBILIZE", "AID", "REQUEST"})
 CAUSE_DEPS = frozenset({"advcl", "conj", "xcomp"})
 MAX_CAUSE_CLIMB = 4
+PURPOSE_DEPS = frozenset({"advcl", "acl", "xcomp", "conj"})
 MAX_PATIENT_TOKENS = 25  # a longer patient phrase is read only at its head
 
 
@@ -39,6 +40,8 @@ class Arguments:
     background: bool = False            # a relative clause or participle on a noun ("property seized by ...")
     modality: str = "asserted"
     complement: Token | None = None     # the clause a reporting verb reports ("said that Sudan must return")
+    governing_type: str | None = None   # the type of the act this clause is the purpose or manner of
+    condition: str | None = None        # the subordinator of a condition on the clause ("unless", "if")
 
 
 def _is_hazard(tok: Token | None) -> bool:
@@ -117,8 +120,12 @@ def event_type(trigger: Token, args: Arguments) -> str | None:
         if args.announced and any(c.dep_ in ("dobj", "obj") for c in trigger.children):
             return "AGREE"         # "the RUF announced it will return weapons": a commitment
         return None
-    if not args.frame and args.mood in ("demanded", "proposed"):
-        return None                # what someone demands or proposes is the content of that act
+    if not args.frame and args.mood in ("demanded", "proposed", "conditional"):
+        return None                # what is demanded, proposed or set as a condition has not happened
+    if typ == "REQUEST" and args.governing_type == "PROTEST" and args.anchor.dep_ in PURPOSE_DEPS:
+        return None                # "blocked streets to demand reforms": the demand of a protest
+    if args.condition == "unless" and args.mood in ("planned", "possible") and args.source:
+        return "THREATEN"          # "will withdraw its force unless ...": a conditional threat
     if not args.frame and args.announced:
         typ = "AGREE" if typ in COOPERATIVE else "THREATEN" if typ in MATERIAL_CONFLICT else typ
     if args.modality == "negated" and typ in COOPERATIVE and typ != "RETREAT" and args.source:
