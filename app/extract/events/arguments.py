@@ -23,6 +23,7 @@ PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 OBJECT_DEPS = ("dobj", "obj", "dative", "iobj", "oprd")
 MAX_CHAIN = 8          # xcomp/conj/advcl links followed up to a subject
 MAX_REPORT_DEPTH = 10  # heads climbed to find the reporting clause of a pronoun
+MAX_NP_DEPTH = 2       # of-phrases followed to the actor of a noun phrase
 
 
 class ActorTokens:
@@ -40,8 +41,10 @@ class ActorTokens:
                     if actor_id:
                         self.by_token[ent.start] = actor_id
 
-    def actor(self, tok: Token | None) -> str | None:
-        """The actor a noun phrase head stands for: the head itself, else its modifiers ("Russian officials")."""
+    def actor(self, tok: Token | None, depth: int = 0) -> str | None:
+        """The actor a noun phrase head stands for: the head itself, else its modifiers ("Russian officials"),
+        else its of-phrase ("leaders of the Azadliq coalition"), else for a common noun its in-phrase
+        ("security forces in Guinea")."""
         if tok is None:
             return None
         if tok.i in self.by_token:
@@ -50,11 +53,19 @@ class ActorTokens:
             if c.dep_ in ("compound", "amod", "poss", "nmod", "appos") and c.i < tok.i + 4:
                 if c.i in self.by_token:
                     return self.by_token[c.i]
+        if depth >= MAX_NP_DEPTH:
+            return None
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for g in c.children:
-                    if g.dep_ == "pobj" and g.i in self.by_token:
-                        return self.by_token[g.i]
+                    if g.dep_ == "pobj" and (found := self.actor(g, depth + 1)):
+                        return found
+        if tok.pos_ == "NOUN" and tok.lower_ not in PRONOUNS:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "in":
+                    for g in c.children:
+                        if g.dep_ == "pobj" and g.i in self.by_token:
+                            return self.by_token[g.i]
         return None
 
     def actors_of(self, tok: Token | None) -> list[str]:
