@@ -39,6 +39,13 @@ def past(lemma: str) -> str:
     return lemma + "ed"
 
 
+def _word(t: Token) -> str:
+    """A verb-group word as written, contractions spelled out ("'ve" -> "have", "n't" -> "not")."""
+    if t.text[:1] in ("'", "’") or t.lower_ in ("n't", "n’t"):
+        return t.norm_
+    return t.text
+
+
 def _group(head: Token) -> list[Token]:
     """The verb group of a clause head: its auxiliaries and negation before it, and the head."""
     return sorted([x for x in head.children if x.dep_ in GROUP_DEPS and x.i < head.i] + [head], key=lambda t: t.i)
@@ -61,11 +68,12 @@ def _verb_words(c: Cand, mood: str, mod: str) -> list[str]:
     rest.extend(x.text for x in c.anchor.children if x.dep_ == "prt")
     if c.trigger is not c.anchor:
         rest.extend(w.text for w in c.words if w is not c.anchor and w is not head and w.i > c.anchor.i)
-    if _finite(group) or head.pos_ == "ADJ" and c.frame:
-        words = [t.text for t in group] if head.pos_ != "ADJ" else [t.text for t in group if t is not head]
-        if head.pos_ == "ADJ":
-            words = words or ["is"]
+    if head.pos_ == "ADJ" and c.frame:
+        cop = head.head if head.dep_ == "acomp" else head
+        words = [_word(t) for t in _group(cop) if t is not head] or ["is"]
         return words + rest
+    if _finite(group):
+        return [_word(t) for t in group] + rest
     lemma = head.lemma_.lower()
     neg = any(t.dep_ == "neg" for t in group)
     if mod == PLANNED and not neg:
@@ -109,7 +117,8 @@ def _targets_text(text: str, c: Cand, target_names: list[str], target_tokens: se
 def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | None, mood: str, mod: str,
             target_names: list[str], target_tokens: set[int], max_chars: int) -> str:
     """Source, verb group, object and targets, cut to ``max_chars``; a nominal event's own noun phrase."""
-    if c.trigger is c.anchor and c.trigger.pos_ in ("NOUN", "PROPN"):
+    if c.trigger.pos_ in ("NOUN", "PROPN") and (c.trigger is c.anchor or (
+            c.anchor.lemma_ == "be" and c.trigger.dep_ == "attr")):   # "there will be a protest of the award"
         toks = [t for t in c.trigger.subtree if not t.is_space and t.dep_ not in ("relcl", "acl", "appos")
                 and not (t.i > c.trigger.i and t.dep_ == "punct")][:NOUN_TOKENS]
         while toks and (toks[-1].is_punct or toks[-1].pos_ in ("ADP", "CCONJ", "DET")):
@@ -128,6 +137,12 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
         if patient is not None:
             parts.append(noun_phrase(text, patient, SOURCE_TOKENS))
     verb = c.anchor
+    if c.trigger is not verb and c.trigger.i < verb.i and c.trigger.dep_ in ("nsubj", "nsubjpass"):
+        # "negotiations were opened", "talks began": the event noun is the clause's subject
+        parts = ([source_name] if source_name else []) + [noun_phrase(text, c.trigger, SOURCE_TOKENS, keep_of=True)]
+        parts += [_word(t) for t in _group(verb)]
+        parts += [x.text for x in verb.children if x.dep_ in ("prt", "acomp")]
+        return " ".join(parts)[:max_chars]
     if not parts and verb.dep_ == "acl" and verb.tag_ == "VBN" and c.trigger is verb:
         # "The draft, prepared without consultation": the draft was prepared
         parts += [noun_phrase(text, verb.head, SOURCE_TOKENS), "were" if verb.head.tag_ == "NNS" else "was"]
