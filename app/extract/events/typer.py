@@ -119,6 +119,9 @@ def event_type(trigger: Token, args: Arguments) -> str | None:
             return "REQUEST"       # "Russia said Sudan must return ...": a demand made by speaking
         if args.announced and any(c.dep_ in ("dobj", "obj") for c in trigger.children):
             return "AGREE"         # "the RUF announced it will return weapons": a commitment
+        if args.condition == "unless" and args.mood in ("planned", "possible") and args.source \
+                and any(c.dep_ in ("dobj", "obj") for c in trigger.children):
+            return "THREATEN"      # "will close its border unless ...": a conditional threat
         return None
     if not args.frame and args.mood in ("demanded", "proposed", "conditional"):
         return None                # what is demanded, proposed or set as a condition has not happened
