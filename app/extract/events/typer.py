@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Token
 
-from app.extract.events.lexicon import DEMAND_MODALS, HAZARD_WORDS, SPEECH, WEAPON_WORDS
+from app.extract.events.lexicon import DEMAND_MODALS, HAZARD_WORDS, PROTESTERS, SPEECH, WEAPON_WORDS
 from app.vocab import COOPERATIVE, MATERIAL_CONFLICT
 
 FRAME_TYPES = {"intent": "AGREE", "refuse": "REJECT", "request": "REQUEST", "threaten": "THREATEN"}
@@ -135,4 +135,17 @@ def event_type(trigger: Token, args: Arguments) -> str | None:
         return "REJECT"            # "failed to reach agreement", "will not accept"
     if typ in HARM_TYPES and caused_by_hazard(trigger, args):
         return None
+    if typ == "ASSAULT" and _protesters_act(trigger, args):
+        return "PROTEST"           # "protesters clashed with police": a violent protest
     return typ
+
+
+def _protesters_act(trigger: Token, args: Arguments) -> bool:
+    """Whether protesters are the agents: the subject, or the parties of a clash ("clashes between protesters")."""
+    agents = [args.subject] if args.subject is not None else []
+    agents += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("between", "among")
+               for g in c.children if g.dep_ == "pobj"]
+    if trigger.pos_ == "NOUN":
+        agents += [c for c in trigger.children if c.dep_ in ("compound", "amod", "poss")]
+    return any(t.lemma_.lower() in PROTESTERS or any(x.lemma_.lower() in PROTESTERS for x in t.conjuncts)
+               for t in agents)
