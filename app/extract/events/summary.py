@@ -63,6 +63,9 @@ def _verb_words(c: Cand, mood: str, mod: str) -> list[str]:
     if c.frame and c.governor is not None:
         if head.pos_ == "ADJ":
             rest.append(head.text)
+        obj = next((x for x in head.children if x.dep_ in ("dobj", "obj") and x.i < c.anchor.i), None)
+        if obj is not None:      # "asked visitors to stay away"
+            rest.extend(t.text for t in list(obj.subtree)[:OBJECT_TOKENS] if not t.is_space)
         rest.append("to")
         rest.extend(t.text for t in _group(c.anchor) if t.dep_ != "aux" or t.tag_ != "TO")
     rest.extend(x.text for x in c.anchor.children if x.dep_ == "prt")

@@ -18,7 +18,7 @@ from app.vocab import COOPERATIVE, MATERIAL_CONFLICT
 FRAME_TYPES = {"intent": "AGREE", "refuse": "REJECT", "request": "REQUEST", "threaten": "THREATEN"}
 HARM_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN", "MOBILIZE", "AID", "REQUEST"})
 CAUSE_DEPS = frozenset({"advcl", "conj", "xcomp"})
-MAX_CAUSE_CLIMB = 4
+MAX_CAUSE_CLIMB = 5
 PURPOSE_DEPS = frozenset({"advcl", "acl", "xcomp", "conj"})
 MAX_PATIENT_TOKENS = 25  # a longer patient phrase is read only at its head
 
@@ -83,6 +83,13 @@ def caused_by_hazard(trigger: Token, args: Arguments) -> bool:
             break
         t = t.head
         verbs.append(t)
+    # what the act is fought against: "fought against the flames", "their battle to contain several wildfires"
+    objs = [c for c in trigger.children if c.dep_ in ("dobj", "obj") and trigger.pos_ == "NOUN"]
+    objs += [g for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("against", "with", "of")
+             for g in c.children if g.dep_ == "pobj"]
+    objs += [g for c in trigger.children if c.dep_ == "acl" for g in c.children if g.dep_ in ("dobj", "obj")]
+    if any(_is_hazard(o) for o in objs):
+        return True
     for t in args.anchor.subtree:   # a when/after clause anywhere in the clause ("killed and injured when ...")
         if t.dep_ == "advcl" and t is not args.anchor and (_is_hazard(t) or any(
                 g.dep_ in ("nsubj", "nsubjpass") and _is_hazard(g) for g in t.children)):
@@ -93,7 +100,7 @@ def caused_by_hazard(trigger: Token, args: Arguments) -> bool:
         if v in heads and _is_hazard(v):
             return True
         for c in v.children:
-            if c.dep_ in ("nsubj", "csubj") and v is not args.anchor and _is_hazard(c):
+            if c.dep_ in ("nsubj", "csubj", "nsubjpass") and v is not args.anchor and _is_hazard(c):
                 return True
             if c.dep_ in ("prep", "agent") and c.lower_ in ("in", "by", "from", "after", "during"):
                 if any(g.dep_ == "pobj" and _is_hazard(g) for g in c.children):
@@ -135,6 +142,8 @@ def event_type(trigger: Token, args: Arguments) -> str | None:
         return "REJECT"            # "failed to reach agreement", "will not accept"
     if typ in HARM_TYPES and caused_by_hazard(trigger, args):
         return None
+    if typ == "AID" and not args.source:
+        return None                # aid is given by someone: "a wide area was evacuated" is no aid
     if typ == "ASSAULT" and _protesters_act(trigger, args):
         return "PROTEST"           # "protesters clashed with police": a violent protest
     return typ
