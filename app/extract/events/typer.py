@@ -73,6 +73,8 @@ def caused_by_hazard(trigger: Token, args: Arguments) -> bool:
     hangs from ("crashed into the sea, killing all on board") names one."""
     if _is_hazard(args.subject):
         return True
+    if any(c.dep_ in ("nsubj", "nsubjpass", "npadvmod", "compound") and _is_hazard(c) for c in trigger.children):
+        return True
     if args.patient is not None and len(list(args.patient.subtree)) <= MAX_PATIENT_TOKENS \
             and any(_is_hazard(t) for t in args.patient.subtree if t is not args.patient):
         return True        # "one of the people on board the aircraft that crashed has been rescued"
@@ -144,6 +146,8 @@ def event_type(trigger: Token, args: Arguments) -> str | None:
         return None
     if typ == "AID" and not args.source:
         return None                # aid is given by someone: "a wide area was evacuated" is no aid
+    if typ == "REQUEST" and not args.source and args.subject is None:
+        return None                # "crews were called": no one asked
     if typ == "ASSAULT" and _protesters_act(trigger, args):
         return "PROTEST"           # "protesters clashed with police": a violent protest
     return typ
