@@ -118,6 +118,14 @@ def _demands(clause: Token | None) -> bool:
     return clause is not None and any(x.dep_ == "aux" and x.lower_ in DEMAND_MODALS for x in clause.children)
 
 
+def _agentive(clause: Token) -> bool:
+    """Whether a reported clause tells what someone will do: its subject is a person, a group or a pronoun."""
+    subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:
+        return True
+    return subj.pos_ in ("PRON", "PROPN") or subj.ent_type_ in ("PERSON", "NORP", "ORG", "GPE")
+
+
 def event_type(trigger: Token, args: Arguments) -> str | None:
     """The PLOVER type of the event on ``trigger``, or None when the clause is no political event."""
     typ = FRAME_TYPES[args.frame] if args.frame else args.lexical
@@ -146,6 +154,9 @@ def event_type(trigger: Token, args: Arguments) -> str | None:
         return None
     if typ == "AID" and not args.source:
         return None                # aid is given by someone: "a wide area was evacuated" is no aid
+    if typ == "THREATEN" and not args.frame and not args.source and args.complement is not None \
+            and not _agentive(args.complement):
+        return None                # "forecasters warned the dry conditions would continue": a forecast
     if typ == "REQUEST" and not args.source and args.subject is None:
         return None                # "crews were called": no one asked
     if typ == "ASSAULT" and _protesters_act(trigger, args):
