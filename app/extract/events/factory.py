@@ -22,6 +22,7 @@ from app.extract.events.arguments import (
 from app.extract.events.dates import DateLinks, attach_dates, pick_date, usable
 from app.extract.events.frames import (
     ASSERTED,
+    NEGATED,
     PLANNED,
     POSSIBLE,
     announced_intent,
@@ -130,6 +131,18 @@ def _in_background(c: Cand) -> bool:
     return t.dep_ == "relcl" or (t.tag_ == "VBN" and t.dep_ == "acl")
 
 
+def _complement(trigger: Token) -> Token | None:
+    """The clause a verb reports: its own that-clause, or its object's ("issued a reminder that Iraq must ...")."""
+    for x in trigger.children:
+        if x.dep_ == "ccomp":
+            return x
+    for x in trigger.children:
+        if x.dep_ in ("dobj", "obj"):
+            return next((g for g in x.children if g.dep_ in ("acl", "ccomp") and
+                         any(m.dep_ == "mark" and m.lower_ == "that" for m in g.children)), None)
+    return None
+
+
 def _condition(c: Cand) -> str | None:
     """The subordinator of a condition clause on the event's verb ("will withdraw unless X arranges ...")."""
     head = c.governor if c.frame and c.governor is not None else c.anchor
@@ -214,9 +227,9 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
     mod = modality(c.trigger, c.anchor, c.frame)
     mood_ = mood(c, mod)
     mod = modality_of_mood(c, mood_, mod)
-    announced = not c.frame and mod in (PLANNED, POSSIBLE) and \
+    announced = not c.frame and mod in (PLANNED, POSSIBLE, NEGATED) and \
         announced_intent(c.anchor, subj_tok, source, ctx.actors)
-    if announced:
+    if announced and mod != NEGATED:
         mod = PLANNED
         if mood_ == POSSIBLE:
             mood_ = PLANNED
@@ -229,7 +242,7 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
                      background=_in_background(c), modality=mod,
                      governing_type=ctx.sentence_types.get(c.anchor.head.i) if c.anchor.head is not c.anchor else None,
                      condition=_condition(c),
-                     complement=next((x for x in c.trigger.children if x.dep_ == "ccomp"), None))
+                     complement=_complement(c.trigger))
     c.type = event_type(c.trigger, args)
     date = tx.value if tx is not None else (ctx.published.isoformat() if ctx.published else None)
     names = [ctx.actors.names.get(a, a) for a in tgt if a not in partners]

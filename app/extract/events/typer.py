@@ -20,6 +20,7 @@ HARM_TYPES = frozenset({"ASSAULT", "COERCE", "THREATEN", "MOBILIZE", "AID", "REQ
 CAUSE_DEPS = frozenset({"advcl", "conj", "xcomp"})
 MAX_CAUSE_CLIMB = 5
 PURPOSE_DEPS = frozenset({"advcl", "acl", "xcomp", "conj"})
+STRONG_DEMAND = frozenset({"must"})   # a demand even when the speaker is no known actor
 MAX_PATIENT_TOKENS = 25  # a longer patient phrase is read only at its head
 
 
@@ -113,9 +114,9 @@ def caused_by_hazard(trigger: Token, args: Arguments) -> bool:
     return False
 
 
-def _demands(clause: Token | None) -> bool:
+def _demands(clause: Token | None, modals: frozenset[str] = DEMAND_MODALS) -> bool:
     """A clause that says what someone must do ("that Sudan must return the helicopter")."""
-    return clause is not None and any(x.dep_ == "aux" and x.lower_ in DEMAND_MODALS for x in clause.children)
+    return clause is not None and any(x.dep_ == "aux" and x.lower_ in modals for x in clause.children)
 
 
 def _agentive(clause: Token) -> bool:
@@ -132,10 +133,12 @@ def event_type(trigger: Token, args: Arguments) -> str | None:
     if args.background:
         return None
     if typ is None:
-        if trigger.lemma_.lower() in SPEECH and args.source and _demands(args.complement):
+        speaks = trigger.lemma_.lower() in SPEECH or (args.complement is not None and args.complement.dep_ == "acl")
+        if speaks and _demands(args.complement) and (args.source or _demands(args.complement, STRONG_DEMAND)):
             return "REQUEST"       # "Russia said Sudan must return ...": a demand made by speaking
         if args.announced and any(c.dep_ in ("dobj", "obj") for c in trigger.children):
-            return "AGREE"         # "the RUF announced it will return weapons": a commitment
+            # "the RUF announced it will return weapons": a commitment; "will not accept": a refusal
+            return "REJECT" if args.modality == "negated" else "AGREE"
         if args.condition == "unless" and args.mood in ("planned", "possible") and args.source \
                 and any(c.dep_ in ("dobj", "obj") for c in trigger.children):
             return "THREATEN"      # "will close its border unless ...": a conditional threat
