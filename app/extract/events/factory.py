@@ -51,6 +51,7 @@ if not Doc.has_extension("dl_events"):
 
 MAX_TRIGGER_SPREAD = 6  # trigger words further apart than this are joined by spaces, not quoted as text
 MAX_REPORT_CLIMB = 6    # clause heads climbed to a reporting verb
+MAX_BACKGROUND_CLIMB = 3  # conj/xcomp links climbed to a relative clause
 FALLBACK_MIN_WORDS = 4  # a sentence event needs a clause, not a dateline or a name list
 CONTENT_POS = frozenset({"VERB", "NOUN", "PROPN", "ADJ"})
 
@@ -127,8 +128,14 @@ def _is_background(c: Cand) -> bool:
 def _in_background(c: Cand) -> bool:
     """A relative clause or a participle on a noun ("a member jailed a year ago", "a group that has seized"):
     it tells what its noun is, not the news."""
-    t = c.anchor
-    return t.dep_ == "relcl" or (t.tag_ == "VBN" and t.dep_ == "acl")
+    t = c.governor if c.frame and c.governor is not None else c.anchor
+    for _ in range(MAX_BACKGROUND_CLIMB):   # "a resolution that aims to tighten sanctions and impose a blockade"
+        if t.dep_ == "relcl" or (t.tag_ == "VBN" and t.dep_ == "acl"):
+            return True
+        if t.dep_ not in ("conj", "xcomp") or t.head is t:
+            return False
+        t = t.head
+    return False
 
 
 def _complement(trigger: Token) -> Token | None:

@@ -86,8 +86,8 @@ def _fold_one(c: Cand, by_anchor: dict[int, list[Cand]], noun_types: dict[int, s
 
 def _drop_reported(cands: list[Cand]) -> None:
     """Events reported inside a verbal act ("accused X of attacking") belong to that act."""
-    typed_verbal = {c.trigger.i for c in cands if FRAME_TYPES.get(c.frame or "", c.type) in VERBAL
-                    and not c.dropped and c.trigger is c.anchor}
+    typed_verbal = {c.trigger.i for c in cands if FRAME_TYPES.get(c.frame or "", c.type) in VERBAL | {"COERCE"}
+                    and not c.dropped and c.trigger is c.anchor}   # "arrested for collaborating with X"
     for c in cands:
         if c.dropped or c.frame:
             continue

@@ -145,7 +145,7 @@ def event_type(trigger: Token, args: Arguments) -> str | None:
         return None
     if not args.frame and args.mood in ("demanded", "proposed", "conditional"):
         return None                # what is demanded, proposed or set as a condition has not happened
-    if typ == "REQUEST" and args.governing_type == "PROTEST" and args.anchor.dep_ in PURPOSE_DEPS:
+    if typ == "REQUEST" and args.governing_type in MATERIAL_CONFLICT and args.anchor.dep_ in PURPOSE_DEPS:
         return None                # "blocked streets to demand reforms": the demand of a protest
     if args.condition == "unless" and args.mood in ("planned", "possible") and args.source:
         return "THREATEN"          # "will withdraw its force unless ...": a conditional threat
