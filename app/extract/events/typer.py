@@ -55,7 +55,8 @@ def _is_hazard(tok: Token | None) -> bool:
             args += [g for a in args for p in a.children if p.dep_ == "prep" and p.lower_ == "of"
                      for g in p.children if g.dep_ == "pobj"]
             return not any(_is_weapon(a) for a in args)
-        return not any(c.lemma_.lower() in WEAPON_WORDS for c in tok.children if c.dep_ in ("compound", "amod"))
+        sub = list(tok.subtree)   # "a car bomb explosion", "an explosion caused by a landmine"
+        return len(sub) > MAX_PATIENT_TOKENS or not any(t.lemma_.lower() in WEAPON_WORDS for t in sub)
     if tok.lemma_.lower() in WEAPON_WORDS:
         return False
     mods = [c for c in tok.children if c.dep_ in ("compound", "amod")]
