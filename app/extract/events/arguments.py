@@ -53,6 +53,10 @@ class ActorTokens:
             if c.dep_ in ("compound", "amod", "poss", "nmod", "appos") and c.i < tok.i + 4:
                 if c.i in self.by_token:
                     return self.by_token[c.i]
+                if c.dep_ == "amod":   # "Vietnamese-led forces"
+                    for g in c.children:
+                        if g.dep_ in ("npadvmod", "compound", "amod") and g.i in self.by_token:
+                            return self.by_token[g.i]
         if depth >= MAX_NP_DEPTH:
             return None
         for c in tok.children:

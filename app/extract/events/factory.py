@@ -116,6 +116,10 @@ def _source(c: Cand, actors: ActorTokens) -> tuple[Token | None, Token | None, s
         by = next((g for x in c.trigger.children if x.dep_ in ("prep", "agent") and x.lower_ == "by"
                    for g in x.children if g.dep_ == "pobj"), None)
         src_list = actors.actors_of(by)
+    if not src_list and c.trigger.pos_ == "NOUN":   # "Palestinian riots", "US Predator attacks"
+        src_list = [a for x in c.trigger.children if x.dep_ in ("amod", "compound") and x.i < c.trigger.i
+                    and (x.ent_type_ == "NORP" or x.ent_type_ == "GPE" and x.dep_ == "compound")
+                    and (a := actors.actor(x))][:1]
     return subj_tok, patient, src_list[0] if src_list else None
 
 
