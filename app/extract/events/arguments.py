@@ -6,11 +6,13 @@ from spacy.tokens import Doc, Token
 
 from app.extract.actors.index import ActorIndex
 from app.extract.events.lexicon import (
+    AGENTIVE_PASSIVES,
     DETERMINERS,
     FIRST_PERSON,
     GEO_NOUNS,
     INTENT,
     PLACE_PREPS,
+    PERSON_NOUNS,
     PLANNING,
     PRONOUNS,
     REFUSE,
@@ -53,7 +55,7 @@ class ActorTokens:
             if c.dep_ in ("compound", "amod", "poss", "nmod", "appos") and c.i < tok.i + 4:
                 if c.i in self.by_token:
                     return self.by_token[c.i]
-                if c.dep_ == "amod":   # "Vietnamese-led forces"
+                if c.dep_ in ("amod", "nmod", "compound"):   # "Vietnamese-led forces", "the Sudanese government"
                     for g in c.children:
                         if g.dep_ in ("npadvmod", "compound", "amod") and g.i in self.by_token:
                             return self.by_token[g.i]
@@ -105,6 +107,8 @@ def _subject_step(t: Token, patient: Token | None) -> tuple[bool, Token | None, 
     for c in t.children:
         if c.dep_ in ("nsubj", "csubj"):
             subj = t.head if relative and c.lower_ in RELATIVE_PRONOUNS else c
+        elif c.dep_ == "nsubjpass" and t.lemma_.lower() in AGENTIVE_PASSIVES:
+            subj = c                     # "Serb forces were engaged in", "Israel is opposed to"
         elif c.dep_ == "nsubjpass" and patient is None:
             patient = t.head if relative and c.lower_ in RELATIVE_PRONOUNS else c
         elif c.dep_ == "agent":
@@ -118,7 +122,10 @@ def _subject_step(t: Token, patient: Token | None) -> tuple[bool, Token | None, 
     if t.dep_ == "acl" and t.tag_ == "VBN" and patient is None:
         patient = t.head
     if t.dep_ == "acl" and t.tag_ == "VBG" and t.head.pos_ in ("NOUN", "PROPN"):
-        return True, t.head, patient, None          # "protesters demanding ..."
+        noun = t.head
+        if not _agent_like(noun) and noun.dep_ in ("dobj", "obj") and noun.head.pos_ == "VERB":
+            return False, None, patient, noun.head  # "issued a declaration demanding ...": the issuer
+        return True, noun, patient, None            # "protesters demanding ..."
     if t.dep_ == "acl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in t.children):
         # "won a contract to supply X": the infinitive's subject is the holder of the noun
         noun = t.head
@@ -138,6 +145,12 @@ def _subject_step(t: Token, patient: Token | None) -> tuple[bool, Token | None, 
             return True, None, patient, None
         return False, None, patient, head
     return True, None, patient, None
+
+
+def _agent_like(tok: Token) -> bool:
+    """A noun that can act: a name, a named entity or a noun for people."""
+    return tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "NORP", "ORG", "GPE") or \
+        tok.lemma_.lower() in PERSON_NOUNS
 
 
 def subject(tok: Token) -> tuple[Token | None, Token | None]:

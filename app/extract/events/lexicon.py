@@ -112,6 +112,7 @@ WEAPON_WORDS = _CLAUSE["weapon"]
 RELATIVE_PRONOUNS = _CLAUSE["relative"]
 FIRST_PERSON = _CLAUSE["first_person"]
 PROTESTERS = _CLAUSE["protester"]
+AGENTIVE_PASSIVES = _CLAUSE["agentive_passive"]
 PAST_TENSE: dict[str, str] = {r["lemma"].lower(): r["past"] for r in read_tsv(
     DATA_DIR / "past_tense.tsv", ("lemma", "past"), required=("lemma", "past"))}
 EVENT_NOUNS = word_set(DATA_DIR / "event_nouns.tsv")["event_noun"]
