@@ -139,6 +139,8 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
         patient = next((x for x in c.anchor.children if x.dep_ == "nsubjpass"), None)
         if patient is not None:
             parts.append(noun_phrase(text, patient, SOURCE_TOKENS))
+        elif c.anchor.dep_ == "acl" and c.anchor.tag_ != "VBN" and c.anchor.head.pos_ in ("NOUN", "PROPN"):
+            parts.append(_bare_np(c.anchor.head))   # "the contract to supply ..." -> "the contract may supply"
     verb = c.anchor
     if c.trigger is not verb and c.trigger.i < verb.i and c.trigger.dep_ in ("nsubj", "nsubjpass"):
         # "negotiations were opened", "talks began": the event noun is the clause's subject
@@ -162,6 +164,13 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
     parts.extend(_targets_text(text, c, target_names, target_tokens, " ".join(parts), obj is not None))
     out = " ".join(p for p in parts if p)
     return out[:max_chars]
+
+
+def _bare_np(head: Token) -> str:
+    """A noun with only its determiner and word modifiers: "the contract" for "a US$40 billion (...) contract"."""
+    mods = [x for x in head.children if x.i < head.i and x.dep_ in ("det", "compound", "amod", "poss")
+            and x.is_alpha]
+    return " ".join(t.text for t in sorted([*mods, head], key=lambda t: t.i))
 
 
 def noun_phrase(text: str, head: Token, max_tokens: int, keep_of: bool = False) -> str:
