@@ -290,7 +290,7 @@ def test_a_demand_of_a_protest_is_the_protest(extractor):
 
 @pytest.mark.slow
 def test_sentence_without_a_clause_event_gets_a_content_word_event(extractor):
-    rec, events = _events(extractor, "It is Boeing's most popular airliner.", published=dt.date(2008, 3, 1))
+    _rec, events = _events(extractor, "It is Boeing's most popular airliner.", published=dt.date(2008, 3, 1))
     assert len(events) == 1
     ev = events[0]
     assert ev.type is None and ev.modality == "asserted" and ev.mood == "asserted"

@@ -118,7 +118,7 @@ def _source(c: Cand, actors: ActorTokens) -> tuple[Token | None, Token | None, s
         src_list = actors.actors_of(by)
     if not src_list and c.trigger.pos_ == "NOUN":   # "Palestinian riots", "US Predator attacks"
         src_list = [a for x in c.trigger.children if x.dep_ in ("amod", "compound") and x.i < c.trigger.i
-                    and (x.ent_type_ == "NORP" or x.ent_type_ == "GPE" and x.dep_ == "compound")
+                    and (x.ent_type_ == "NORP" or (x.ent_type_ == "GPE" and x.dep_ == "compound"))
                     and (a := actors.actor(x))][:1]
     return subj_tok, patient, src_list[0] if src_list else None
 
@@ -322,7 +322,7 @@ def _sentence_event(sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
         return None
     c = Cand(pred, pred, None, [pred])
     clause = pred.pos_ == "VERB" and pred.lemma_.lower() not in STATIVE
-    subj_tok, patient, source = _source(c, ctx.actors) if clause else (None, None, None)
+    _subj, patient, source = _source(c, ctx.actors) if clause else (None, None, None)
     tgt = targets(pred, pred, patient, ctx.actors, source) if clause else []
     speaker, quote_index = _reported(c, ctx.quotes, ctx.actors)
     tx, _own = pick_date(c, sent, ctx.dates)

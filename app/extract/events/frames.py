@@ -15,8 +15,8 @@ from app.extract.events.lexicon import (
     ANNOUNCE,
     ASKING,
     COMMIT_VERBS,
-    DEMAND_MODALS,
     CONDITION_MARKS,
+    DEMAND_MODALS,
     DEMAND_VERBS,
     FAILING,
     FUTURE_MD,
@@ -221,7 +221,7 @@ def mood(c: Cand, mod: str) -> str:
     if any(x.dep_ == "aux" and x.lower_ in DEMAND_MODALS for x in start.children):
         return DEMANDED
     t = start
-    for i in range(MAX_MOOD_CLIMB):
+    for _ in range(MAX_MOOD_CLIMB):
         if t.dep_ == "advcl" and _has_condition_mark(t):
             return CONDITIONAL
         if t.dep_ not in MOOD_EDGES or t.head is t:
@@ -233,7 +233,7 @@ def mood(c: Cand, mod: str) -> str:
         if head.pos_ in ("VERB", "AUX") and hl in DEMAND_VERBS and dep in ("xcomp", "ccomp", "dobj"):
             return DEMANDED
         if hl in PROPOSAL_WORDS and (dep in ("xcomp", "ccomp", "dobj", "prep", "pcomp")
-                                     or dep == "acl" and any(x.tag_ == "TO" for x in t.children)):
+                                     or (dep == "acl" and any(x.tag_ == "TO" for x in t.children))):
             return PROPOSED
         t = head
     return mod

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from app.extract.events.arguments import phrase
 from app.extract.events.frames import ASSERTED, NEGATED, PLANNED
 from app.extract.events.lexicon import PAST_TENSE, SUMMARY_PREPS
 from app.extract.events.triggers import Cand
@@ -85,8 +84,8 @@ def _verb_words(c: Cand, mood: str, mod: str) -> list[str]:
         lead = ["did not", lemma] if mood in (ASSERTED, NEGATED) else ["may not", lemma]
     elif mod != ASSERTED:
         lead = ["may", lemma]
-    elif any(t.dep_ == "auxpass" for t in group) or head.tag_ == "VBN" and c.trigger is c.anchor and \
-            head.dep_ in ("acl", "amod"):
+    elif any(t.dep_ == "auxpass" for t in group) or (head.tag_ == "VBN" and c.trigger is c.anchor and \
+            head.dep_ in ("acl", "amod")):
         lead = [head.text]
     else:
         lead = [past(lemma)]
