@@ -8,6 +8,7 @@ from typing import Any
 ACTOR_KINDS = ("person", "organization", "country", "group", "place")
 QUOTE_KINDS = ("direct", "indirect")
 MODALITIES = ("asserted", "planned", "possible", "negated")
+MOODS = ("conditional", "demanded", "proposed", "planned", "possible", "negated", "asserted")
 TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
 
 
@@ -66,6 +67,12 @@ class Event:
     end: int
     date_text: str | None = None
     trigger: str | None = None
+    trigger_start: int | None = None   # char offsets of the trigger words (first to last)
+    trigger_end: int | None = None
+    mood: str | None = None            # conditional|demanded|proposed|planned|possible|negated|asserted
+    reported_by: str | None = None     # actor id of the speaker when the event is told inside a quote
+    quote_index: int | None = None     # index into the record's quotes of that quote
+    lemma: str | None = None           # the trigger's lemma
 
 
 @dataclass(slots=True)

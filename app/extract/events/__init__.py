@@ -1,10 +1,15 @@
-"""Events: who did what to whom, when and where, typed with the PLOVER ontology.
+"""Events: who did what to whom, when and where, typed with the PLOVER ontology; one event per clause.
 
-A trigger is a verb or an event noun listed in data/plover_triggers.tsv (see ``triggers``), or an untyped
-verb whose subject is a known actor and that carries its own date ("Russian officials presented the draft
-treaty on December 15").  Control verbs fold into their complement (see ``frames``): "agreed to withdraw"
-is one AGREE event, "refused to release" one REJECT, "urged X to talk" one REQUEST, "vowed to attack" one
-THREATEN.  Importing the package registers the spaCy factory ``dateline_events_v1`` (see ``factory``).
+Every content verb whose clause reports what an actor did, will do or had done to it is an event (see
+``factory``): its source is the agent (passive by-phrases, coordinated subjects, relative clauses), its targets
+the patient, recipient or counterpart (``arguments``); event nouns are events too, typed ones from
+data/plover_triggers.tsv on the verb they are an argument of, untyped ones (data/event_nouns.tsv) on their own
+actor arguments.  Control verbs fold into their complement (see ``frames``): "agreed to withdraw" is one AGREE
+event, "refused to release" one REJECT, "urged X to talk" one REQUEST, "vowed to attack" one THREATEN.  The
+clause gives the mood (conditional, demanded, proposed, planned, possible, negated, asserted) and, inside a
+quote, the speaker.  The type is decided in one place, ``typer.event_type(trigger, args)``.  A sentence that
+names an actor but holds no clause event gets one untyped event on its main content word.  Importing the
+package registers the spaCy factory ``dateline_events_v1`` (see ``factory``).
 """
 
 from __future__ import annotations

@@ -6,13 +6,17 @@ from spacy.tokens import Doc, Token
 
 from app.extract.actors.index import ActorIndex
 from app.extract.events.lexicon import (
+    AGENTIVE_PASSIVES,
     DETERMINERS,
+    FIRST_PERSON,
     GEO_NOUNS,
     INTENT,
+    PERSON_NOUNS,
     PLACE_PREPS,
     PLANNING,
     PRONOUNS,
     REFUSE,
+    RELATIVE_PRONOUNS,
     TARGET_PREPS,
     TRYING,
 )
@@ -21,6 +25,7 @@ PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
 OBJECT_DEPS = ("dobj", "obj", "dative", "iobj", "oprd")
 MAX_CHAIN = 8          # xcomp/conj/advcl links followed up to a subject
 MAX_REPORT_DEPTH = 10  # heads climbed to find the reporting clause of a pronoun
+MAX_NP_DEPTH = 2       # of-phrases followed to the actor of a noun phrase
 
 
 class ActorTokens:
@@ -38,8 +43,10 @@ class ActorTokens:
                     if actor_id:
                         self.by_token[ent.start] = actor_id
 
-    def actor(self, tok: Token | None) -> str | None:
-        """The actor a noun phrase head stands for: the head itself, else its modifiers ("Russian officials")."""
+    def actor(self, tok: Token | None, depth: int = 0) -> str | None:
+        """The actor a noun phrase head stands for: the head itself, else its modifiers ("Russian officials"),
+        else its of-phrase ("leaders of the Azadliq coalition"), else for a common noun its in-phrase
+        ("security forces in Guinea")."""
         if tok is None:
             return None
         if tok.i in self.by_token:
@@ -48,11 +55,23 @@ class ActorTokens:
             if c.dep_ in ("compound", "amod", "poss", "nmod", "appos") and c.i < tok.i + 4:
                 if c.i in self.by_token:
                     return self.by_token[c.i]
+                if c.dep_ in ("amod", "nmod", "compound"):   # "Vietnamese-led forces", "the Sudanese government"
+                    for g in c.children:
+                        if g.dep_ in ("npadvmod", "compound", "amod") and g.i in self.by_token:
+                            return self.by_token[g.i]
+        if depth >= MAX_NP_DEPTH:
+            return None
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for g in c.children:
-                    if g.dep_ == "pobj" and g.i in self.by_token:
-                        return self.by_token[g.i]
+                    if g.dep_ == "pobj" and (found := self.actor(g, depth + 1)):
+                        return found
+        if tok.pos_ == "NOUN" and tok.lower_ not in PRONOUNS:
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ == "in":
+                    for g in c.children:
+                        if g.dep_ == "pobj" and g.i in self.by_token:
+                            return self.by_token[g.i]
         return None
 
     def actors_of(self, tok: Token | None) -> list[str]:
@@ -84,11 +103,14 @@ def demonym(word: str, countries: list[tuple[str, str]]) -> str | None:
 def _subject_step(t: Token, patient: Token | None) -> tuple[bool, Token | None, Token | None, Token | None]:
     """One verb of the subject search: (done, subject, patient, next verb to climb to)."""
     subj = agent = None
+    relative = t.dep_ == "relcl" and t.head is not t
     for c in t.children:
         if c.dep_ in ("nsubj", "csubj"):
-            subj = c
+            subj = t.head if relative and c.lower_ in RELATIVE_PRONOUNS else c
+        elif c.dep_ == "nsubjpass" and t.lemma_.lower() in AGENTIVE_PASSIVES:
+            subj = c                     # "Serb forces were engaged in", "Israel is opposed to"
         elif c.dep_ == "nsubjpass" and patient is None:
-            patient = c
+            patient = t.head if relative and c.lower_ in RELATIVE_PRONOUNS else c
         elif c.dep_ == "agent":
             agent = next((g for g in c.children if g.dep_ == "pobj"), None)
     if agent is not None:
@@ -99,6 +121,19 @@ def _subject_step(t: Token, patient: Token | None) -> tuple[bool, Token | None, 
         return False, None, patient, t.head
     if t.dep_ == "acl" and t.tag_ == "VBN" and patient is None:
         patient = t.head
+    if t.dep_ == "acl" and t.tag_ == "VBG" and t.head.pos_ in ("NOUN", "PROPN"):
+        noun = t.head
+        if not _agent_like(noun) and noun.dep_ in ("dobj", "obj") and noun.head.pos_ == "VERB":
+            return False, None, patient, noun.head  # "issued a declaration demanding ...": the issuer
+        return True, noun, patient, None            # "protesters demanding ..."
+    if t.dep_ == "acl" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in t.children):
+        # "won a contract to supply X": the infinitive's subject is the holder of the noun
+        noun = t.head
+        if noun.dep_ in ("dobj", "obj", "attr") and noun.head.pos_ in ("VERB", "AUX"):
+            return False, None, patient, noun.head
+        if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("VERB", "AUX"):
+            return False, None, patient, noun.head.head
+        return True, None, patient, None
     if t.dep_ in ("xcomp", "conj", "advcl") and t.head is not t:
         head = t.head
         if t.dep_ == "xcomp":
@@ -110,6 +145,12 @@ def _subject_step(t: Token, patient: Token | None) -> tuple[bool, Token | None, 
             return True, None, patient, None
         return False, None, patient, head
     return True, None, patient, None
+
+
+def _agent_like(tok: Token) -> bool:
+    """A noun that can act: a name, a named entity or a noun for people."""
+    return tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "NORP", "ORG", "GPE") or \
+        tok.lemma_.lower() in PERSON_NOUNS
 
 
 def subject(tok: Token) -> tuple[Token | None, Token | None]:
@@ -216,3 +257,17 @@ def phrase(tok: Token, max_tokens: int = 8) -> tuple[int, int]:
     if not toks:
         return tok.idx, tok.idx + len(tok.text)
     return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def co_subjects(subj: Token | None, index: ActorTokens, source: str | None) -> list[str]:
+    """The other actors of a coordinated subject ("Russia and China agreed"): the source's counterparts."""
+    if subj is None or not subj.conjuncts:
+        return []
+    return [a for a in index.actors_of(subj) if a != source]
+
+
+def subject_in_quote(subj: Token | None, speaker: str | None) -> str | None:
+    """Inside a direct quote, "I"/"we" stand for the speaker."""
+    if subj is not None and speaker and subj.lower_ in FIRST_PERSON:
+        return speaker
+    return None

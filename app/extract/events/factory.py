@@ -3,26 +3,57 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from app.extract.actors.index import ActorIndex
-from app.extract.events.arguments import ActorTokens, phrase, place, resolve_subject, subject, targets
+from app.extract.events.arguments import (
+    ActorTokens,
+    co_subjects,
+    phrase,
+    place,
+    resolve_subject,
+    subject,
+    subject_in_quote,
+    targets,
+)
 from app.extract.events.dates import DateLinks, attach_dates, pick_date, usable
-from app.extract.events.frames import ASSERTED, PLANNED, POSSIBLE, announced_intent, fold_control, modality
-from app.extract.events.lexicon import TRIGGERS_PATH, TriggerTable, load_lexicon
-from app.extract.events.summary import squash, summary
+from app.extract.events.frames import (
+    ASSERTED,
+    NEGATED,
+    PLANNED,
+    POSSIBLE,
+    announced_intent,
+    fold_control,
+    modality,
+    modality_of_mood,
+    mood,
+)
+from app.extract.events.lexicon import (
+    CONDITION_MARKS,
+    PRONOUNS,
+    SPEECH,
+    STATIVE,
+    TRIGGERS_PATH,
+    TriggerTable,
+    load_lexicon,
+)
+from app.extract.events.summary import sentence_summary, squash, summary
 from app.extract.events.triggers import Cand, candidates
-from app.extract.records import Event, Timex
+from app.extract.events.typer import FRAME_TYPES, Arguments, event_type
+from app.extract.records import Event, Quote, Timex
 from app.extract.timex import timex_interval
-from app.vocab import COOPERATIVE, MATERIAL_CONFLICT
 
 if not Doc.has_extension("dl_events"):
     Doc.set_extension("dl_events", default=None)
 
 MAX_TRIGGER_SPREAD = 6  # trigger words further apart than this are joined by spaces, not quoted as text
+MAX_REPORT_CLIMB = 6    # clause heads climbed to a reporting verb
+MAX_BACKGROUND_CLIMB = 3  # conj/xcomp links climbed to a relative clause
+FALLBACK_MIN_WORDS = 4  # a sentence event needs a clause, not a dateline or a name list
+CONTENT_POS = frozenset({"VERB", "NOUN", "PROPN", "ADJ"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +81,8 @@ class _DocContext:
     published: dt.date | None
     dates: DateLinks
     settings: EventSettings
+    quotes: list[Quote]
+    sentence_types: dict[int, str] = field(default_factory=dict)   # token -> lexical type of its candidate
 
 
 def _actor_index(doc: Doc) -> ActorIndex:
@@ -79,27 +112,96 @@ def _source(c: Cand, actors: ActorTokens) -> tuple[Token | None, Token | None, s
         poss = next((x for x in c.trigger.children if x.dep_ in ("poss",)), None)
         if poss is not None:
             src_list = actors.actors_of(poss)
+    if not src_list and c.trigger.pos_ == "NOUN":   # "the invasion of Ukraine by Russia"
+        by = next((g for x in c.trigger.children if x.dep_ in ("prep", "agent") and x.lower_ == "by"
+                   for g in x.children if g.dep_ == "pobj"), None)
+        src_list = actors.actors_of(by)
+    if not src_list and c.trigger.pos_ == "NOUN":   # "Palestinian riots", "US Predator attacks"
+        src_list = [a for x in c.trigger.children if x.dep_ in ("amod", "compound") and x.i < c.trigger.i
+                    and (x.ent_type_ == "NORP" or (x.ent_type_ == "GPE" and x.dep_ == "compound"))
+                    and (a := actors.actor(x))][:1]
     return subj_tok, patient, src_list[0] if src_list else None
 
 
 def _is_background(c: Cand) -> bool:
-    """Background modifiers: "a member jailed a year ago", "a group that has seized ..."."""
+    """Adjectival participles ("flooded fields", "the proposed treaty") report no act of their own."""
     t = c.trigger
-    return t is c.anchor and (t.dep_ == "relcl" or (t.tag_ == "VBN" and t.dep_ in ("amod", "acl")))
+    return t is c.anchor and (t.dep_ in ("amod", "compound") or (t.tag_ == "VBN" and t.dep_ == "amod"))
 
 
-def _modality(c: Cand, subj_tok: Token | None, source: str | None, tx: Timex | None, ctx: _DocContext) -> str:
-    """The candidate's modality; an announced will-clause becomes a planned AGREE/THREATEN (sets c.type)."""
-    mod = modality(c.trigger, c.anchor, c.frame)
-    if c.type and not c.frame and mod in (PLANNED, POSSIBLE):
-        if announced_intent(c.anchor, subj_tok, source, ctx.actors):
-            mod = PLANNED
-            c.type = "AGREE" if c.type in COOPERATIVE else "THREATEN" if c.type in MATERIAL_CONFLICT else c.type
-    if mod == ASSERTED and tx is not None and ctx.published is not None:
-        interval = timex_interval(tx.value)
-        if interval and interval[0] > ctx.published:
-            mod = PLANNED
-    return mod
+def _in_background(c: Cand) -> bool:
+    """A relative clause or a participle on a noun ("a member jailed a year ago", "a group that has seized"):
+    it tells what its noun is, not the news."""
+    t = c.governor if c.frame and c.governor is not None else c.anchor
+    for _ in range(MAX_BACKGROUND_CLIMB):   # "a resolution that aims to tighten sanctions and impose a blockade"
+        if t.dep_ == "relcl" or (t.tag_ == "VBN" and t.dep_ == "acl"):
+            return True
+        if t.dep_ not in ("conj", "xcomp") or t.head is t:
+            return False
+        t = t.head
+    return False
+
+
+def _complement(trigger: Token) -> Token | None:
+    """The clause a verb reports: its own that-clause, or its object's ("issued a reminder that Iraq must ...")."""
+    for x in trigger.children:
+        if x.dep_ == "ccomp":
+            return x
+    for x in trigger.children:
+        if x.dep_ in ("dobj", "obj"):
+            return next((g for g in x.children if g.dep_ in ("acl", "ccomp") and
+                         any(m.dep_ == "mark" and m.lower_ == "that" for m in g.children)), None)
+    return None
+
+
+def _condition(c: Cand) -> str | None:
+    """The subordinator of a condition clause on the event's verb ("will withdraw unless X arranges ...")."""
+    head = c.governor if c.frame and c.governor is not None else c.anchor
+    for x in head.children:
+        if x.dep_ == "advcl":
+            mark = next((m.lower_ for m in x.children if m.dep_ == "mark" and m.lower_ in CONDITION_MARKS), None)
+            if mark:
+                return mark
+    return None
+
+
+def _is_clause(c: Cand, subj_tok: Token | None, patient: Token | None, source: str | None,
+               tgt: list[str]) -> bool:
+    """An untyped verb is an event when it reports what an actor did or had done to it, or what a named
+    or nominal subject did: a verb of being or having, a bare participle or a verb with no argument is not."""
+    t = c.trigger
+    if t.pos_ in ("NOUN", "PROPN") and t is c.anchor:
+        return bool(source or tgt)      # a nominal event needs an actor among its own arguments
+    if t.lemma_.lower() in STATIVE or t.pos_ != "VERB":
+        return False
+    if source or tgt:
+        return True
+    for tok in (subj_tok, patient):
+        if tok is not None and tok.pos_ in ("NOUN", "PROPN") and tok.lower_ not in PRONOUNS:
+            return True
+    return False
+
+
+def _reported(c: Cand, quotes: list[Quote], actors: ActorTokens) -> tuple[str | None, int | None]:
+    """(speaker actor, quote index) when the trigger sits inside a quote, else the subject of a reporting
+    verb whose complement holds the clause ("analysts said that Russia should not expect ...")."""
+    t = c.governor if c.frame and c.governor is not None else c.anchor
+    for i, q in enumerate(quotes):
+        if q.start <= c.trigger.idx < q.end and q.start <= t.idx < q.end:
+            if t.lemma_.lower() in SPEECH and q.speaker is not None and q.speaker in actors.actors_of(subject(t)[0]):
+                return None, None   # the reporting verb of the quote itself
+            return q.speaker, i
+    for _ in range(MAX_REPORT_CLIMB):
+        if t.head is t:
+            break
+        if t.dep_ == "ccomp" and t.head.lemma_.lower() in SPEECH:
+            s, _p = subject(t.head)
+            found = actors.actors_of(s)
+            return (found[0] if found else None), None
+        if t.dep_ not in ("conj", "xcomp", "advcl", "ccomp"):
+            break
+        t = t.head
+    return None, None
 
 
 def _place_text(c: Cand, ctx: _DocContext) -> str | None:
@@ -118,21 +220,49 @@ def _trigger_text(c: Cand, text: str) -> str:
 
 
 def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Event | None:
-    """The event record of one surviving candidate, or None when it is background or an undated untyped act."""
+    """The event record of one surviving candidate, or None when its clause reports no event."""
     subj_tok, patient, source = _source(c, ctx.actors)
     if _is_background(c):
         return None
-    tx, own = pick_date(c, sent, ctx.dates)
-    if c.type is None and (source is None or not own):
-        return None  # untyped: only an actor's act with its own date is worth a record
+    speaker, quote_index = _reported(c, ctx.quotes, ctx.actors)
+    if source is None and quote_index is not None:
+        source = subject_in_quote(subj_tok, ctx.quotes[quote_index].speaker)
     tgt = targets(c.trigger, c.anchor, patient, ctx.actors, source)
     if c.frame == "request" and c.governor is not None:
         tgt = [a for a in targets(c.governor, c.governor, None, ctx.actors, source) if a not in tgt] + tgt
-    mod = _modality(c, subj_tok, source, tx, ctx)
+    partners = co_subjects(subj_tok, ctx.actors, source) if not patient else []
+    tgt += [a for a in partners if a not in tgt]
+    if c.type is None and not c.frame and not _is_clause(c, subj_tok, patient, source, tgt):
+        return None
+    tx, _own = pick_date(c, sent, ctx.dates)
+    mod = modality(c.trigger, c.anchor, c.frame)
+    mood_ = mood(c, mod)
+    mod = modality_of_mood(c, mood_, mod)
+    announced = not c.frame and mod in (PLANNED, POSSIBLE, NEGATED) and \
+        announced_intent(c.anchor, subj_tok, source, ctx.actors)
+    if announced and mod != NEGATED:
+        mod = PLANNED
+        if mood_ == POSSIBLE:
+            mood_ = PLANNED
+    if mod == ASSERTED and tx is not None and ctx.published is not None:
+        interval = timex_interval(tx.value)
+        if interval and interval[0] > ctx.published:
+            mod = mood_ = PLANNED
+    args = Arguments(anchor=c.anchor, lexical=c.type, frame=c.frame, governor=c.governor, subject=subj_tok,
+                     patient=patient, source=source, targets=tgt, mood=mood_, announced=announced,
+                     background=_in_background(c), modality=mod,
+                     governing_type=ctx.sentence_types.get(c.anchor.head.i) if c.anchor.head is not c.anchor else None,
+                     condition=_condition(c),
+                     complement=_complement(c.trigger))
+    c.type = event_type(c.trigger, args)
     date = tx.value if tx is not None else (ctx.published.isoformat() if ctx.published else None)
-    names = [ctx.actors.names.get(a, a) for a in tgt]
+    names = [ctx.actors.names.get(a, a) for a in tgt if a not in partners]
+    target_tokens = {i for i, a in ctx.actors.by_token.items() if a in tgt and sent.start <= i < sent.end}
     source_name = ctx.actors.names.get(source) if source else None
+    if source_name and partners:   # "Russia and China agreed ..."
+        source_name = " and ".join([source_name, *(ctx.actors.names.get(a, a) for a in partners)])
     s_start, s_end = bounds
+    t_start, t_end = _trigger_span(c)
     return Event(
         id=f"e-{c.trigger.idx}-{c.trigger.lemma_.lower()}",
         date=date,
@@ -141,12 +271,71 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
         source_actor=source,
         target_actors=tgt,
         place=_place_text(c, ctx),
-        summary=summary(ctx.text, c, source_name, subj_tok, mod, names, ctx.settings.summary_max_chars),
+        summary=summary(ctx.text, c, source_name, subj_tok, mood_, mod, names, target_tokens,
+                        ctx.settings.summary_max_chars),
         sentence=ctx.text[s_start:s_end],
         start=s_start,
         end=s_end,
         date_text=tx.text if tx is not None else None,
         trigger=_trigger_text(c, ctx.text),
+        trigger_start=t_start,
+        trigger_end=t_end,
+        mood=mood_,
+        reported_by=speaker,
+        quote_index=quote_index,
+        lemma=c.trigger.lemma_.lower(),
+    )
+
+
+def _trigger_span(c: Cand) -> tuple[int, int]:
+    """Char offsets of the trigger words: the lexical trigger, widened to the other words when they are near."""
+    first, last = c.words[0], c.words[-1]
+    if len(c.words) > 1 and last.i - first.i > MAX_TRIGGER_SPREAD:
+        first = last = c.trigger
+    return first.idx, last.idx + len(last.text)
+
+
+def main_predicate(sent: Span) -> Token | None:
+    """The content word a sentence hangs on: its root verb; a copula's complement; a headline's noun."""
+    root = sent.root
+    if root.pos_ == "VERB" and root.is_alpha and root.lemma_.lower() != "be":
+        return root
+    if root.pos_ == "AUX" or root.lemma_.lower() == "be" or not root.is_alpha:
+        for c in root.children:
+            if c.dep_ in ("attr", "acomp", "xcomp", "ccomp", "oprd") and c.pos_ in CONTENT_POS and c.is_alpha:
+                return c
+    elif root.pos_ in CONTENT_POS:
+        return root
+    return next((t for t in sent if t.pos_ == "VERB" and t.is_alpha and t.lemma_.lower() != "be"), None) or \
+        next((t for t in sent if t.pos_ in ("NOUN", "PROPN") and t.is_alpha), None)
+
+
+def _sentence_event(sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Event | None:
+    """An untyped event for a sentence that names an actor but holds no clause event."""
+    if not any(i in ctx.actors.by_token for i in range(sent.start, sent.end)):
+        return None
+    words = [t for t in sent if t.is_alpha]
+    if len(words) < FALLBACK_MIN_WORDS or sum(t.is_lower for t in words) < 2:
+        return None
+    pred = main_predicate(sent)
+    if pred is None:
+        return None
+    c = Cand(pred, pred, None, [pred])
+    clause = pred.pos_ == "VERB" and pred.lemma_.lower() not in STATIVE
+    _subj, patient, source = _source(c, ctx.actors) if clause else (None, None, None)
+    tgt = targets(pred, pred, patient, ctx.actors, source) if clause else []
+    speaker, quote_index = _reported(c, ctx.quotes, ctx.actors)
+    tx, _own = pick_date(c, sent, ctx.dates)
+    date = tx.value if tx is not None else (ctx.published.isoformat() if ctx.published else None)
+    s_start, s_end = bounds
+    return Event(
+        id=f"e-{pred.idx}-{pred.lemma_.lower()}",
+        date=date, type=None, modality=ASSERTED, source_actor=source, target_actors=tgt, place=None,
+        summary=sentence_summary(ctx.text, s_start, s_end, ctx.settings.summary_max_chars),
+        sentence=ctx.text[s_start:s_end], start=s_start, end=s_end,
+        date_text=tx.text if tx is not None else None, trigger=pred.text,
+        trigger_start=pred.idx, trigger_end=pred.idx + len(pred.text), mood=ASSERTED,
+        reported_by=speaker, quote_index=quote_index, lemma=pred.lemma_.lower(),
     )
 
 
@@ -154,7 +343,7 @@ def _drop_shadowed_verbs(cands: list[Cand]) -> None:
     """An untyped verb that carries a typed event noun ("held talks") is that noun's event, not its own."""
     noun_anchors = {c.anchor.i for c in cands if not c.dropped and c.type and c.trigger is not c.anchor}
     for c in cands:
-        if c.type is None and c.trigger is c.anchor and c.anchor.i in noun_anchors:
+        if c.type is None and not c.frame and c.trigger is c.anchor and c.anchor.i in noun_anchors:
             c.dropped = True
 
 
@@ -174,15 +363,21 @@ def find_events(doc: Doc, settings: EventSettings = DEFAULT_SETTINGS, table: Tri
     cand_tokens = {c.trigger.i for _, cs in per_sent for c in cs} | {c.anchor.i for _, cs in per_sent for c in cs}
     text = doc._.dl_original if doc._.dl_original is not None else doc.text
     ctx = _DocContext(text, actors, _timex_tokens(doc, timexes), doc._.dl_published,
-                      attach_dates(doc, timexes, cand_tokens), settings)
+                      attach_dates(doc, timexes, cand_tokens), settings, list(doc._.dl_quotes or []))
     events: list[Event] = []
     seen_ids: set[str] = set()
+    doc_text = doc.text   # built once: Doc.text joins every token
     for sent, cands in per_sent:
-        if not cands:
-            continue
         fold_control(cands)
         _drop_shadowed_verbs(cands)
-        bounds = _sentence_bounds(sent, doc.text)
+        ctx.sentence_types = {}
+        for c in cands:
+            typ = FRAME_TYPES[c.frame] if c.frame else c.type
+            if typ and not c.dropped:
+                ctx.sentence_types.setdefault(c.trigger.i, typ)
+                ctx.sentence_types.setdefault(c.anchor.i, typ)
+        bounds = _sentence_bounds(sent, doc_text)
+        found = 0
         for c in cands:
             if c.dropped:
                 continue
@@ -191,6 +386,12 @@ def find_events(doc: Doc, settings: EventSettings = DEFAULT_SETTINGS, table: Tri
                 continue
             seen_ids.add(event.id)
             events.append(event)
+            found += 1
+        if not found:
+            event = _sentence_event(sent, bounds, ctx)
+            if event is not None and event.id not in seen_ids:
+                seen_ids.add(event.id)
+                events.append(event)
     return events
 
 

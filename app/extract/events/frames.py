@@ -14,7 +14,10 @@ from app.extract.events.arguments import ActorTokens, subject
 from app.extract.events.lexicon import (
     ANNOUNCE,
     ASKING,
+    COMMIT_VERBS,
     CONDITION_MARKS,
+    DEMAND_MODALS,
+    DEMAND_VERBS,
     FAILING,
     FUTURE_MD,
     INTENT,
@@ -26,29 +29,33 @@ from app.extract.events.lexicon import (
     POSSIBILITY_NOUNS,
     POSSIBLE_MD,
     POSSIBLE_MODS,
+    PROPOSAL_WORDS,
     READY,
     REFUSE,
     SPEECH,
     TRYING,
 )
 from app.extract.events.triggers import Cand
+from app.extract.events.typer import FRAME_TYPES
 from app.vocab import COOPERATIVE, MATERIAL_CONFLICT, MODALITIES, VERBAL
 
 ASSERTED, PLANNED, POSSIBLE, NEGATED = MODALITIES
-FRAME_TYPES = {"intent": "AGREE", "refuse": "REJECT", "request": "REQUEST", "threaten": "THREATEN"}
 MAX_CHAIN = 8  # verbs climbed by xcomp/conj from a trigger
 
 
-def _frame(c: Cand, comp: Token, head: Token) -> str | None:
-    """The frame a control verb ``head`` gives its complement ``comp`` (the candidate's trigger), if any."""
+def _frame(ctype: str | None, comp: Token, head: Token) -> str | None:
+    """The frame a control verb ``head`` gives its complement ``comp`` of type ``ctype``, if any."""
     hl = head.lemma_.lower()
-    cooperative = c.type is None or c.type in COOPERATIVE
-    if hl == "threaten" or (hl == "vow" and c.type in MATERIAL_CONFLICT):
+    cooperative = ctype is None or ctype in COOPERATIVE
+    conflict = ctype in MATERIAL_CONFLICT
+    if hl == "threaten" or (hl in COMMIT_VERBS and conflict):
         return "threaten"
     if hl in INTENT or (head.pos_ == "ADJ" and head.lower_ in READY):
-        return "intent" if cooperative else None
-    if (hl in TRYING or hl in PLANNING) and c.type in COOPERATIVE:
+        return "intent" if cooperative else "threaten" if conflict and hl not in TRYING else None
+    if (hl in TRYING or hl in PLANNING) and ctype in COOPERATIVE:
         return "intent"
+    if hl in PLANNING and conflict:
+        return "threaten"   # "plans to impose restrictions", "prepared to impose martial law"
     if hl in REFUSE:
         return "refuse"
     if hl in ASKING and comp.dep_ in ("xcomp", "ccomp"):
@@ -56,7 +63,7 @@ def _frame(c: Cand, comp: Token, head: Token) -> str | None:
     return None
 
 
-def _fold_one(c: Cand, by_anchor: dict[int, list[Cand]]) -> None:
+def _fold_one(c: Cand, by_anchor: dict[int, list[Cand]], noun_types: dict[int, str]) -> None:
     """Fold one verb candidate into its control verb's frame, dropping the control verb's own candidates."""
     t = c.trigger
     if t.dep_ not in ("xcomp", "ccomp", "advcl") or t.head is t:
@@ -66,10 +73,11 @@ def _fold_one(c: Cand, by_anchor: dict[int, list[Cand]]) -> None:
         return
     if t.dep_ != "xcomp" and not (head.lemma_.lower() in ASKING and t.dep_ == "ccomp"):
         return  # "expect the US to accept": the complement has its own subject
-    frame = _frame(c, t, head)
+    if any(g.frame for g in by_anchor.get(head.i, [])):
+        return  # "demanded that X refuse to recognize": the outer frame keeps the event
+    frame = _frame(c.type or noun_types.get(t.i), t, head)
     if frame is None:
         return
-    c.type = FRAME_TYPES[frame]
     c.frame, c.governor = frame, head
     c.words = sorted({head, *c.words}, key=lambda x: x.i)
     for g in by_anchor.get(head.i, []):
@@ -78,7 +86,8 @@ def _fold_one(c: Cand, by_anchor: dict[int, list[Cand]]) -> None:
 
 def _drop_reported(cands: list[Cand]) -> None:
     """Events reported inside a verbal act ("accused X of attacking") belong to that act."""
-    typed_verbal = {c.trigger.i for c in cands if c.type in VERBAL and not c.dropped and c.trigger is c.anchor}
+    typed_verbal = {c.trigger.i for c in cands if FRAME_TYPES.get(c.frame or "", c.type) in VERBAL | {"COERCE"}
+                    and not c.dropped and c.trigger is c.anchor}   # "arrested for collaborating with X"
     for c in cands:
         if c.dropped or c.frame:
             continue
@@ -94,15 +103,18 @@ def _drop_reported(cands: list[Cand]) -> None:
 def fold_control(cands: list[Cand]) -> None:
     """Fold control verbs into their complements and drop events governed by a verbal trigger."""
     by_anchor: dict[int, list[Cand]] = {}
+    noun_types: dict[int, str] = {}
     for c in cands:
         by_anchor.setdefault(c.trigger.i, []).append(c)
+        if c.trigger is not c.anchor and c.type and c.anchor.lemma_ not in NOT_EVENT_GOVERNORS:
+            noun_types.setdefault(c.anchor.i, c.type)
     for c in cands:
         if c.trigger is c.anchor:
-            _fold_one(c, by_anchor)
+            _fold_one(c, by_anchor, noun_types)
             continue
         # a noun trigger under a typed verb ("condemned the attack") is that verb's business
         gov = by_anchor.get(c.anchor.i)
-        if (gov and any(g.type for g in gov)) or c.anchor.lemma_ in NOT_EVENT_GOVERNORS:
+        if (gov and any(g.type or g.frame for g in gov)) or c.anchor.lemma_ in NOT_EVENT_GOVERNORS:
             c.dropped = True
     _drop_reported(cands)
 
@@ -192,3 +204,51 @@ def modality(trigger: Token, anchor: Token, frame: str | None) -> str:
     if planned:
         return PLANNED
     return ASSERTED
+
+
+CONDITIONAL, DEMANDED, PROPOSED = "conditional", "demanded", "proposed"
+MOOD_EDGES = frozenset({"xcomp", "ccomp", "conj", "advcl", "acl", "pcomp", "pobj", "prep", "dobj", "relcl", "appos"})
+MAX_MOOD_CLIMB = 10
+
+
+def mood(c: Cand, mod: str) -> str:
+    """The finer reading of a clause: conditional ("if X agrees"), demanded ("would require X not to deploy",
+    "should not expect X to accept"), proposed ("proposals, including banning"), else its modality.
+
+    The climb starts at the clause's verb (the control verb for a folded frame) and stops at a reporting verb:
+    what a speaker says keeps its own mood."""
+    start = c.governor if c.frame and c.governor is not None else c.anchor
+    if any(x.dep_ == "aux" and x.lower_ in DEMAND_MODALS for x in start.children):
+        return DEMANDED
+    t = start
+    for _ in range(MAX_MOOD_CLIMB):
+        if t.dep_ == "advcl" and _has_condition_mark(t):
+            return CONDITIONAL
+        if t.dep_ not in MOOD_EDGES or t.head is t:
+            break
+        dep, head = t.dep_, t.head
+        hl = head.lemma_.lower()
+        if dep == "ccomp" and hl in SPEECH:
+            break
+        if head.pos_ in ("VERB", "AUX") and hl in DEMAND_VERBS and dep in ("xcomp", "ccomp", "dobj"):
+            return DEMANDED
+        if hl in PROPOSAL_WORDS and (dep in ("xcomp", "ccomp", "dobj", "prep", "pcomp")
+                                     or (dep == "acl" and any(x.tag_ == "TO" for x in t.children))):
+            return PROPOSED
+        t = head
+    return mod
+
+
+def own_negation(c: Cand) -> bool:
+    """Whether the trigger's own clause (not a verb above it) is negated."""
+    for tok in {c.trigger, c.anchor}:
+        if any(x.dep_ == "neg" or (x.lower_ in NEG_WORDS and x.dep_ in ("advmod", "neg", "det")) for x in tok.children):
+            return True
+    return False
+
+
+def modality_of_mood(c: Cand, mood_: str, mod: str) -> str:
+    """The coarse modality kept in the record: a conditional, demanded or proposed event is only possible."""
+    if mood_ in (CONDITIONAL, DEMANDED, PROPOSED):
+        return NEGATED if own_negation(c) else POSSIBLE
+    return mod

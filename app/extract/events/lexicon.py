@@ -34,6 +34,7 @@ TRYING = _CONTROL["trying"]
 FAILING = _CONTROL["failing"]
 SPEECH = _CONTROL["speech"]
 ANNOUNCE = _CONTROL["announce"]
+COMMIT_VERBS = _CONTROL["commit"]
 
 NEG_WORDS = _MODALITY["negation"]
 FUTURE_MD = _MODALITY["future_modal"]
@@ -42,6 +43,7 @@ CONDITION_MARKS = _MODALITY["condition_mark"]
 POSSIBILITY_NOUNS = _MODALITY["possibility_noun"]
 POSSIBLE_MODS = _MODALITY["possible_modifier"]
 INTENT_AUX = _MODALITY["intent_aux"]
+DEMAND_MODALS = _MODALITY["demand_modal"]
 
 TARGET_PREPS = _ARGUMENTS["target_prep"]
 SUMMARY_PREPS = _ARGUMENTS["summary_prep"]
@@ -54,6 +56,7 @@ GEO_NOUNS = _ARGUMENTS["geo_noun"]
 HAPPEN = _TRIGGER_WORDS["happen"]
 TAKE_PART = _TRIGGER_WORDS["take_part"]
 TAKE_PART_PREPS = _TRIGGER_WORDS["take_part_prep"]
+CIRCUMSTANCE_PREPS = _TRIGGER_WORDS["circumstance_prep"]
 NOT_EVENT_GOVERNORS = _TRIGGER_WORDS["not_event_governor"]
 PERSON_NOUNS = _TRIGGER_WORDS["person_noun"]
 
@@ -98,3 +101,18 @@ def load_lexicon(path: str = str(TRIGGERS_PATH)) -> TriggerTable:
         rule = Rule(None if row["type"] == "-" else row["type"], parse_conditions(row["condition"]), row["cameo"])
         table.setdefault((row["lemma"].lower(), row["pos"]), []).append(rule)
     return {key: tuple(rules) for key, rules in table.items()}
+
+
+_CLAUSE = word_set(DATA_DIR / "clause_words.tsv")
+STATIVE = _CLAUSE["stative"]
+DEMAND_VERBS = _CLAUSE["demand"]
+PROPOSAL_WORDS = _CLAUSE["proposal"]
+HAZARD_WORDS = _CLAUSE["hazard"]
+WEAPON_WORDS = _CLAUSE["weapon"]
+RELATIVE_PRONOUNS = _CLAUSE["relative"]
+FIRST_PERSON = _CLAUSE["first_person"]
+PROTESTERS = _CLAUSE["protester"]
+AGENTIVE_PASSIVES = _CLAUSE["agentive_passive"]
+PAST_TENSE: dict[str, str] = {r["lemma"].lower(): r["past"] for r in read_tsv(
+    DATA_DIR / "past_tense.tsv", ("lemma", "past"), required=("lemma", "past"))}
+EVENT_NOUNS = word_set(DATA_DIR / "event_nouns.tsv")["event_noun"]

@@ -1,17 +1,25 @@
-"""The one-line headline of an event: "Syria offered troops to Elias Hrawi", "Russia did not attack Kyiv"."""
+"""The one-line headline of an event, read as a sentence: "Russia presented the draft treaty to the US and NATO".
+
+The clause's own verb group is kept as written when it is finite ("is preparing to respond", "should not
+expect"); a non-finite clause ("..., killing 228 people", "to invade Ukraine") gets a finite verb from its
+reading: "will" for planned, "may" for possible, "did not" for negated, the past tense when asserted.
+"""
 
 from __future__ import annotations
 
 from spacy.tokens import Token
 
-from app.extract.events.arguments import phrase
-from app.extract.events.frames import ASSERTED, NEGATED, PLANNED, POSSIBLE
-from app.extract.events.lexicon import SUMMARY_PREPS
+from app.extract.events.frames import ASSERTED, NEGATED, PLANNED
+from app.extract.events.lexicon import PAST_TENSE, SUMMARY_PREPS
 from app.extract.events.triggers import Cand
 
 SOURCE_TOKENS = 5   # the longest source phrase a headline quotes when the source is no actor
-OBJECT_TOKENS = 6   # the longest object phrase a headline quotes
+OBJECT_TOKENS = 7   # the longest object phrase a headline quotes
+TARGET_TOKENS = 8   # the longest target phrase ("to the US and NATO")
 MAX_TARGETS = 3
+NOUN_TOKENS = 10    # the longest noun phrase a nominal event's headline quotes
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+GROUP_DEPS = frozenset({"aux", "auxpass", "neg"})
 
 
 def squash(text: str, start: int, end: int) -> str:
@@ -19,59 +27,174 @@ def squash(text: str, start: int, end: int) -> str:
     return " ".join(text[start:end].split())
 
 
-def _verb_words(c: Cand, mod: str) -> list[str]:
-    """The trigger words, the lead verb as a lemma when a modality word precedes it ("did not attack")."""
-    lead = c.words[0]
-    parts: list[str] = []
-    if mod == PLANNED:
-        parts.append("to")
-    elif mod == POSSIBLE:
-        parts.append("may")
-    elif mod == NEGATED and c.frame != "refuse":
-        parts.append("did not" if lead.tag_ in ("VBD", "VBN") else "not")
-    verbs: list[str] = []
-    for w in c.words:
-        if w.pos_ in ("VERB", "AUX", "ADJ") and (mod != ASSERTED or w is not lead or w.tag_ == "VB") and \
-                (w is lead and (mod != ASSERTED or c.frame)):
-            verbs.append(w.lemma_ if w is lead and mod != ASSERTED else w.text)
-        else:
-            verbs.append(w.text)
-        if w is c.governor and c.frame:
-            if w.pos_ == "ADJ":
-                verbs.insert(len(verbs) - 1, "be")
-            verbs.append("to")
-    return parts + verbs
+def past(lemma: str) -> str:
+    """The past tense of a verb lemma: the irregular table, else the regular -ed form."""
+    if lemma in PAST_TENSE:
+        return PAST_TENSE[lemma]
+    if lemma.endswith("e"):
+        return lemma + "d"
+    if len(lemma) > 2 and lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ied"
+    return lemma + "ed"
 
 
-def _target_words(c: Cand, obj: Token | None, said: str, target_names: list[str]) -> str | None:
-    """ "with Russia and China": the targets the headline has not named yet, after their preposition."""
+def _word(t: Token) -> str:
+    """A verb-group word as written, contractions spelled out ("'ve" -> "have", "n't" -> "not")."""
+    if t.text[:1] in ("'", "’") or t.lower_ in ("n't", "n’t"):
+        return t.norm_
+    return t.text
+
+
+def _group(head: Token) -> list[Token]:
+    """The verb group of a clause head: its auxiliaries and negation before it, and the head."""
+    return sorted([x for x in head.children if x.dep_ in GROUP_DEPS and x.i < head.i] + [head], key=lambda t: t.i)
+
+
+def _finite(group: list[Token]) -> bool:
+    return any(t.tag_ in FINITE_TAGS for t in group if t.lower_ != "to")
+
+
+def _verb_words(c: Cand, mood: str, mod: str) -> list[str]:
+    """The verb group, kept as written when finite, else made finite from the clause's reading."""
+    head = c.governor if c.frame and c.governor is not None else c.anchor
+    group = [t for t in _group(head) if not (t.tag_ == "TO" and t.dep_ == "aux")]
+    rest: list[str] = []
+    if c.frame and c.governor is not None:
+        if head.pos_ == "ADJ":
+            rest.append(head.text)
+        obj = next((x for x in head.children if x.dep_ in ("dobj", "obj") and x.i < c.anchor.i), None)
+        if obj is not None:      # "asked visitors to stay away"
+            rest.extend(t.text for t in list(obj.subtree)[:OBJECT_TOKENS] if not t.is_space)
+        rest.append("to")
+        rest.extend(t.text for t in _group(c.anchor) if t.dep_ != "aux" or t.tag_ != "TO")
+    rest.extend(x.text for x in c.anchor.children if x.dep_ == "prt")
+    if c.trigger is not c.anchor:
+        rest.extend(w.text for w in c.words if w is not c.anchor and w is not head and w.i > c.anchor.i)
+    if head.pos_ == "ADJ" and c.frame:
+        cop = head.head if head.dep_ == "acomp" else head
+        words = [_word(t) for t in _group(cop) if t is not head] or ["is"]
+        return words + rest
+    if _finite(group):
+        return [_word(t) for t in group] + rest
+    lemma = head.lemma_.lower()
+    neg = any(t.dep_ == "neg" for t in group)
+    if mod == PLANNED and not neg:
+        lead = ["will", lemma]
+    elif mod == NEGATED or neg:
+        lead = ["did not", lemma] if mood in (ASSERTED, NEGATED) else ["may not", lemma]
+    elif mod != ASSERTED:
+        lead = ["may", lemma]
+    elif any(t.dep_ == "auxpass" for t in group) or (head.tag_ == "VBN" and c.trigger is c.anchor and \
+            head.dep_ in ("acl", "amod")):
+        lead = [head.text]
+    else:
+        lead = [past(lemma)]
+    return lead + rest
+
+
+def _targets_text(text: str, c: Cand, target_names: list[str], target_tokens: set[int], said: str,
+                  has_object: bool) -> list[str]:
+    """The prepositional phrases that hold a target ("to the US and NATO"), then targets not named yet."""
+    out: list[str] = []
+    heads = [c.anchor] + ([c.governor] if c.governor is not None else []) + \
+        ([c.trigger] if c.trigger is not c.anchor else [])
+    for h in heads:
+        for x in h.children:
+            if x.dep_ in ("prep", "dative") and x.lower_ in SUMMARY_PREPS and \
+                    any(t.i in target_tokens for t in x.subtree):
+                toks = [t for t in x.subtree if not t.is_space][:TARGET_TOKENS]
+                while toks and toks[-1].is_punct:
+                    toks.pop()
+                if toks:
+                    out.append(squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text)))
+    said = (said + " " + " ".join(out)).lower()
     names = [n for n in dict.fromkeys(target_names) if n.lower() not in said]
-    prep = next((x.lower_ for x in (*c.trigger.children, *c.anchor.children) if x.dep_ in ("prep", "dative")
-                 and x.lower_ in SUMMARY_PREPS), None)
-    if prep is None and c.trigger.pos_ == "NOUN":
-        prep = "with" if c.type in ("CONSULT", "COOPERATE") else "against"
-    if names and (prep or obj is None):
-        return (prep + " " if prep else "") + " and ".join(names[:MAX_TARGETS])
-    return None
+    if names:
+        prep = "with" if c.type in ("CONSULT", "COOPERATE", "AGREE") else "against" if c.type else "with"
+        if not out and not has_object:
+            out.append(prep + " " + " and ".join(names[:MAX_TARGETS]))
+    return out
 
 
-def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | None, mod: str,
-            target_names: list[str], max_chars: int) -> str:
-    """Source, modality, trigger words, object and targets, cut to ``max_chars``."""
+def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | None, mood: str, mod: str,
+            target_names: list[str], target_tokens: set[int], max_chars: int) -> str:
+    """Source, verb group, object and targets, cut to ``max_chars``; a nominal event's own noun phrase."""
+    if c.trigger.pos_ in ("NOUN", "PROPN") and (c.trigger is c.anchor or (
+            c.anchor.lemma_ == "be" and c.trigger.dep_ == "attr")):   # "there will be a protest of the award"
+        toks = [t for t in c.trigger.subtree if not t.is_space and t.dep_ not in ("relcl", "acl", "appos")
+                and not (t.i > c.trigger.i and t.dep_ == "punct")][:NOUN_TOKENS]
+        while toks and (toks[-1].is_punct or toks[-1].pos_ in ("ADP", "CCONJ", "DET")):
+            toks.pop()
+        head = squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text)) if toks else c.trigger.text
+        if source_name and source_name.lower() not in head.lower():
+            head = f"{source_name}: {head}"
+        return head[:max_chars]
     parts: list[str] = []
     if source_name:
         parts.append(source_name)
-    elif source_tok is not None:
-        s, e = phrase(source_tok, SOURCE_TOKENS)
-        parts.append(squash(text, s, e))
-    parts.extend(_verb_words(c, mod))
-    obj = next((x for x in c.trigger.children if x.dep_ in ("dobj", "obj") and x not in c.words), None)
+    elif source_tok is not None and source_tok.lower_ not in ("which", "who", "that"):
+        parts.append(noun_phrase(text, source_tok, SOURCE_TOKENS))
+    else:
+        patient = next((x for x in c.anchor.children if x.dep_ == "nsubjpass"), None)
+        if patient is not None:
+            parts.append(noun_phrase(text, patient, SOURCE_TOKENS))
+        elif c.anchor.dep_ == "acl" and c.anchor.tag_ != "VBN" and c.anchor.head.pos_ in ("NOUN", "PROPN"):
+            parts.append(_bare_np(c.anchor.head))   # "the contract to supply ..." -> "the contract may supply"
+    verb = c.anchor
+    if c.trigger is not verb and c.trigger.i < verb.i and c.trigger.dep_ in ("nsubj", "nsubjpass"):
+        # "negotiations were opened", "talks began": the event noun is the clause's subject
+        parts = ([source_name] if source_name else []) + [noun_phrase(text, c.trigger, SOURCE_TOKENS, keep_of=True)]
+        parts += [_word(t) for t in _group(verb)]
+        parts += [x.text for x in verb.children if x.dep_ in ("prt", "acomp")]
+        return " ".join(parts)[:max_chars]
+    if not parts and verb.dep_ == "acl" and verb.tag_ == "VBN" and c.trigger is verb:
+        # "The draft, prepared without consultation": the draft was prepared
+        parts += [noun_phrase(text, verb.head, SOURCE_TOKENS), "were" if verb.head.tag_ == "NNS" else "was"]
+        parts.append(verb.text)
+        parts.extend(_targets_text(text, c, target_names, target_tokens, " ".join(parts), False))
+        return " ".join(parts)[:max_chars]
+    parts.extend(_verb_words(c, mood, mod))
+    obj = next((x for x in verb.children if x.dep_ in ("dobj", "obj", "attr", "oprd") and x is not c.trigger
+                and x not in c.words), None)
+    if obj is None and verb.dep_ == "acl" and verb.tag_ == "VBN" and source_name:
+        obj = verb.head          # "a draft treaty presented ... by the Foreign Ministry"
     if obj is not None:
-        s, e = phrase(obj, OBJECT_TOKENS)
-        parts.append(squash(text, s, e))
-    if target_names:
-        tail = _target_words(c, obj, " ".join(parts).lower(), target_names)
-        if tail is not None:
-            parts.append(tail)
+        parts.append(noun_phrase(text, obj, OBJECT_TOKENS, keep_of=True))
+    parts.extend(_targets_text(text, c, target_names, target_tokens, " ".join(parts), obj is not None))
     out = " ".join(p for p in parts if p)
     return out[:max_chars]
+
+
+def _bare_np(head: Token) -> str:
+    """A noun with only its determiner and word modifiers: "the contract" for "a US$40 billion (...) contract"."""
+    mods = [x for x in head.children if x.i < head.i and x.dep_ in ("det", "compound", "amod", "poss")
+            and x.is_alpha]
+    return " ".join(t.text for t in sorted([*mods, head], key=lambda t: t.i))
+
+
+def noun_phrase(text: str, head: Token, max_tokens: int, keep_of: bool = False) -> str:
+    """A noun phrase as written, without its relative clauses, appositions and participles: "the draft"
+    for "The draft, prepared without consultation with the US and NATO, ..."."""
+    drop = {"relcl", "acl", "appos", "punct", "advcl", "cc", "conj"} | (set() if keep_of else {"prep"})
+    toks: list[Token] = []
+    stack = [head]
+    while stack:
+        t = stack.pop()
+        toks.append(t)
+        stack.extend(x for x in t.children if x.dep_ not in drop or (x.dep_ == "punct" and x.i < head.i)
+                     or (t is not head and x.dep_ in ("cc", "conj", "punct")) or (t is head and x.dep_ in ("cc", "conj")))
+    toks = sorted((t for t in toks if not t.is_space), key=lambda t: t.i)
+    if keep_of:
+        toks = [t for t in toks if t.i <= head.i or not any(a.dep_ in ("relcl", "acl") for a in t.ancestors
+                                                              if a.i > head.i)]
+    toks = toks[:max_tokens]
+    while toks and (toks[-1].is_punct or toks[-1].pos_ in ("ADP", "CCONJ", "DET")):
+        toks.pop()
+    if not toks:
+        return head.text
+    return squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+
+
+def sentence_summary(text: str, start: int, end: int, max_chars: int) -> str:
+    """A fallback event's headline: its sentence, whitespace collapsed, cut to ``max_chars``."""
+    return squash(text, start, end)[:max_chars]

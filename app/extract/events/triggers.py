@@ -11,12 +11,15 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span, Token
 
 from app.extract.events.lexicon import (
+    CIRCUMSTANCE_PREPS,
+    EVENT_NOUNS,
     HAPPEN,
     PERSON_NOUNS,
     TAKE_PART,
     TAKE_PART_PREPS,
     TriggerTable,
 )
+from app.vocab import MATERIAL_CONFLICT
 
 OBJ_DEPS = frozenset({"dobj", "nsubjpass", "obj", "oprd", "attr"})
 MOD_DEPS = frozenset({"compound", "amod", "nmod"})
@@ -41,12 +44,15 @@ def is_person(tok: Token, person_tokens: set[int]) -> bool:
 
 
 def objects(tok: Token) -> list[Token]:
-    """Direct objects of a verb trigger (with conjuncts), or the "of" object / passive subject of a noun."""
+    """Direct objects of a verb trigger (with conjuncts and the "of" noun of a quantity: "5 million dollars
+    of aid"), or the "of" object / passive subject of a noun."""
     out: list[Token] = []
     for c in tok.children:
         if c.dep_ in OBJ_DEPS or (c.dep_ == "nsubjpass"):
             out.append(c)
             out.extend(x for x in c.conjuncts)
+            out.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
+                       for g in p.children if g.dep_ == "pobj")
         elif tok.pos_ == "NOUN" and c.dep_ == "prep" and c.lower_ == "of":
             out.extend(g for g in c.children if g.dep_ == "pobj")
     return out
@@ -87,6 +93,9 @@ def _holds(key: str, vals: frozenset[str], tok: Token, person_tokens: set[int]) 
 def lookup(tok: Token, pos: str, person_tokens: set[int], table: TriggerTable) -> tuple[bool, str | None, str]:
     """(listed, PLOVER type or None, CAMEO code) for a token read as a verb ("V") or noun ("N") trigger."""
     rules = table.get((tok.lemma_.lower(), pos)) or table.get((tok.lower_, pos))
+    if not rules and pos == "V" and tok.tag_ in ("VBD", "VBN") and tok.lower_.endswith("ed"):
+        # the lemmatizer's misses ("raped" -> "rap"): the -ed form without its d, or without -ed
+        rules = table.get((tok.lower_[:-1], pos)) or table.get((tok.lower_[:-2], pos))
     if not rules:
         return False, None, ""
     for rule in rules:
@@ -95,7 +104,7 @@ def lookup(tok: Token, pos: str, person_tokens: set[int], table: TriggerTable) -
     return False, None, ""
 
 
-def noun_anchor(tok: Token) -> Token | None:
+def noun_anchor(tok: Token, depth: int = 0, typ: str | None = None) -> Token | None:
     """The verb a noun trigger is an argument of, or None when it is not (a modifier, an "about" object)."""
     dep, head = tok.dep_, tok.head
     if dep == "conj":
@@ -109,6 +118,13 @@ def noun_anchor(tok: Token) -> Token | None:
     if dep == "pobj" and head.dep_ == "prep" and head.lower_ in TAKE_PART_PREPS and head.head.pos_ == "VERB" \
             and head.head.lemma_.lower() in TAKE_PART:
         return head.head
+    if dep == "nsubjpass" and head.pos_ == "VERB":
+        return head                                  # "a grenade attack was carried out"
+    if dep == "pobj" and head.dep_ == "prep" and head.lower_ in CIRCUMSTANCE_PREPS and head.head.pos_ == "VERB" \
+            and typ in MATERIAL_CONFLICT and head.head.dep_ not in ("acomp", "amod"):
+        return head.head                             # "killed in an attack", not "well versed in negotiations"
+    if dep == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN" and depth < 2:
+        return noun_anchor(head.head, depth + 1, typ)     # "carried out a string of airstrikes"
     if dep == "ROOT":
         return tok
     return None
@@ -118,7 +134,7 @@ def _noun_cand(tok: Token, typ: str) -> Cand | None:
     """A typed event noun as a candidate on the verb it is an argument of, with the light verb's words."""
     if tok.lemma_ == "talk" and tok.tag_ != "NNS":
         return None
-    anchor = noun_anchor(tok)
+    anchor = noun_anchor(tok, typ=typ)
     if anchor is None:
         return None
     words = [anchor, tok] if anchor is not tok else [tok]
@@ -132,7 +148,7 @@ def candidates(sent: Span, person_tokens: set[int], table: TriggerTable) -> list
     """Every verb of the sentence (typed or not) and every typed event noun that is a verb's argument."""
     cands: list[Cand] = []
     for tok in sent:
-        if tok.pos_ == "VERB":
+        if tok.pos_ == "VERB" and tok.is_alpha:
             # every verb; untyped ones are kept only with an actor and a date of their own
             _listed, typ, _ = lookup(tok, "V", person_tokens, table)
             words = [tok] + [c for c in tok.children if c.dep_ == "prt"]
@@ -140,6 +156,8 @@ def candidates(sent: Span, person_tokens: set[int], table: TriggerTable) -> list
         elif tok.pos_ in ("NOUN", "PROPN") and tok.tag_ != "NNP":
             _listed, typ, _ = lookup(tok, "N", person_tokens, table)
             if not typ:
+                if tok.lemma_.lower() in EVENT_NOUNS and tok.dep_ not in ("compound", "amod"):
+                    cands.append(Cand(tok, tok, None, [tok]))   # an untyped nominal event on its own arguments
                 continue
             cand = _noun_cand(tok, typ)
             if cand is not None:
