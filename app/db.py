@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -76,3 +77,36 @@ def database_status(engine: Engine) -> dict[str, object]:
         return {"ok": True, "dialect": engine.dialect.name, "revision": revision}
     except Exception as exc:  # the health page must answer whatever the database does
         return {"ok": False, "dialect": engine.dialect.name, "error": str(exc).splitlines()[0]}
+
+
+def _nearest_existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
+
+
+def folder_problem(folder: Path, what: str, fix: str) -> str | None:
+    """Why files cannot be created in ``folder`` (or in the folder it would be made in), or None."""
+    existing = _nearest_existing(folder.absolute())
+    if not existing.is_dir():
+        return f"{what} {folder} cannot be created: {existing} is not a folder; {fix}"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        shown = folder if existing == folder.absolute() else f"{folder} (in {existing})"
+        return f"{what} {shown} is not writable by this user; make it writable, or {fix}"
+    return None
+
+
+def file_problem(path: Path, what: str, fix: str) -> str | None:
+    """Why ``path`` cannot be written (a read-only or immutable file, an unwritable folder), or None."""
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"{what} {path} is read-only; make it writable (chmod u+w {path}), or {fix}"
+    return folder_problem(path.parent, f"the folder of {what}", fix)
+
+
+def sqlite_storage_problem(url: str) -> str | None:
+    """For a SQLite URL, why its file cannot be written; SQLite also creates -wal and -shm files beside it."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return file_problem(Path(parsed.database), "the database file",
+                        "set DATABASE_URL to a database this user can write")

@@ -8,6 +8,7 @@ never opens the queue, and an all-duplicate ingest extracts nothing.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,13 +18,15 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import make_engine, make_sessionmaker
+from app.db import file_problem, folder_problem, make_engine, make_sessionmaker, sqlite_storage_problem
 from app.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from app.extract.pipeline import Extractor
     from app.jobs.queue import JobQueue
-    from app.jobs.worker import EmbeddedWorker, JobWorker
+    from app.jobs.worker import EmbeddedWorker, JobWorker, ProcessLock
+
+log = logging.getLogger("dateline.runtime")
 
 
 class Runtime:
@@ -45,6 +48,7 @@ class Runtime:
         self._queue: JobQueue | None = None
         self._embedded: EmbeddedWorker | None = None
         self._embedded_runtime: Runtime | None = None
+        self._embedded_lock: ProcessLock | None = None
 
     def _check_open(self) -> None:
         if self._closed:
@@ -95,20 +99,94 @@ class Runtime:
         from app.jobs.worker import JobWorker
 
         return JobWorker(self.sessionmaker, self.queue, extractor=self.extractor, model=self.spacy_model,
-                         processes=processes)
+                         processes=processes, allow_private=self.settings.allow_private_urls)
 
-    def start_embedded_worker(self) -> None:
-        """Without Redis the web process runs jobs itself, in one background thread with a writer runtime."""
-        from app.jobs.worker import EmbeddedWorker
+    def start_embedded_worker(self) -> bool:
+        """Without Redis a web process runs jobs itself, in one background thread with a writer runtime.
+
+        One process per data folder does (a lock file there): with ``serve --workers N`` the others only
+        enqueue, and the worker's process polls the shared queue. False when another process holds it.
+        """
+        from app.jobs.worker import EmbeddedWorker, ProcessLock
 
         with self._lock:
             self._check_open()
             if self._embedded is not None and self._embedded.is_alive():
-                return
+                return True
+            if self._embedded_lock is None:
+                lock = ProcessLock(self.settings.data_dir / "embedded-worker.lock")
+                if not lock.acquire():
+                    return False
+                self._embedded_lock = lock
             if self._embedded_runtime is None:
                 self._embedded_runtime = Runtime(self.settings, writer=True)
             self._embedded = EmbeddedWorker(self._embedded_runtime.job_worker())
             self._embedded.start()
+            return True
+
+    def enqueue_job(self, job_id: int) -> None:
+        """Hand a committed job to a worker; a queue this process cannot write fails the job, saying why.
+
+        Without Redis the embedded worker is started too. A queue that is merely unreachable (Redis down)
+        leaves the job queued: a worker re-queues it when it starts.
+        """
+        try:
+            self.queue.enqueue(job_id)
+        except Exception as exc:
+            problem = self.storage_problem()
+            if problem is None:
+                raise
+            from app.db import transaction
+            from app.jobs.service import refuse_job
+
+            log.error("job %s not queued: %s (%s)", job_id, problem, type(exc).__name__)
+            with transaction(self.sessionmaker) as session:
+                refuse_job(session, job_id, f"The job could not be queued: {problem}.")
+            return
+        if not self.settings.queue_url:
+            self.start_embedded_worker()
+
+    def resume_jobs(self) -> list[int]:
+        """At a web process's start: jobs a killed server left unfinished resume now, not on the next POST.
+
+        With Redis, ``dateline worker`` re-queues them when it starts; with the embedded queue this process's
+        worker does (it re-queues every unfinished job first). Returns the unfinished jobs' ids.
+        """
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from app.jobs.service import unfinished_job_ids
+
+        if self.settings.queue_url:
+            return []
+        try:
+            with self.sessionmaker() as session:
+                ids = unfinished_job_ids(session)
+        except SQLAlchemyError as exc:  # no jobs table yet, or no database: nothing to resume
+            log.warning("unfinished jobs not checked: %s", str(exc).splitlines()[0])
+            return []
+        if ids and self.storage_problem() is None:
+            self.start_embedded_worker()
+        return ids
+
+    def storage_problem(self, *, data_dir: bool = True) -> str | None:
+        """One line naming the database file or data folder this process cannot write, and what to do.
+
+        ``data_dir=False`` for commands that never touch it (``ingest`` keeps no queue and makes no images).
+        """
+        from app.jobs.queue import QUEUE_FILE
+
+        problem = sqlite_storage_problem(self.settings.database_url)
+        if problem is None and data_dir:
+            fix = "set DATELINE_DATA_DIR to a folder this user can write"
+            problem = folder_problem(self.settings.data_dir, "the data folder (DATELINE_DATA_DIR)", fix)
+            if problem is None and not self.settings.queue_url:
+                problem = file_problem(self.settings.data_dir / QUEUE_FILE, "the job queue file", fix)
+        return problem
+
+    def storage_status(self) -> dict[str, object]:
+        """What /-/health reports about storage: writable or not, and if not, the one line saying why."""
+        problem = self.storage_problem()
+        return {"ok": problem is None, "writable": problem is None, "error": problem}
 
     def close(self) -> None:
         """Stop the embedded worker, dispose the engine and release the queue; safe to call twice."""
@@ -118,6 +196,7 @@ class Runtime:
             self._closed = True
             embedded, self._embedded = self._embedded, None
             child, self._embedded_runtime = self._embedded_runtime, None
+            lock, self._embedded_lock = self._embedded_lock, None
             engine, self._engine = self._engine, None
             queue, self._queue = self._queue, None
             self._sessionmaker = self._extractor = None
@@ -125,6 +204,8 @@ class Runtime:
             embedded.stop()
         if child is not None:
             child.close()
+        if lock is not None:
+            lock.release()
         if queue is not None:
             queue.close()
         if engine is not None:
@@ -139,10 +220,26 @@ class Runtime:
 
 
 @contextmanager
-def command_runtime(*, writer: bool = True, settings: Settings | None = None) -> Iterator[Runtime]:
-    """A CLI command's runtime: the configured database migrated first, everything closed at the end."""
+def command_runtime(*, writer: bool = True, settings: Settings | None = None, writes: bool = True,
+                    data_dir: bool = False) -> Iterator[Runtime]:
+    """A CLI command's runtime: storage checked (``writes``), the database migrated, all closed at the end.
+
+    ``data_dir`` for commands that use the folder too (``dateline worker`` with the embedded queue).
+    """
     from app import migrate
 
     with Runtime(settings, writer=writer) as runtime:
+        if writes:
+            check_storage(runtime, data_dir=data_dir)
         migrate.ensure_schema(runtime.settings.database_url)
         yield runtime
+
+
+def check_storage(runtime: Runtime, *, data_dir: bool = True) -> None:
+    """Stop a command in one line, before any traceback, when its database or data folder cannot be written."""
+    problem = runtime.storage_problem(data_dir=data_dir)
+    if problem is not None:
+        import typer
+
+        typer.echo(f"error: {problem}.", err=True)
+        raise typer.Exit(1)

@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "ingest": (["--limit", "150"], ["--limit", "30"]),
     "consolidate": ([], ["--sizes", "200,1000", "--sample", "20"]),
     "pages": ([], ["--articles", "1000", "--runs", "5"]),
+    "load": ([], ["--articles", "1000", "--workers", "1,2", "--seconds", "5", "--max-requests", "800"]),
 }
 
 

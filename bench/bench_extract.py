@@ -18,6 +18,7 @@ import spacy
 
 from app.extract.parallel import ExtractionPool
 from app.extract.pipeline import ArticleInput, Extractor, build_nlp, resolve_model_name
+from app.settings import get_settings
 from app.textio import UnreadableInput, read_text_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,8 +58,10 @@ def main() -> None:
     source = args.source or (DEFAULT_BBC if DEFAULT_BBC.exists() else ROOT / "samples" / "wikinews-airlines.jsonl")
     texts = load_texts(source, args.limit)
     chars = sum(map(len, texts))
-    raw = spacy.load(resolve_model_name())
-    extractor = Extractor(nlp=build_nlp())
+    model = resolve_model_name(get_settings().spacy_model)  # DATELINE_SPACY_MODEL, as the product reads it
+    print(f"model: {model}")
+    raw = spacy.load(model)
+    extractor = Extractor(nlp=build_nlp(model))
     items = [ArticleInput(id=str(i), text=t) for i, t in enumerate(texts)]
 
     def run_raw() -> None:

@@ -33,6 +33,8 @@ def seed_record(extractor, seed_text):
 
 import os  # noqa: E402
 
+os.environ.setdefault("DATELINE_ALLOW_PRIVATE_URLS", "1")  # the ingest tests fetch from a local site on 127.0.0.1
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:

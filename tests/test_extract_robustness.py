@@ -69,3 +69,12 @@ def test_empty_binary_and_huge_inputs_are_explained(extractor):
         extractor.extract("abc\x00def")
     with pytest.raises(ExtractionError, match="limit"):
         extractor.extract("word " * 300_000)
+
+
+def test_a_configured_model_that_is_not_installed_is_named_not_silently_replaced():
+    from app.extract.pipeline import MODEL_CANDIDATES, resolve_model_name
+
+    with pytest.raises(RuntimeError, match=r"'en_core_web_xx_missing'.*not installed"):
+        resolve_model_name("en_core_web_xx_missing")
+    # the small model's two names stand in for each other: the default setting works with the re-upload
+    assert resolve_model_name("en_core_web_sm") in MODEL_CANDIDATES

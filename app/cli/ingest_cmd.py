@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 import time
@@ -63,6 +62,7 @@ def ingest(
     from app.ingest.runner import FAILED, IngestRunner, Outcome
     from app.ingest.sources import CommandLineInputs
     from app.runtime import command_runtime
+    from app.textio import decode_lines
 
     inputs = inputs or []
     if not inputs:
@@ -70,12 +70,13 @@ def ingest(
         raise typer.Exit(2)
     stdin_lines: list[str] = []
     if "-" in inputs:
-        stdin_lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace").read().splitlines() \
-            if hasattr(sys.stdin, "buffer") else sys.stdin.read().splitlines()
+        stdin_lines = decode_lines(sys.stdin.buffer.read()) if hasattr(sys.stdin, "buffer") \
+            else sys.stdin.read().splitlines()
     sources = CommandLineInputs(inputs, jsonl=jsonl, stdin_lines=stdin_lines)
     total = sources.total()
 
-    with http_client() as client, command_runtime() as runtime, _progress(total or None, "ingesting") as progress:
+    with command_runtime() as runtime, http_client(allow_private=runtime.settings.allow_private_urls) as client, \
+            _progress(total or None, "ingesting") as progress:
         def report(outcome: Outcome) -> None:
             progress.advance(progress.task_ids[0])
             if outcome.status == FAILED:
@@ -136,7 +137,7 @@ def watch(
         typer.echo("error: --every must be a positive number of minutes", err=True)
         raise typer.Exit(2)
     failed = False
-    with command_runtime() as runtime, http_client() as client:
+    with command_runtime() as runtime, http_client(allow_private=runtime.settings.allow_private_urls) as client:
         while True:
             for feed_url in feeds:
                 failed = not _poll_feed(runtime, client, feed_url) or failed
@@ -160,7 +161,7 @@ def stats(
     if format not in ("text", "json"):
         typer.echo(f"error: --format must be text or json, not {format!r}", err=True)
         raise typer.Exit(2)
-    with command_runtime() as runtime, runtime.sessionmaker() as session:
+    with command_runtime(writes=False) as runtime, runtime.sessionmaker() as session:
         numbers = {**corpus_counts(session), "jobs": session.scalar(select(func.count(Job.id))) or 0}
     if format == "json":
         typer.echo(json.dumps(numbers))
@@ -202,6 +203,7 @@ def worker(
 ) -> None:
     """Run ingestion jobs from the queue (embedded SQLite queue, or Redis with DATELINE_QUEUE_URL)."""
     from app.runtime import command_runtime
+    from app.settings import get_settings
 
-    with command_runtime() as runtime:
+    with command_runtime(data_dir=not get_settings().queue_url) as runtime:
         runtime.job_worker(processes=processes).serve(threads=threads)

@@ -2,27 +2,50 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 
 
+def default_workers() -> int:
+    """One web process per core the scheduler gives us (pages are CPU-bound: rendering and SQLite reads)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default: HOST or 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default: PORT or 8000).")] = None,
-    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+    workers: Annotated[int | None, typer.Option(help="Web processes (default: one per core).", min=1)] = None,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development; one process).")] = False,
 ) -> None:
     import uvicorn
 
     from app import migrate
+    from app.runtime import Runtime
     from app.settings import get_settings
 
     settings = get_settings()
-    migrate.ensure_schema(settings.database_url)
+    with Runtime(settings) as runtime:
+        problem = runtime.storage_problem()
+    if problem:  # pages may still be read; ingestion cannot store anything, and /-/health says so
+        typer.echo(f"warning: {problem}.", err=True)
+    try:
+        migrate.ensure_schema(settings.database_url)
+    except Exception as exc:
+        if not problem:
+            raise
+        typer.echo(f"error: the database cannot be migrated ({type(exc).__name__}): {problem}.", err=True)
+        raise typer.Exit(1) from None
     host = host or settings.host
     port = port or settings.port
-    typer.echo(f"Dateline at http://{host}:{port}/")
-    uvicorn.run("app.web.asgi:app", host=host, port=port, reload=reload, proxy_headers=True)
+    processes = 1 if reload else (workers or default_workers())
+    typer.echo(f"Dateline at http://{host}:{port}/ ({processes} web process{'es' if processes > 1 else ''})")
+    uvicorn.run("app.web.asgi:app", host=host, port=port, reload=reload, proxy_headers=True,
+                workers=None if reload else processes)
 
 
 def load_samples(

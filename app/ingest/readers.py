@@ -13,10 +13,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from app.ingest.dedup import canonical_url
+from app.ingest.netguard import PrivateAddress, check_request, guarded_transport
 from app.store import ArticleMeta
 from app.textio import MAX_FILE_BYTES, UnreadableInput, decode_bytes, read_text_file
 
@@ -87,10 +89,19 @@ def read_html_file(path: Path) -> ArticleMeta:
 # --- the web ------------------------------------------------------------------------------------------
 
 
-def http_client(timeout: float = FETCH_TIMEOUT) -> httpx.Client:
+def http_client(timeout: float = FETCH_TIMEOUT, *, allow_private: bool | None = None) -> httpx.Client:
+    """The client every fetch uses; unless ``allow_private`` (default: DATELINE_ALLOW_PRIVATE_URLS), it reaches
+    public addresses only, checked after DNS resolution and at every redirect (see ``app.ingest.netguard``)."""
+    if allow_private is None:
+        from app.settings import get_settings
+
+        allow_private = get_settings().allow_private_urls
+    guard: dict[str, Any] = {} if allow_private else {
+        "transport": guarded_transport(), "event_hooks": {"request": [check_request]}}
     return httpx.Client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), follow_redirects=True, max_redirects=5,
         headers={"User-Agent": user_agent(), "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5"},
+        **guard,
     )
 
 
@@ -121,6 +132,8 @@ def fetch_bytes(client: httpx.Client, url: str, limit: int = MAX_FETCH_BYTES,
                 chunks.append(chunk)
             ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
             return b"".join(chunks), ctype, str(response.url)
+    except PrivateAddress as exc:
+        raise PrivateAddress(f"{url}: {exc}") from exc
     except httpx.TimeoutException as exc:
         raise UnreadableInput(f"{url}: timed out after {client.timeout.read or FETCH_TIMEOUT:g} s") from exc
     except httpx.TooManyRedirects as exc:

@@ -26,7 +26,7 @@ from app.ingest.sources import Candidate
 from app.keys import content_hash
 from app.models import Article
 from app.store import ArticleMeta, store_article
-from app.textio import UnreadableInput
+from app.textio import UnreadableInput, has_words
 
 STORED, NEAR_DUPLICATE, DUPLICATE, FAILED = "stored", "near_duplicate", "duplicate", "failed"
 STATUSES = (STORED, NEAR_DUPLICATE, DUPLICATE, FAILED)
@@ -159,6 +159,9 @@ class IngestRunner:
                 candidate.meta = meta
             if not meta.text.strip():
                 return Outcome(candidate, FAILED, f"{candidate.label}: the text is empty"), None, None
+            if not has_words(meta.text):  # settled here: such a text costs no extraction slot
+                return Outcome(candidate, FAILED, f"{candidate.label}: the text has no letters: there are no "
+                                                  "words to read as an article"), None, None
             digest = content_hash(meta.text)
             if digest in self._in_flight:
                 return Outcome(candidate, DUPLICATE,

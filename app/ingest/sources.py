@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -26,13 +27,14 @@ from app.ingest.readers import (
     read_txt,
 )
 from app.store import ArticleMeta
-from app.textio import MAX_FILE_BYTES, UnreadableInput, decode_bytes
+from app.textio import MAX_FILE_BYTES, UnreadableInput, bom_encoding, decode_bytes, decode_lines
 
 TEXT_SUFFIXES = {".txt", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 # Files in a folder that document the folder rather than report news (the BBC corpus has README.TXT).
 NOT_ARTICLES = {"readme", "license", "licence", "copying", "source", "sources", "changelog"}
+WEB_SCHEMES = ("http", "https")
 
 
 @dataclass(slots=True)
@@ -64,6 +66,25 @@ def kind_of_name(name: str) -> str:
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
     return "html" if suffix in HTML_SUFFIXES else "text"
+
+
+def is_web_url(url: str) -> bool:
+    """Whether a link is an http(s) address with a host: the only kind stored, linked or fetched.
+
+    An allow-list, not a deny-list: ``javascript:``, ``data:``, ``file:`` and any scheme yet to be invented
+    would otherwise reach the article page's "Original article" link.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
+def not_web_url(label: str, url: str, what: str = "url") -> str:
+    """The error for a link that is not http(s), naming the input and the link."""
+    shown = url if len(url) <= 80 else url[:77] + "..."
+    return f"{label}: {what} {shown!r} is not an http:// or https:// address; only web links are accepted"
 
 
 # --- JSON Lines -------------------------------------------------------------------------------------------
@@ -104,6 +125,8 @@ def jsonl_line_candidate(line: str, name: str, n: int) -> Candidate:
         canonical = canonical_url(url) if url else None
     except UnreadableInput as exc:
         return Candidate(label, error=f"{label}: 'url' {exc}")
+    if url is not None and not is_web_url(url):
+        return Candidate(label, error=not_web_url(label, url, "'url'"))
     meta = ArticleMeta(
         text=text, external_id=str(ident)[:300] if ident is not None else None, title=_str("title"),
         url=canonical, source=_str("source"), author=_str("author"),
@@ -129,6 +152,10 @@ def _jsonl_file_candidates(path: Path) -> Iterator[Candidate]:
     name = str(path)
     try:
         with path.open("rb") as fh:
+            if bom_encoding(fh.read(4)) not in (None, "utf-8-sig"):  # UTF-16/32: lines are not split on b"\n"
+                yield from jsonl_candidates(decode_lines(path.read_bytes()), name)
+                return
+            fh.seek(0)
             for n, raw in enumerate(fh, 1):
                 if not raw.strip():
                     continue
@@ -192,6 +219,8 @@ def url_candidate(client: httpx.Client, url: str, token: Any = None) -> Candidat
         canonical = canonical_url(url)
     except UnreadableInput as exc:
         return Candidate(url, error=str(exc), token=token)
+    if not is_web_url(url):
+        return Candidate(url, error=f"{url}: only http:// and https:// URLs with a host can be fetched", token=token)
     return Candidate(url, load=lambda: fetch_article(client, url), url=canonical, token=token)
 
 
@@ -202,6 +231,8 @@ def entry_candidate(client: httpx.Client, feed_url: str, item: FeedItem, label: 
         canonical = canonical_url(item.link) if item.link else None
     except UnreadableInput as exc:
         return Candidate(label, error=str(exc), token=token, extra=extra)
+    if item.link and not is_web_url(item.link):
+        return Candidate(label, error=not_web_url(label, item.link, "link"), token=token, extra=extra)
     return Candidate(label, load=lambda: feed_item_article(client, item, feed_url), url=canonical, token=token,
                      extra=extra)
 
@@ -210,7 +241,7 @@ def feed_candidates(client: httpx.Client, feed_url: str, items: list[FeedItem]) 
     """The entries ``dateline watch`` takes in, each labelled with its feed."""
     for item in items:
         candidate = entry_candidate(client, feed_url, item, f"{feed_url} entry {item.link or item.key}")
-        if candidate.error:
+        if candidate.error and not candidate.error.startswith(candidate.label):
             candidate.error = f"{candidate.label}: {candidate.error}"
         yield candidate
 
@@ -239,7 +270,9 @@ def raw_candidate(raw: RawInput, client: httpx.Client, token: Any = None) -> Can
         except UnreadableInput as exc:
             return Candidate(label, error=str(exc), token=token)
     if raw.kind == "jsonl":
-        candidate = next(iter(jsonl_candidates([raw.payload], label)), None) or \
+        name, _, number = label.rpartition(":")  # labelled "file:line" by upload_inputs: named once, not twice
+        candidate = jsonl_line_candidate(raw.payload, name, int(number)) if number.isdigit() and name and \
+            raw.payload.strip() else next(iter(jsonl_candidates([raw.payload], label)), None) or \
             Candidate(label, error=f"{label}: empty line")
         candidate.token = token
         return candidate
@@ -284,7 +317,7 @@ class CommandLineInputs:
         if self.jsonl:
             for path in self.files:
                 try:
-                    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+                    lines = decode_lines(path.read_bytes())
                 except OSError as exc:
                     yield Candidate(str(path), error=f"{path}: cannot read ({exc.strerror or exc})")
                     continue

@@ -15,6 +15,7 @@ from app.settings import Settings
 
 TASK_NAME = "dateline.ingest_job"
 QUEUE_URL_SCHEMES = ("redis://", "rediss://", "unix://")
+QUEUE_FILE = "queue.sqlite3"  # the embedded queue, under DATELINE_DATA_DIR
 
 JobHandler = Callable[[int], None]
 
@@ -27,7 +28,7 @@ def make_huey(settings: Settings) -> Huey:
         return RedisHuey("dateline", url=settings.queue_url)
     data_dir = Path(settings.data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("dateline", filename=str(data_dir / "queue.sqlite3"))
+    return SqliteHuey("dateline", filename=str(data_dir / QUEUE_FILE))
 
 
 class JobQueue:

@@ -115,3 +115,12 @@ def fail_job(session: Session, job_id: int, exc: BaseException) -> None:
         job.status = "failed"
         job.error = f"The job stopped unexpectedly ({type(exc).__name__}: {exc})"[:2000]
         job.finished_at = utcnow()
+
+
+def refuse_job(session: Session, job_id: int, reason: str) -> None:
+    """Fail a job that cannot run at all (its queue cannot be written), with the one line saying why."""
+    job = session.get(Job, job_id)
+    if job is not None and job.status not in ("done", "failed"):
+        job.status = "failed"
+        job.error = reason[:2000]
+        job.finished_at = utcnow()

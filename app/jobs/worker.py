@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO
 
 import httpx
 from sqlalchemy import func, select
@@ -74,14 +76,16 @@ def item_candidate(item: JobItem, client: httpx.Client) -> Candidate:
 
 
 def process_job(factory: sessionmaker[Session], job_id: int, *, processes: int = 1,
-                extractor: Extractor | None = None, model: str | None = None) -> Summary | None:
+                extractor: Extractor | None = None, model: str | None = None,
+                allow_private: bool | None = None) -> Summary | None:
     """Run a job's pending items to the end; safe to call again after a crash or on a second worker.
 
     An unexpected exception marks the job ``failed`` with its reason rather than leaving it ``running``
     forever (the status page would poll a job nobody is working on).
     """
     try:
-        return _process_job(factory, job_id, processes=processes, extractor=extractor, model=model)
+        return _process_job(factory, job_id, processes=processes, extractor=extractor, model=model,
+                            allow_private=allow_private)
     except Exception as exc:
         log.exception("job %s failed", job_id)
         with transaction(factory) as session:
@@ -90,14 +94,14 @@ def process_job(factory: sessionmaker[Session], job_id: int, *, processes: int =
 
 
 def _process_job(factory: sessionmaker[Session], job_id: int, *, processes: int,
-                 extractor: Extractor | None, model: str | None) -> Summary | None:
+                 extractor: Extractor | None, model: str | None, allow_private: bool | None) -> Summary | None:
     with transaction(factory) as session:
         job = start_job(session, job_id)
         if job is None:
             return None
         if job.status == "done":  # queued twice (a re-queue after a restart): nothing left to do
             return Summary()
-    with http_client() as client:
+    with http_client(allow_private=allow_private) as client:
         expand_feeds(factory, job_id, client)
         with factory() as session:
             pending = pending_item_ids(session, job_id)
@@ -122,8 +126,9 @@ class JobWorker:
     """This process as a worker: queued job ids run against its sessions, with one model shared by its jobs."""
 
     def __init__(self, factory: sessionmaker[Session], queue: JobQueue, *, extractor: Callable[[], Extractor],
-                 model: str, processes: int = 1) -> None:
+                 model: str, processes: int = 1, allow_private: bool | None = None) -> None:
         self.factory = factory
+        self.allow_private = allow_private
         self.queue = queue
         self._extractor = extractor
         self.model = model
@@ -133,7 +138,8 @@ class JobWorker:
     def run_job(self, job_id: int) -> None:
         """The queued task's body; with one process the model is this process's, loaded on the first job."""
         extractor = self._extractor() if self.processes <= 1 else None
-        summary = process_job(self.factory, job_id, processes=self.processes, extractor=extractor, model=self.model)
+        summary = process_job(self.factory, job_id, processes=self.processes, extractor=extractor, model=self.model,
+                              allow_private=self.allow_private)
         if summary is not None:
             log.info("job %s: %s", job_id, summary.line())
 
@@ -152,6 +158,37 @@ class JobWorker:
         if ids:
             log.info("re-queued unfinished jobs: %s", ", ".join(map(str, ids)))
         self.queue.consume(threads)
+
+
+class ProcessLock:
+    """An exclusive lock on a file, held until released or the process dies (the OS drops it: no stale lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: IO[bytes] | None = None
+
+    def acquire(self) -> bool:
+        """True when this process now holds the lock; False when another one does."""
+        if self._handle is not None:
+            return True
+        try:
+            import fcntl
+        except ImportError:  # not on a Unix: one web process per data folder is then up to the operator
+            return True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("ab")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            return False
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        handle, self._handle = self._handle, None
+        if handle is not None:
+            handle.close()  # closing the file drops the lock
 
 
 class EmbeddedWorker:

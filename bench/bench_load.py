@@ -1,0 +1,184 @@
+"""Requests per second and p50/p95/p99 under concurrent load, for a mix of pages next to /-/health.
+
+    .venv/bin/python -m bench.bench_load [--db PATH] [--articles 3000] [--workers 1,N] [--concurrency 16]
+                                         [--seconds 15] [--max-requests 4000]
+
+A real server (``dateline serve --workers W``, uvicorn processes) is started on 127.0.0.1 on a free port for
+each worker count, and async httpx clients (loopback only) send the page mix for at most ``--seconds`` or
+``--max-requests``, whichever comes first. /-/health is part of the same mix, so its latency is the baseline
+measured under the same load; the database is the one ``bench_pages`` synthesises.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+
+from bench.bench_pages import build_seed, clone, percentile
+
+ROOT = Path(__file__).resolve().parents[1]
+LOOPBACK = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        return int(probe.getsockname()[1])
+
+
+def ensure_database(db: Path, articles: int, seed_db: Path | None) -> None:
+    """The bench_pages corpus at ``db`` with at least ``articles`` articles (built when missing)."""
+    have = 0
+    if db.exists():
+        with sqlite3.connect(db) as conn:
+            have = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    if have >= articles:
+        return
+    started = time.perf_counter()
+    if db.exists():
+        db.unlink()
+    if seed_db:
+        shutil.copy(seed_db, db)
+    else:
+        build_seed(db)
+    total = clone(db, articles)
+    print(f"built {db}: {total:,} articles in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+class Server:
+    """``dateline serve`` on a free loopback port, stopped (by its own pid) when the block ends."""
+
+    def __init__(self, db: Path, workers: int) -> None:
+        self.port = free_port()
+        self.base = f"http://{LOOPBACK}:{self.port}"
+        self.data_dir = Path(tempfile.mkdtemp(prefix="dateline-load-"))
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DATELINE_DATA_DIR": str(self.data_dir)}
+        env.pop("DATELINE_QUEUE_URL", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from app.cli import main; main()", "serve", "--host", LOOPBACK,
+             "--port", str(self.port), "--workers", str(workers)],
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def __enter__(self) -> Server:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"the server exited: {self.proc.stderr.read() if self.proc.stderr else ''}")
+            try:
+                if httpx.get(self.base + "/-/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.__exit__()
+        raise SystemExit("the server did not answer /-/health within 120 s")
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+def page_mix(base: str) -> list[str]:
+    """The pages a visitor's session touches, /-/health among them as the baseline."""
+    home = httpx.get(base + "/index.json", timeout=30).json()
+    event = home["recent_events"][0]
+    article = home["articles"][0]["id"]
+    return ["/-/health", "/", "/timeline", "/timeline?actor=russia", "/actors", "/actors/russia", "/quotes",
+            f"/events/{event['id']}-{event['slug']}", f"/articles/{article}", "/search?q=troops", "/index.json"]
+
+
+async def run_load(base: str, paths: list[str], concurrency: int, seconds: float,
+                   max_requests: int) -> tuple[dict[str, list[float]], dict[str, int], float]:
+    """(latencies in ms per path, failures per path, wall seconds); each client walks the mix in turn."""
+    latencies: dict[str, list[float]] = defaultdict(list)
+    failures: dict[str, int] = defaultdict(int)
+    budget = itertools.count()
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+
+    async def client(offset: int, http: httpx.AsyncClient) -> None:
+        for path in itertools.islice(itertools.cycle(paths), offset, None):
+            if next(budget) >= max_requests or time.perf_counter() > deadline:
+                return
+            started = time.perf_counter()
+            try:
+                response = await http.get(path)
+                ok = response.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            latencies[path].append((time.perf_counter() - started) * 1000)
+            if not ok:
+                failures[path] += 1
+
+    started = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+        await asyncio.gather(*(client(n, http) for n in range(concurrency)))
+    return latencies, failures, time.perf_counter() - started
+
+
+def report(workers: int, latencies: dict[str, list[float]], failures: dict[str, int], wall: float) -> float:
+    total = sum(len(v) for v in latencies.values())
+    rate = total / wall if wall > 0 else 0.0
+    health = statistics.median(latencies["/-/health"]) if latencies["/-/health"] else float("nan")
+    print(f"\n{workers} web process{'es' if workers > 1 else ''}: {total:,} requests in {wall:.1f} s = "
+          f"{rate:,.0f} requests/s, {sum(failures.values())} failed")
+    print(f"{'page':44} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p50/health':>10}")
+    for path, times in latencies.items():
+        p50 = statistics.median(times)
+        print(f"{path[:44]:44} {len(times):6} {p50:8.1f} {percentile(times, 95):8.1f} {percentile(times, 99):8.1f} "
+              f"{p50 / health:10.1f}{'  failures: ' + str(failures[path]) if failures[path] else ''}")
+    return rate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--db", type=Path, help="reuse (or create at) this SQLite file")
+    parser.add_argument("--seed-db", type=Path, help="a database holding the stored samples (skips extraction)")
+    parser.add_argument("--articles", type=int, default=3000)
+    parser.add_argument("--workers", default=f"1,{max(1, len(os.sched_getaffinity(0)))}",
+                        help="comma-separated web process counts to compare (default: 1 and one per core)")
+    parser.add_argument("--concurrency", type=int, default=16, help="clients sending at the same time")
+    parser.add_argument("--seconds", type=float, default=15.0, help="longest time per worker count")
+    parser.add_argument("--max-requests", type=int, default=4000, help="most requests per worker count")
+    args = parser.parse_args()
+    if not 0 < args.seconds <= 300 or not 0 < args.max_requests <= 100_000 or not 0 < args.concurrency <= 256:
+        parser.error("bounded runs only: --seconds up to 300, --max-requests up to 100,000, --concurrency up to 256")
+    counts = sorted({max(1, int(w)) for w in args.workers.split(",") if w.strip()})
+    db = args.db or Path(tempfile.mkdtemp(prefix="dateline-bench-db-")) / "bench.db"
+    ensure_database(db, args.articles, args.seed_db)
+    rates: dict[int, float] = {}
+    for workers in counts:
+        with Server(db, workers) as server:
+            paths = page_mix(server.base)
+            for path in paths:  # warm each process's caches a little before measuring
+                httpx.get(server.base + path, timeout=30)
+            latencies, failures, wall = asyncio.run(
+                run_load(server.base, paths, args.concurrency, args.seconds, args.max_requests))
+        rates[workers] = report(workers, latencies, failures, wall)
+    if len(rates) > 1:
+        low = min(rates)
+        print("\nthroughput against one process: " +
+              ", ".join(f"{w}: {r / rates[low]:.2f}x" for w, r in rates.items()))
+
+
+if __name__ == "__main__":
+    main()
