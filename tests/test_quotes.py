@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from app.extract.pipeline import ExtractionError
 from app.extract.quotes.marks import find_marked
 
 
@@ -142,12 +143,15 @@ def test_quote_dates(extractor):
 
 @pytest.mark.slow
 def test_robust_inputs(extractor):
-    texts = ["“" * 50, 'He said " and then “ nothing ” ” “', "said said said " * 200,
+    texts = ['He said " and then “ nothing ” ” “', "said said said " * 200,
              "no punctuation at all he said that it is fine " * 300, "“unclosed quote by nobody\n" * 50]
     for text in texts:
         _, qs = _quotes(extractor, text)
         for q in qs:
             assert q.kind in ("direct", "indirect")
+    # nothing but quotation marks is not an article at all (issue 12): refused with a reason, not read
+    with pytest.raises(ExtractionError, match="letter"):
+        extractor.extract("“" * 50)
 
 
 @pytest.mark.slow

@@ -7,14 +7,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.staticfiles import StaticFiles
 
 from app.runtime import Runtime
 from app.settings import Settings, get_settings
-from app.web import ingest_routes, routes
-from app.web.render import ROOT
-
-STATIC_DIR = ROOT / "static"
+from app.web import docs, ingest_routes, routes
+from app.web.security import RequestGuard, SecurityHeaders, TokenThrottle
+from app.web.static import STATIC_DIR, FingerprintedStaticFiles
+from app.web.transport import BodyLimit, ETags, HeadAsGet
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,12 +31,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             runtime.close()
 
-    app = FastAPI(title="Dateline", lifespan=lifespan, docs_url="/-/docs", redoc_url=None,
+    app = FastAPI(title="Dateline", lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/-/openapi.json")
     app.state.settings = settings
+    app.state.token_throttle = TokenThrottle()
+    app.router.redirect_slashes = False  # the 404 handler redirects '/x/' itself, to a path, never to the Host
+    # Outermost last: headers on every answer; Host and Origin checked, then the body bounded, before any route.
+    app.add_middleware(ETags)  # inside GZip: the tag is of the uncompressed body
     # Pages, JSON and htmx/CSS assets compress 4-5x; PNG cards are left alone (already compressed).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(RequestGuard, settings=settings)
+    app.add_middleware(SecurityHeaders, settings=settings)
+    app.mount("/static", FingerprintedStaticFiles(directory=STATIC_DIR), name="static")
     routes.install(app)
     ingest_routes.install(app)
+    docs.install(app)
     return app

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import Scope
 
 from app.queries.errors import AppError, BadInput, Gone, Moved, NotFound
 from app.web import urls
 from app.web.formats import declared_format, errors_as_json
+from app.web.policy import security_headers
 from app.web.render import json_response, render_template, wants_fragment
 
 __all__ = ["AppError", "BadInput", "Gone", "Moved", "NotFound", "error_response", "install_error_handlers"]
@@ -39,6 +43,59 @@ def _validation_detail(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+HTTP_TITLES = {400: "Bad request", 405: "Method not allowed", 413: "Request too large", 429: "Too many attempts"}
+
+
+def all_routes(routes: Iterable[BaseRoute]) -> Iterator[Route]:
+    """The app's routes, the included routers' opened up (they are included without a prefix)."""
+    for candidate in routes:
+        if isinstance(candidate, Route):
+            yield candidate
+        elif (included := getattr(candidate, "original_router", None)) is not None:
+            yield from all_routes(included.routes)
+
+
+def routes_at(scope: Scope) -> list[Route]:
+    """The routes whose path matches the request's, whatever their methods."""
+    return [r for r in all_routes(scope["app"].router.routes) if r.matches(scope)[0] is not Match.NONE]
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route at this path takes (HEAD wherever GET is), for a 405's Allow header."""
+    methods: set[str] = set()
+    for candidate in routes_at(request.scope):
+        methods |= candidate.methods or set()
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
+def slash_redirect(request: Request) -> Response | None:
+    """'/timeline/' → '/timeline' when that is a route: a path-only Location, so a forged Host goes nowhere."""
+    path = request.url.path
+    stripped = path.rstrip("/")
+    if path == stripped or not stripped or stripped.startswith("//"):
+        return None
+    if not routes_at({**request.scope, "path": stripped}):
+        return None
+    return RedirectResponse(stripped + ("?" + request.url.query if request.url.query else ""), status_code=307)
+
+
+def moved_location(request: Request, exc: Moved) -> str:
+    """Where a merged or renamed thing now lives, in the format that was asked for (a card stays a card)."""
+    declared = declared_format(request)
+    fmt = "json" if declared == "json" else ""
+    if exc.kind == "event" and declared == "png":
+        location = urls.event_card(int(exc.ident))
+    elif exc.kind == "event":
+        location = urls.event(int(exc.ident), exc.slug, fmt)
+    elif exc.kind == "actor":
+        location = urls.actor(str(exc.ident), fmt)
+    else:
+        location = urls.quote(int(exc.ident), fmt)
+    return location + ("?" + request.url.query if request.url.query else "")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every failure through ``error_response`` so nothing leaves the layout or the JSON shape."""
 
@@ -48,16 +105,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Moved)
     async def _moved(request: Request, exc: Moved) -> Response:
-        fmt = "json" if declared_format(request) == "json" else ""
-        if exc.kind == "event":
-            location = urls.event(int(exc.ident), exc.slug, fmt)
-        elif exc.kind == "actor":
-            location = urls.actor(str(exc.ident), fmt)
-        else:
-            location = urls.quote(int(exc.ident), fmt)
-        if request.url.query:
-            location += "?" + request.url.query
-        return RedirectResponse(location, status_code=301)
+        return RedirectResponse(moved_location(request, exc), status_code=301)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -67,15 +115,22 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
-            return error_response(request, 404, "Not found", f"There is no page at {request.url.path}.",
-                                  "Try the timeline or the search box.")
+            return slash_redirect(request) or error_response(
+                request, 404, "Not found", f"There is no page at {request.url.path}.",
+                "Try the timeline or the search box.")
+        detail, headers = str(exc.detail), dict(exc.headers or {})
         if exc.status_code == 405:
-            return error_response(request, 405, "Method not allowed", str(exc.detail))
-        return error_response(request, exc.status_code, "Error", str(exc.detail))
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+            detail = f"{request.method} is not answered at {request.url.path}; it takes {headers['Allow']}."
+        response = error_response(request, exc.status_code, HTTP_TITLES.get(exc.status_code, "Error"), detail)
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path)
-        return error_response(request, 500, "Something went wrong on our side",
-                              "The server failed to build this page. The error has been logged.",
-                              "Try again in a moment.")
+        response = error_response(request, 500, "Something went wrong on our side",
+                                  "The server failed to build this page. The error has been logged.",
+                                  "Try again in a moment.")
+        response.headers.update(security_headers(request.scope, request.app.state.settings))  # sent past them
+        return response

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 
+from app.web.schema import route_docs
+
 Format = Literal["html", "json", "csv", "atom", "png"]
 ERRORS_AS_JSON: frozenset[Format] = frozenset({"json", "csv"})  # a failed download answers like the API
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
@@ -20,7 +22,7 @@ def add_route(router: APIRouter, path: str, endpoint: Callable[..., Any], fmt: F
     known = _ROUTE_FORMATS.setdefault(path, fmt)
     if known != fmt:
         raise ValueError(f"route {path} is already registered as {known}, not {fmt}")
-    router.add_api_route(path, endpoint, methods=list(methods), **options)
+    router.add_api_route(path, endpoint, methods=list(methods), **{**route_docs(path, fmt), **options})
 
 
 def route(router: APIRouter, path: str, fmt: Format, methods: tuple[str, ...] = ("GET",),

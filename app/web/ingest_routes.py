@@ -18,10 +18,14 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from app.ingest.sources import RawInput, feed_inputs, pasted_input, text_inputs, upload_inputs, url_inputs
 from app.jobs.service import create_job, job_progress
+from app.queries.common import parse_id
 from app.runtime import Runtime
 from app.settings import Settings
 from app.textio import MAX_FILE_BYTES
 from app.web.deps import SessionDep, get_session
+from app.web.schema import INGEST_BODY, error_responses
+from app.web.security import TokenThrottle
+from app.web.transport import BodyTooLarge, body_too_large_hint
 
 MAX_ITEMS = 2000
 MAX_PASTE_CHARS = 1_000_000
@@ -34,10 +38,15 @@ CommittedSessionDep = Annotated[Session, Depends(get_session, scope="function")]
 class IngestRefused(Exception):
     """A request /-/ingest will not take: status, one-line reason, and how to fix it."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.headers = headers or {}
+
+
+class WrongToken(IngestRefused):
+    """A token was given and it is not the server's: counted against the client (see ``TokenThrottle``)."""
 
 
 def get_enqueuer(request: Request) -> Callable[[int], None]:
@@ -63,7 +72,7 @@ def check_token(settings: Settings, given: str | None) -> None:
         raise IngestRefused(401, "An ingest token is required: send it as the form field 'token' or as "
                                  "'Authorization: Bearer <token>'.")
     if not hmac.compare_digest(given.encode(), expected.encode()):
-        raise IngestRefused(403, "The ingest token is wrong.")
+        raise WrongToken(403, "The ingest token is wrong.")
 
 
 def _lines(value: Any) -> list[str]:
@@ -94,13 +103,24 @@ async def read_ingest_form(request: Request, settings: Settings | None = None) -
     With ``settings`` the token is checked before any input is decoded: a caller without it costs no work.
     """
     header = request.headers.get("authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("x-dateline-token")
+    token = (header[7:].strip() or None) if header.lower().startswith("bearer ") else None
     if settings is not None and token:
         check_token(settings, token)
+    try:
+        return await _read_inputs(request, settings, token)
+    except BodyTooLarge as exc:
+        raise IngestRefused(413, f"{exc.detail} {body_too_large_hint(exc.limit)}") from None
+
+
+async def _read_inputs(request: Request, settings: Settings | None,
+                       token: str | None) -> tuple[str | None, list[RawInput]]:
     inputs: list[RawInput] = []
     if request.headers.get("content-type", "").startswith("application/json"):
         try:
             body = await request.json()
+        except RecursionError:
+            raise IngestRefused(400, "The JSON body is nested too deeply to read; send an object of "
+                                     "'texts', 'urls' or 'feeds' lists.") from None
         except ValueError:
             raise IngestRefused(400, "The request body is not valid JSON.") from None
         if not isinstance(body, dict):
@@ -117,6 +137,8 @@ async def read_ingest_form(request: Request, settings: Settings | None = None) -
         return token, inputs
     try:
         form = await request.form(max_files=200, max_fields=50)
+    except BodyTooLarge:
+        raise
     except Exception as exc:
         raise IngestRefused(400, f"The form could not be read ({type(exc).__name__}).") from None
     token = token or (str(form.get("token") or "").strip() or None)
@@ -135,6 +157,7 @@ async def read_ingest_form(request: Request, settings: Settings | None = None) -
 
 def _refusal(request: Request, exc: IngestRefused, as_json: bool) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+    headers.update(exc.headers)
     if as_json:
         return JSONResponse({"error": {"status": exc.status, "detail": exc.detail}}, status_code=exc.status,
                             headers=headers)
@@ -148,7 +171,7 @@ def _refusal(request: Request, exc: IngestRefused, as_json: bool) -> Response:
 def _form_context(request: Request, error: str | None = None) -> dict[str, Any]:
     settings: Settings = request.app.state.settings
     return {"page_title": "Add articles", "enabled": bool(settings.ingest_token), "error": error,
-            "max_bytes": MAX_FILE_BYTES}
+            "max_bytes": MAX_FILE_BYTES, "max_body": settings.max_body_bytes}
 
 
 def install(app: FastAPI) -> None:
@@ -167,7 +190,13 @@ def install(app: FastAPI) -> None:
         if the commit fails the request fails and nothing is enqueued. A job whose enqueue is lost (the
         queue down) stays queued in the database and is re-queued when a worker starts.
         """
+        throttle: TokenThrottle = request.app.state.token_throttle
+        client = request.client.host if request.client else "unknown"
         try:
+            wait = throttle.retry_after(client)
+            if wait:
+                raise IngestRefused(429, f"Too many wrong ingest tokens from this address; try again in {wait} s.",
+                                    {"Retry-After": str(wait)})
             token, inputs = await read_ingest_form(request, request.app.state.settings)
             check_token(request.app.state.settings, token)
             if not inputs:
@@ -176,6 +205,8 @@ def install(app: FastAPI) -> None:
                 raise IngestRefused(413, f"{len(inputs):,} inputs is more than the {MAX_ITEMS:,} one job takes; "
                                          "split them, or use `dateline ingest` on the server.")
         except IngestRefused as exc:
+            if isinstance(exc, WrongToken):
+                throttle.failed(client)
             return _refusal(request, exc, as_json)
         job = create_job(session, inputs, origin="web")
         background.add_task(enqueue, job.id)
@@ -190,25 +221,30 @@ def install(app: FastAPI) -> None:
                             background: BackgroundTasks) -> Response:
         return await _submit(request, session, enqueue, background, as_json=False)
 
-    @app.post("/-/ingest.json")
+    @app.post("/-/ingest.json", status_code=202, openapi_extra=INGEST_BODY,
+              responses=error_responses("json", 400, 401, 403, 413, 422, 429))
     async def ingest_submit_json(request: Request, session: CommittedSessionDep, enqueue: EnqueueDep,
                                  background: BackgroundTasks) -> Response:
         """Create an ingestion job; answers 202 with the job's progress URL."""
         return await _submit(request, session, enqueue, background, as_json=True)
 
-    @app.get("/-/jobs/{job_id}.json")
-    def job_json(job_id: int, session: SessionDep) -> Response:
-        data = job_progress(session, job_id)
+    @app.get("/-/jobs/{job_id}.json", responses=error_responses("json", 404, 422))
+    def job_json(job_id: str, session: SessionDep) -> Response:
+        """An ingestion job's progress and each input's outcome."""
+        ident = parse_id(job_id)
+        data = job_progress(session, ident) if ident is not None else None
         if data is None:
-            return JSONResponse({"error": {"status": 404, "detail": f"There is no job {job_id}."}}, status_code=404)
+            return JSONResponse({"error": {"status": 404, "detail": f"There is no job {job_id[:40]}."}},
+                                status_code=404)
         return JSONResponse(data)
 
     @app.get("/-/jobs/{job_id}", include_in_schema=False)
-    def job_page(job_id: int, request: Request, session: SessionDep) -> Response:
-        data = job_progress(session, job_id)
+    def job_page(job_id: str, request: Request, session: SessionDep) -> Response:
+        ident = parse_id(job_id)
+        data = job_progress(session, ident) if ident is not None else None
         if data is None:
             return render_template(request, "job.html", {"page_title": "No such job", "job": None,
-                                                         "job_id": job_id}, status=404)
+                                                         "job_id": job_id[:40]}, status=404)
         block = "progress" if wants_fragment(request) else None
         return render_template(request, "job.html", {"page_title": f"Job {job_id}", "job": data,
                                                      "job_id": job_id}, block=block)

@@ -15,6 +15,7 @@ from app.queries.quotes import quote_page
 from app.web.deps import SessionDep
 from app.web.formats import RouteFormat, page_routes, route
 from app.web.page import Page
+from app.web.transport import etag_matches
 
 router = APIRouter()
 
@@ -38,7 +39,7 @@ def event_card(request: Request, session: SessionDep, event_id: str) -> Response
     data = event_card_data(session, int_ref(event_id, "event"))
     png, etag = card_png(request.app.state.settings.data_dir, data)
     headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
-    if request.headers.get("If-None-Match") == etag:
+    if etag_matches(request.headers.get("If-None-Match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(png, media_type="image/png", headers=headers)
 

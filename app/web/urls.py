@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
+from app.web.static import fingerprint
+
 QueryValue = str | int | list[str] | None
 Params = Mapping[str, QueryValue] | None
 
@@ -79,4 +81,6 @@ def search(params: Params = None, fmt: str = "") -> str:
 
 
 def static(name: str) -> str:
-    return f"/static/{name}"
+    """The asset's URL with its content version, so it can be cached for good and still change."""
+    version = fingerprint(name)
+    return f"/static/{name}?v={version}" if version else f"/static/{name}"
