@@ -553,3 +553,27 @@ def test_serve_runs_one_uvicorn_process_per_core_unless_told(env, monkeypatch):
     assert CliRunner().invoke(cli, ["serve", "--workers", "3", "--reload"]).exit_code == 0
     assert CliRunner().invoke(cli, ["serve", "--workers", "0"]).exit_code == 2
     assert [r["workers"] for r in runs] == [default_workers(), 3, None] and runs[2]["reload"]
+
+
+def test_the_web_health_probe_names_unwritable_storage_and_the_web_start_resumes_jobs(tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from app import migrate
+    from app.runtime import Runtime
+    from app.settings import Settings
+    from app.web.app import create_app
+
+    data = tmp_path / "data"
+    data.mkdir()
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'web.db'}", data_dir=data, queue_url=None)
+    migrate.upgrade(settings.database_url)
+    resumed: list[bool] = []
+    monkeypatch.setattr(Runtime, "resume_jobs", lambda self: resumed.append(True) or [])
+    with TestClient(create_app(settings)) as client:
+        healthy = client.get("/-/health").json()
+        with _unwritable(data):
+            degraded = client.get("/-/health")
+    assert resumed == [True]  # the lifespan asked for unfinished jobs before serving
+    assert healthy["status"] == "ok" and healthy["storage"]["writable"] is True
+    assert degraded.status_code == 200 and degraded.json()["status"] == "degraded"
+    assert f"the data folder (DATELINE_DATA_DIR) {data} is not writable" in degraded.json()["storage"]["error"]

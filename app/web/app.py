@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.runtime = runtime
         app.state.engine = runtime.engine
         app.state.sessionmaker = runtime.sessionmaker
+        runtime.resume_jobs()  # a job a killed server left running goes on now, not at the next POST
         try:
             yield
         finally:

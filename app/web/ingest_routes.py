@@ -52,13 +52,7 @@ class WrongToken(IngestRefused):
 def get_enqueuer(request: Request) -> Callable[[int], None]:
     """How a new job reaches a worker: the configured queue, plus the embedded worker when there is no Redis."""
     runtime: Runtime = request.app.state.runtime
-
-    def enqueue(job_id: int) -> None:
-        runtime.queue.enqueue(job_id)
-        if not runtime.settings.queue_url:
-            runtime.start_embedded_worker()
-
-    return enqueue
+    return runtime.enqueue_job
 
 
 EnqueueDep = Annotated[Callable[[int], None], Depends(get_enqueuer)]

@@ -13,9 +13,13 @@ from app.web.errors import install_error_handlers
 def install(app: FastAPI) -> None:
     @app.get("/-/health", include_in_schema=False)
     def health(request: Request) -> JSONResponse:
+        """503 when the database cannot be read; 'degraded' (still 200: pages are served) when storage
+        cannot be written, with the one line saying which file or folder and what to do."""
         status = database_status(request.app.state.engine)
-        code = 200 if status["ok"] else 503
-        return JSONResponse({"status": "ok" if status["ok"] else "unavailable", "database": status}, status_code=code)
+        storage = request.app.state.runtime.storage_status()
+        word = "unavailable" if not status["ok"] else "ok" if storage["ok"] else "degraded"
+        return JSONResponse({"status": word, "database": status, "storage": storage},
+                            status_code=200 if status["ok"] else 503)
 
     app.include_router(pages_exports.router)  # before the lists: /timeline/timelinejs.json is more specific
     app.include_router(pages_lists.router)
