@@ -133,6 +133,7 @@ class Event(Base):
         Index("ix_events_source_actor_first_day", "source_actor_id", "first_day"),
         Index("ix_events_type_first_day", "type", "first_day"),
         Index("ix_events_source_precision_first_day", "source_actor_id", "precision", "first_day"),  # (0008)
+        Index("ix_events_sense_precision_first_day", "sense", "precision", "first_day"),  # same action (0009)
         # live events by day, covering the density strip's GROUP BY (migration 0006); SQLite calls a partial
         # index covering only when it also holds the columns of its WHERE
         Index("ix_events_live_first_day", "first_day", "precision", "merged_into_id", "removed_at",
@@ -161,6 +162,16 @@ class Event(Base):
     place: Mapped[str | None] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text)
     trigger: Mapped[str | None] = mapped_column(String(100))
+    # the clause extractor's reading of the trigger (migration 0009): its offsets in the article, its lemma,
+    # the clause's mood and, for a clause told inside a quote, who told it
+    trigger_start: Mapped[int | None] = mapped_column(Integer)
+    trigger_end: Mapped[int | None] = mapped_column(Integer)
+    lemma: Mapped[str | None] = mapped_column(String(60))
+    # the action the trigger names, the same for 'deliver' and 'delivery' (consolidate.senses.sense_of):
+    # what candidates for one happening are looked up by
+    sense: Mapped[str | None] = mapped_column(String(60))
+    mood: Mapped[str | None] = mapped_column(String(12))
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"))
     sentence: Mapped[str] = mapped_column(Text)
     start: Mapped[int]
     end: Mapped[int]
@@ -169,6 +180,7 @@ class Event(Base):
     removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     source_actor: Mapped[Actor | None] = relationship(foreign_keys=[source_actor_id])
+    reported_by: Mapped[Actor | None] = relationship(foreign_keys=[reported_by_id])
     targets: Mapped[list[EventTarget]] = relationship(back_populates="event", cascade="all, delete-orphan")
     sources: Mapped[list[EventSource]] = relationship(back_populates="event", cascade="all, delete-orphan")
     article: Mapped[Article] = relationship(foreign_keys=[article_id])

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, distinct, func, insert, select
 from sqlalchemy.orm import Session
 
+from app.consolidate.senses import sense_of
 from app.extract.records import Extraction
 from app.extract.timex import timex_interval
 from app.keys import content_hash, normalise_alias, slugify
@@ -157,6 +158,9 @@ def write_extraction(session: Session, article: Article, extraction: Extraction,
 
 def _event_fields(e, actor_ids: dict[str, int]) -> dict:
     interval = timex_interval(e.date) if e.date else None
+    # the clause extractor's fields (getattr: older records have none of them)
+    lemma, mood = getattr(e, "lemma", None), getattr(e, "mood", None)
+    reporter = getattr(e, "reported_by", None)
     return {
         "date_value": e.date,
         "date_text": e.date_text,
@@ -169,6 +173,12 @@ def _event_fields(e, actor_ids: dict[str, int]) -> dict:
         "place": (e.place or None) and e.place[:300],
         "summary": e.summary,
         "trigger": (e.trigger or None) and e.trigger[:100],
+        "trigger_start": getattr(e, "trigger_start", None),
+        "trigger_end": getattr(e, "trigger_end", None),
+        "lemma": lemma[:60] if lemma else None,
+        "sense": sense_of(lemma, e.trigger),
+        "mood": mood[:12] if mood else None,
+        "reported_by_id": actor_ids.get(reporter) if reporter else None,
         "sentence": e.sentence,
         "start": e.start,
         "end": e.end,

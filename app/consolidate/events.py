@@ -1,65 +1,54 @@
 """Events across sentences and articles: sentence events for uncovered actor mentions, then merging.
 
-A candidate for an event is looked up through indexed columns only (root events sharing one of its actors
-whose first day falls in a window around its own), so the cost per article does not grow with the corpus.
-The older event survives; the newer one keeps its row with ``merged_into_id`` set (its permalink redirects)
-and hands its evidence over as EventSource rows that say why they joined.
+Candidates for one happening are looked up through indexed columns only (root events of the same action,
+or sharing one of the event's actors, whose first day falls in a window around its own), so the cost per
+article does not grow with the corpus; ``event_match`` decides which of them tell the same happening. The
+older event survives; the newer one keeps its row with ``merged_into_id`` set (its permalink redirects) and
+hands its evidence over as EventSource rows that say why they joined, in words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from rapidfuzz import fuzz
 from sqlalchemy import distinct, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.consolidate.text import interval, overlap, sentence_spans, shift, stems, words
+from app.consolidate.event_match import (
+    WINDOW_DAYS,
+    EventView,
+    compare,
+    may_match,
+    mood_of,
+    reason_words,
+    things_of,
+)
+from app.consolidate.senses import is_light, sense_of, word_senses
+from app.consolidate.text import MODEL_NAME, interval, sentence_spans, shift, words
 from app.keys import slugify
-from app.models import Article, Event, EventSource, EventTarget, Mention, MergeRecord, TimexRow, live
-
-SENTENCE_KEY = "s-{start}-{end}"
-WINDOW_DAYS = 10  # how far apart two reports' dates may lie and still be looked at together
-LOOKBACK_DAYS = 400  # bounds the indexed scan for long intervals (a year-precision event)
-MAX_CANDIDATES = 100
-FINE_SPAN_DAYS = 31  # the longest interval of a day, week or month date
-COARSE = ("quarter", "half", "season", "year", "decade", "century")
-MERGE_SCORE = 0.55
-SAME_WORDING = 0.75  # two sentences of one article that say this much alike tell one happening
-# Two sentences of one article merge only as headline + its sentence, same predicate, next sentence or same
-# wording. Measured on the dev timeline corpus: cited sentences holding a gold mention 0.41 -> 0.49 (sources
-# of one event are far more often the same happening), cluster-F1 0.229 -> 0.236, but F1 0.667 -> 0.629, below
-# the issue's 0.65: the scorer rewards events that cite many sentences of an article. Off until the timeline
-# can reach a sentence's actor without merging (coreference), so the product keeps meeting its targets.
-SAME_ARTICLE_GATE = False
-# a product or model designation ('A380', '787', '777-200LR', 'KC-45'): things a timeline can be about
-# that are nobody's actor, so their sentences become events too
-MODEL_NAME = re.compile(
-    r"(?<![\w$£€.,])[A-Z]{1,4}-?\d{2,4}[A-Z0-9-]*(?!\w)"  # A380, KC-45, A380-800
-    r"|(?:\b[A-Z][a-z]+|\b[Tt]he|\b[Aa]n?) \d{3}(?:-\w+|s)?(?![\w,.]\d|\w)"  # Boeing 787, the 787, 777s
-    r"|(?<![\w$£€.,])\d{3}(?:s|-\w+)?(?= [A-Z][a-z])"  # 787 Dreamliner
-    r"|(?<![\w$£€.,])\d{3}s(?!\w)"  # 777s
+from app.models import (
+    Actor,
+    Article,
+    Event,
+    EventSource,
+    EventTarget,
+    Mention,
+    MergeRecord,
+    TimexRow,
+    live,
 )
 
-
-@dataclass(slots=True)
-class EventView:
-    """What merging compares, computed once per event."""
-
-    event: Any  # an Event, or a candidate's plain _Row
-    actors: set[int]
-    words: frozenset[str]
-    trigger: frozenset[str]
-    explicit_date: bool
-    first: dt.date | None
-    last: dt.date | None
-    precision: str | None
-    headline: bool = False
-    reasons: dict[str, Any] = field(default_factory=dict)
+SENTENCE_KEY = "s-{start}-{end}"
+LOOKBACK_DAYS = 400  # bounds the indexed scan for long intervals (a year-precision event)
+MAX_CANDIDATES = 100
+MAX_SENSE_CANDIDATES = 20  # reports of the same action by other actors: the nearest in date are the likely ones
+FINE_SPAN_DAYS = 31  # the longest interval of a day, week or month date
+COARSE = ("quarter", "half", "season", "year", "decade", "century")
+FINE = ("day", "week", "month")
+MAX_SENTENCES = 3  # sentences of one article one event may cite: headline, lead and one retelling
 
 
 Span = tuple[int, int, int]  # (start, end, actor id) of one actor mention
@@ -92,6 +81,8 @@ def add_sentence_events(session: Session, article: Article, mentions: list[Span]
     publication date. Re-extraction removes these rows; running again revives them, keeping their ids.
     All new rows go out in one flush.
     """
+    if session.scalar(select(Event.id).where(Event.article_id == article.id, Event.lemma.is_not(None)).limit(1)):
+        return 0  # the clause extractor makes its own sentence events
     text = article.text
     starts = [m[0] for m in mentions]
     sources = session.execute(select(EventSource.key, EventSource.start, EventSource.end)
@@ -157,24 +148,29 @@ def _looks_like_a_clause(sentence: str) -> bool:
     return len(ws) >= 4 and sum(w.islower() for w in ws) >= 2
 
 
-def _view(event: Any, mentioned: dict[int, set[int]], family: dict[int, int],
-          cache: dict[int, tuple[frozenset[str], frozenset[str]]]) -> EventView:
-    actors = {a for a in ([event.source_actor_id] + [t.actor_id for t in event.targets]) if a}
-    actors |= mentioned.get(event.id, set())
-    explicit = bool(event.date_text)
-    if event.id not in cache:  # stems once per event and article, however often it is a candidate
-        cache[event.id] = (frozenset(stems(event.sentence)), frozenset(stems(event.trigger or "")))
-    words_, trigger = cache[event.id]
+Cited = dict[int, set[int]]  # article id -> starts of the sentences an event already cites
+
+
+def event_sense(event: Any) -> str | None:
+    """The stored sense, else the one of the event's lemma or trigger (rows stored before senses existed)."""
+    return getattr(event, "sense", None) or sense_of(getattr(event, "lemma", None), event.trigger)
+
+
+def _view(event: Any, mentioned: dict[int, set[int]], family: dict[int, int], cache: dict[int, Any],
+          cited: Cited, own: bool) -> EventView:
+    """The event as merging compares it; ``own`` for this article's events, whose word senses the headline
+    rule reads (a candidate from another article never needs them)."""
+    if event.id not in cache:  # word senses once per event and article, however often it is a candidate
+        cache[event.id] = word_senses(event.sentence) if own else frozenset()
+    senses = cache[event.id]
+    source = family.get(event.source_actor_id, event.source_actor_id) if event.source_actor_id else None
+    arguments = {family.get(a, a) for a in [event.source_actor_id, *(t.actor_id for t in event.targets)] if a}
     return EventView(
-        event=event,
-        actors={family.get(a, a) for a in actors},
-        words=words_,
-        trigger=trigger,
-        explicit_date=explicit,
-        first=event.first_day,
-        last=event.last_day,
-        precision=event.precision,
-        headline=is_headline(event),
+        event=event, sense=event_sense(event), source=source, arguments=arguments,
+        named={family.get(a, a) for a in mentioned.get(event.id, ())} | arguments,
+        senses=senses, mood=mood_of(event), explicit_date=bool(event.date_text),
+        first=event.first_day, last=event.last_day, precision=event.precision, headline=is_headline(event),
+        cited={a: set(c) for a, c in cited.items()},
     )
 
 
@@ -183,60 +179,19 @@ def is_headline(event: Any) -> bool:
     return event.start == 0 and not event.sentence.rstrip().endswith((".", "!", "?", '"', "”", "'", ":"))
 
 
-def compare(new: EventView, old: EventView) -> tuple[float, dict[str, Any]]:
-    """How likely two events are one happening, and the features that say so.
-
-    Gates first, then a score: the two must share an actor and have compatible dates (a report's publication
-    date standing in for an undated happening must lie within WINDOW_DAYS of the other's date; explicit dates
-    that clash are kept as a conflict, see below). With SAME_ARTICLE_GATE, two sentences of one article are
-    one happening only when one is the headline summing up the other, both have the same predicate (trigger
-    lemma), one continues the other (the next sentence), or they say nearly the same. Wording (overlap of
-    crude lemmas, rapidfuzz only when that is inconclusive), type, trigger and same day make the score.
-    """
-    shared = new.actors & old.actors
-    if not shared:
-        return 0.0, {}
-    reason: dict[str, Any] = {"shared_actors": sorted(shared)}
-    same_trigger = sorted(new.trigger & old.trigger) if new.trigger and old.trigger else []
-    apart = None
-    if new.first and old.first and new.last and old.last:
-        apart = max((new.first - old.last).days, (old.first - new.last).days, 0)
-        if apart > WINDOW_DAYS and not (new.explicit_date and old.explicit_date):
-            return 0.0, {}  # a report's own date stands in for an undated happening: far apart, two happenings
-    text = overlap(new.words, old.words)
-    score = text
-    if score < MERGE_SCORE:  # rapidfuzz only where the cheap overlap leaves the question open
-        score = max(score, fuzz.token_set_ratio(new.event.sentence, old.event.sentence) / 100.0)
-    reason["wording"] = round(score, 3)
-    if new.event.article_id == old.event.article_id:
-        adjacent = 0 <= new.event.start - old.event.end <= 2 or 0 <= old.event.start - new.event.end <= 2
-        if SAME_ARTICLE_GATE and not (same_trigger or new.headline or old.headline or adjacent or score >= SAME_WORDING):
-            return 0.0, {}  # two sentences of one article tell two things unless they share the predicate
-        reason["same_article"] = ("headline" if new.headline or old.headline else "same predicate" if same_trigger
-                                  else "next sentence" if adjacent else "same wording")
-    if new.event.type and new.event.type == old.event.type:
-        score += 0.2
-        reason["same_type"] = new.event.type
-    elif new.event.type and old.event.type:
-        score -= 0.2
-    if same_trigger:
-        score += 0.2
-        reason["same_trigger"] = same_trigger
-    if apart is not None:
-        if new.precision == old.precision == "day" and apart == 0:
-            score += 0.1
-            reason["same_day"] = new.first.isoformat()  # type: ignore[union-attr]
-        if new.explicit_date and old.explicit_date and apart > 1:
-            score -= 0.4
-            reason["date_conflict"] = [old.event.date_value, new.event.date_value]
-    return score, reason
+@dataclass(slots=True)
+class _Merge:
+    keep: Event
+    gone: Event
+    reason: dict[str, Any]
+    record: MergeRecord
 
 
 def merge_article_events(session: Session, article: Article, family: dict[int, int], mentions: list[Span]) -> int:
     """Fold this article's events into earlier reports of the same happening (this article's included).
 
-    A handful of queries per article, not per event: the article's events with their targets, one candidate
-    look-up per cluster of date windows, and the candidate rows themselves.
+    A handful of queries per article, not per event: the article's events with their targets, its evidence
+    rows, one candidate look-up per cluster of date windows, and the candidate rows themselves.
     """
     events = session.scalars(
         select(Event).where(Event.article_id == article.id, live(Event)).options(selectinload(Event.targets))
@@ -246,38 +201,49 @@ def merge_article_events(session: Session, article: Article, family: dict[int, i
         return 0
     starts = [m[0] for m in mentions]
     mentioned = {e.id: set(actors_within(mentions, starts, e.start, e.end)) for e in events}
-    cache: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-    pending, rows = _candidates(session, [_view(e, mentioned, family, cache) for e in events], family)
+    cited: dict[int, Cited] = {}
+    for event_id, start in session.execute(select(EventSource.event_id, EventSource.start)
+                                           .where(EventSource.article_id == article.id)):
+        cited.setdefault(event_id, {}).setdefault(article.id, set()).add(start)
+    cache: dict[int, Any] = {}
+    views = {e.id: _view(e, mentioned, family, cache, cited.get(e.id, {article.id: {e.start}}), True)
+             for e in events}
+    pending, rows = _candidates(session, list(views.values()), family)
     rows.update({e.id: e for e in events})  # this article's events: their in-memory state is the truth
-    done: list[tuple[Event, Event, dict[str, Any]]] = []
+    done: list[_Merge] = []
     with session.no_autoflush:  # merges change loaded rows only; _write_merges flushes them once
         for event in events:
-            _merge_one(session, event, _view(event, mentioned, family, cache), pending, rows, mentioned, family,
-                       cache, done)
+            others = [e.id for e in events if e.id != event.id]  # one article's events all meet each other
+            _merge_one(session, views[event.id], others + pending.get(event.id, []), rows, views,
+                       (mentioned, family, cache, cited), done)
     if done:
         _write_merges(session, done)
     return len(done)
 
 
-def _merge_one(session: Session, event: Event, view: EventView, pending: dict[int, list[int]], rows: dict[int, Any],
-               mentioned: dict[int, set[int]], family: dict[int, int],
-               cache: dict[int, tuple[frozenset[str], frozenset[str]]],
-               done: list[tuple[Event, Event, dict[str, Any]]]) -> None:
-    """The best-scoring candidate above MERGE_SCORE absorbs ``event``, if any."""
-    if event.merged_into_id is not None:
+def _merge_one(session: Session, view: EventView, candidates: list[int], rows: dict[int, Any],
+               views: dict[int, EventView], context: tuple[dict[int, set[int]], dict[int, int], dict[int, Any],
+                                                        dict[int, Cited]],
+               done: list[_Merge]) -> None:
+    """The candidate that best tells the same happening absorbs the event, if any does."""
+    if view.event.merged_into_id is not None:
         return
-    best: tuple[float, EventView, dict[str, Any]] | None = None
-    for ident in pending.get(event.id, ()):
-        cand = rows[ident]
-        if cand.merged_into_id is not None or cand.removed_at is not None:
+    mentioned, family, cache, cited = context
+    best = None
+    for ident in dict.fromkeys(candidates):
+        cand = rows.get(ident)
+        if cand is None or cand.merged_into_id is not None or cand.removed_at is not None:
             continue  # merged earlier in this article
-        cview = _view(cand, mentioned, family, cache)
-        score, reason = compare(view, cview)
-        if score >= MERGE_SCORE and (best is None or score > best[0]):
-            best = (score, cview, reason)
+        if ident not in views:
+            views[ident] = _view(cand, mentioned, family, cache, cited.get(ident, {}), False)
+        match = compare(view, views[ident], MAX_SENTENCES)
+        if match is not None and (best is None or match.rank > best[0].rank
+                                  or (match.rank == best[0].rank and ident < best[1])):
+            best = (match, ident)
     if best is not None:
-        done.append(merge_event(session, best[1], view, best[0], best[2]))
-        rows[done[-1][0].id] = done[-1][0]  # the survivor, now a loaded row changed in memory
+        merge = merge_event(session, views[best[1]], view, best[0].reason)
+        rows[merge.keep.id] = merge.keep  # the survivor, now a loaded row changed in memory
+        done.append(merge)
 
 
 @dataclass(slots=True)
@@ -289,47 +255,79 @@ class _Window:
     near: dt.date
 
 
+def _window(v: EventView, family: dict[int, int]) -> _Window | None:
+    if v.first is None or v.last is None:
+        return None
+    members = set(v.arguments) | {a for a, root in family.items() if root in v.arguments}
+    return _Window(v, members, shift(v.first, -LOOKBACK_DAYS), shift(v.last, WINDOW_DAYS),
+                   shift(v.first, -WINDOW_DAYS))
+
+
+_CANDIDATE_COLUMNS = (Event.id, Event.first_day, Event.last_day, Event.source_actor_id, Event.sense, Event.type,
+                      Event.merged_into_id, Event.removed_at)
+
+
+def _found(session: Session, group: list[_Window]) -> list[Any]:
+    """Root-event candidates of one cluster of windows: by source actor, and by sense (same action)."""
+    members = set().union(*(w.members for w in group))
+    senses = sorted({s for w in group if not is_light(s := w.view.sense) and s})
+    lo, hi, near = min(w.lo for w in group), max(w.hi for w in group), min(w.near for w in group)
+    fine_from = shift(near, -FINE_SPAN_DAYS)
+    # merged and removed rows are dropped in Python, not in SQL: "merged_into_id IS NULL" would lure SQLite
+    # (no statistics) onto the merged_into_id index, which holds nearly every row under NULL
+    found: list[Any] = []
+    if members:
+        near_actors = (Event.source_actor_id.in_(members), Event.last_day >= near)
+        # day to month precision: their first day lies at most a month before the window
+        found += session.execute(select(*_CANDIDATE_COLUMNS).where(*near_actors, Event.first_day >= fine_from,
+                                                                   Event.first_day <= hi))
+        # quarters, years, decades may start long before (few rows: index on source, precision, first day)
+        found += session.execute(select(*_CANDIDATE_COLUMNS).where(*near_actors, Event.precision.in_(COARSE),
+                                                                   Event.first_day >= lo, Event.first_day < fine_from))
+    if senses:
+        # same action (index on sense, precision, first day): day to month precision near the window, and
+        # coarse dates that start long before; plans reported long before are reached through their actors
+        found += session.execute(select(*_CANDIDATE_COLUMNS).where(
+            Event.sense.in_(senses), Event.precision.in_(FINE), Event.first_day >= fine_from, Event.first_day <= hi,
+            Event.last_day >= near))
+        found += session.execute(select(*_CANDIDATE_COLUMNS).where(
+            Event.sense.in_(senses), Event.precision.in_(COARSE), Event.first_day >= lo, Event.first_day < fine_from,
+            Event.last_day >= near))
+    return found
+
+
 def _candidates(session: Session, views: list[EventView],
                 family: dict[int, int]) -> tuple[dict[int, list[int]], dict[int, Any]]:
-    """Per event, root events sharing an actor and dated near it, nearest first, at most MAX_CANDIDATES each.
+    """Per event, root events of other articles dated near it that share its action or one of its actors,
+    nearest first, at most MAX_CANDIDATES each.
 
-    A candidate's source actor is one of this event's actors (source, target or named in its sentence), so
-    the look-up walks the (source actor, first day) index over a few weeks: a busy actor's whole history is
-    never read, and neither is an actor's list of target roles, which has no date to bound it. Events whose
-    date windows overlap are looked up together (an article's events mostly share one date); per cluster,
-    one query for day-to-month dates and one for coarse dates, then one query for the chosen candidates' rows.
+    The look-ups walk the (source actor, first day) and (sense, first day) indexes over a few weeks (more
+    for an actor's coarse dates): a busy actor's or a common action's whole history is never read. Events
+    whose date windows overlap are looked up together (an article's events mostly share one date), then
+    one query reads the chosen candidates' rows and one their targets.
     """
-    windows = []
-    for v in views:
-        if not v.actors or v.first is None or v.last is None:
-            continue
-        members = set(v.actors) | {a for a, root in family.items() if root in v.actors}
-        windows.append(_Window(v, members, shift(v.first, -LOOKBACK_DAYS), shift(v.last, WINDOW_DAYS),
-                               shift(v.first, -WINDOW_DAYS)))
+    windows = [w for v in views if (w := _window(v, family)) is not None and (w.members or v.sense)]
     chosen: dict[int, list[int]] = {}
+    article = views[0].event.article_id if views else None
     for group in _clusters(windows):
-        members = set().union(*(w.members for w in group))
-        lo, hi, near = min(w.lo for w in group), max(w.hi for w in group), min(w.near for w in group)
-        fine_from = shift(near, -FINE_SPAN_DAYS)
-        # merged and removed rows are dropped below, not in SQL: "merged_into_id IS NULL" would lure SQLite
-        # (no statistics) onto the merged_into_id index, which holds nearly every row under NULL
-        near_actors = (Event.source_actor_id.in_(members), Event.last_day >= near)
-        cols = (Event.id, Event.first_day, Event.last_day, Event.source_actor_id, Event.merged_into_id,
-                Event.removed_at)
-        # day to month precision: their first day lies at most a month before the window
-        found = list(session.execute(select(*cols).where(*near_actors, Event.first_day >= fine_from,
-                                                         Event.first_day <= hi)))
-        # quarters, years, decades may start long before (few rows: index on source, precision, first day)
-        found += session.execute(select(*cols).where(*near_actors, Event.precision.in_(COARSE),
-                                                     Event.first_day >= lo, Event.first_day < fine_from))
+        found = [r for r in _found(session, group) if r.merged_into_id is None and r.removed_at is None]
         for w in group:
-            # (the SQL bounds guarantee both days; the None tests are for the type checker)
-            hits = {(first, ident) for ident, first, last, actor, merged, removed in found
-                    if merged is None and removed is None and first is not None and last is not None
-                    and actor in w.members and w.lo <= first <= w.hi and last >= w.near and ident != w.view.event.id}
-            # nearest first when a busy actor reaches the limit
-            ordered = sorted(hits, key=lambda h: (-h[0].toordinal(), h[1]))[:MAX_CANDIDATES]
-            chosen[w.view.event.id] = [ident for _, ident in ordered]
+            ident_of = w.view.event.id
+            by_actor, by_sense = set(), set()
+            for ident, first, last, actor, sense, type_, _, _ in found:
+                if ident == ident_of or first is None or last is None or last < w.near or not w.lo <= first <= w.hi:
+                    continue
+                if not may_match(w.view, sense, type_):
+                    continue  # another action by the same actor: no rule could match, so the row is not read
+                if actor in w.members:
+                    by_actor.add((first, ident))
+                elif sense is not None and sense == w.view.sense:
+                    by_sense.add((first, ident))
+            # nearest first when a busy actor or a common action reaches its limit
+            ordered = sorted(by_actor, key=lambda h: (-h[0].toordinal(), h[1]))[:MAX_CANDIDATES]
+            ordered += sorted(by_sense, key=lambda h: (abs((h[0] - w.view.first).days) if w.view.first else 0,
+                                                       h[1]))[:MAX_SENSE_CANDIDATES]
+            chosen[ident_of] = [ident for _, ident in ordered]
     wanted = {i for ids in chosen.values() for i in ids}
     if not wanted:
         return {}, {}
@@ -340,7 +338,7 @@ def _candidates(session: Session, views: list[EventView],
                                               .where(EventTarget.event_id.in_(wanted))):
         targets.setdefault(event_id, []).append(_Target(actor_id))
     rows: dict[int, Any] = {r.id: _Row(**r._asdict(), targets=targets.get(r.id, [])) for r in session.execute(
-        select(*_ROW_COLUMNS).where(Event.id.in_(wanted)))}
+        select(*_ROW_COLUMNS).where(Event.id.in_(wanted))) if r.article_id != article}
     return {eid: [i for i in ids if i in rows] for eid, ids in chosen.items()}, rows
 
 
@@ -350,7 +348,8 @@ class _Target(NamedTuple):
 
 _ROW_COLUMNS = (Event.id, Event.article_id, Event.start, Event.end, Event.type, Event.trigger, Event.sentence,
                 Event.date_value, Event.date_text, Event.first_day, Event.last_day, Event.precision,
-                Event.source_actor_id, Event.merged_into_id, Event.removed_at)
+                Event.source_actor_id, Event.merged_into_id, Event.removed_at, Event.sense, Event.lemma,
+                Event.mood, Event.modality)
 
 
 @dataclass(slots=True)
@@ -372,6 +371,10 @@ class _Row:
     source_actor_id: int | None
     merged_into_id: int | None
     removed_at: dt.datetime | None
+    sense: str | None
+    lemma: str | None
+    mood: str | None
+    modality: str | None
     targets: list[_Target]
 
 
@@ -386,31 +389,39 @@ def _clusters(windows: list[_Window]) -> list[list[_Window]]:
     return groups
 
 
-def merge_event(session: Session, survivor: EventView, merged: EventView, score: float,
-                reason: dict[str, Any]) -> tuple[Event, Event, dict[str, Any]]:
+def _take_date(keep: Event, gone: Event) -> None:
+    keep.date_value, keep.date_text = gone.date_value, gone.date_text
+    keep.first_day, keep.last_day, keep.precision = gone.first_day, gone.last_day, gone.precision
+
+
+def merge_event(session: Session, survivor: EventView, merged: EventView, reason: dict[str, Any]) -> _Merge:
     """Fold the merged event into the survivor in memory; a precise date refines a vague one, a clash is kept.
 
     Only attributes of loaded rows change here (no query, no flush); ``_write_merges`` moves the evidence
-    of all the article's merges at once.
+    of all the article's merges at once and writes the reason in words.
     """
     keep, gone = survivor.event, merged.event
     if not isinstance(keep, Event):  # a plain candidate row: load the real one to change it
         keep = session.get_one(Event, keep.id)
         survivor.event = keep
-    reason = {**reason, "score": round(score, 3)}
     if merged.explicit_date and not survivor.explicit_date and merged.first is not None:
         reason["date_refined"] = [keep.date_value, gone.date_value]
-        keep.date_value, keep.date_text = gone.date_value, gone.date_text
-        keep.first_day, keep.last_day, keep.precision = gone.first_day, gone.last_day, gone.precision
+        _take_date(keep, gone)
         survivor.explicit_date = True
+        survivor.first, survivor.last, survivor.precision = merged.first, merged.last, merged.precision
+        survivor.span = None
     elif (merged.explicit_date and survivor.explicit_date and merged.precision == "day"
           and survivor.precision != "day" and merged.first and survivor.first and survivor.last
           and survivor.first <= merged.first <= survivor.last):
         reason["date_refined"] = [keep.date_value, gone.date_value]
-        keep.date_value, keep.date_text = gone.date_value, gone.date_text
-        keep.first_day, keep.last_day, keep.precision = gone.first_day, gone.last_day, gone.precision
+        _take_date(keep, gone)
+        survivor.first, survivor.last, survivor.precision = merged.first, merged.last, merged.precision
+        survivor.span = None
     if keep.type is None and gone.type is not None:
-        keep.type, keep.summary, keep.trigger = gone.type, gone.summary, gone.trigger
+        # the type and summary of the typed report; its trigger only where the survivor's sentence holds it
+        keep.type, keep.summary = gone.type, gone.summary
+        if gone.trigger and gone.trigger.lower() in keep.sentence.lower():
+            keep.trigger = gone.trigger
     have = {t.actor_id for t in keep.targets} | {keep.source_actor_id}
     for actor_id in [*(t.actor_id for t in gone.targets), gone.source_actor_id]:
         if actor_id and actor_id not in have:
@@ -420,18 +431,28 @@ def merge_event(session: Session, survivor: EventView, merged: EventView, score:
     for other in session.identity_map.values():  # this article's earlier merges into ``gone`` follow it
         if isinstance(other, Event) and other.merged_into_id == gone.id:
             other.merged_into_id = keep.id
-    session.add(MergeRecord(kind="event", survivor_id=keep.id, merged_id=gone.id, reason=reason))
-    survivor.actors |= merged.actors
-    survivor.words = survivor.words | merged.words
-    return keep, gone, reason
+    record = MergeRecord(kind="event", survivor_id=keep.id, merged_id=gone.id, reason=reason)
+    session.add(record)
+    survivor.arguments |= merged.arguments
+    survivor.named |= merged.named
+    survivor.things = things_of(survivor) | things_of(merged)
+    for article, cited in merged.cited.items():
+        survivor.cited.setdefault(article, set()).update(cited)
+    return _Merge(keep, gone, reason, record)
 
 
-def _write_merges(session: Session, done: list[tuple[Event, Event, dict[str, Any]]]) -> None:
-    """Move the evidence of an article's merges to the surviving events: three queries and one flush."""
-    gone_ids = [gone.id for _, gone, _ in done]
-    reasons = {gone.id: reason for _, gone, reason in done}
+def _write_merges(session: Session, done: list[_Merge]) -> None:
+    """Move the evidence of an article's merges to the surviving events and say why, in words: four queries
+    and one flush."""
+    ids = {a for m in done for a in m.reason.get("shared_actors", [])}
+    names = dict(session.execute(select(Actor.id, Actor.name).where(Actor.id.in_(ids))).all()) if ids else {}
+    for m in done:
+        m.reason = {**m.reason, "words": reason_words(m.reason, names)}
+        m.record.reason = m.reason
+    gone_ids = [m.gone.id for m in done]
+    reasons = {m.gone.id: m.reason for m in done}
     # already the final survivor (merge_event set it on every ``gone``)
-    root = {gone.id: gone.merged_into_id for _, gone, _ in done if gone.merged_into_id is not None}
+    root = {m.gone.id: m.gone.merged_into_id for m in done if m.gone.merged_into_id is not None}
     with session.no_autoflush:
         for src in session.scalars(select(EventSource).where(EventSource.event_id.in_(gone_ids))):
             was = src.event_id
@@ -441,12 +462,12 @@ def _write_merges(session: Session, done: list[tuple[Event, Event, dict[str, Any
             if child.merged_into_id is not None:  # always: the query asks for merged ones
                 child.merged_into_id = root.get(child.merged_into_id, child.merged_into_id)  # one level deep
     session.flush()
-    keeps = {keep.id: keep for keep, _, _ in done if keep.merged_into_id is None}
+    keeps = {m.keep.id: m.keep for m in done if m.keep.merged_into_id is None}
     counts = dict(session.execute(
         select(EventSource.event_id, func.count(distinct(EventSource.article_id)))
         .where(EventSource.event_id.in_(list(keeps))).group_by(EventSource.event_id)).all())
     for ident, keep in keeps.items():
         keep.source_count = counts.get(ident, 1)
         session.expire(keep, ["sources"])
-    for _, gone, _ in done:
-        session.expire(gone, ["sources"])
+    for m in done:
+        session.expire(m.gone, ["sources"])

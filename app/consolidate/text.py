@@ -10,6 +10,27 @@ from collections.abc import Set as AbstractSet
 from app.extract.timex import timex_interval
 from app.fts import STOPWORDS
 
+# a product or model designation ('A380', '787', '777-200LR', 'KC-45'): things a timeline can be about
+# that are nobody's actor, so their sentences become events too, and a shared one is a shared argument
+MODEL_NAME = re.compile(
+    r"(?<![\w$£€.,])[A-Z]{1,4}-?\d{2,4}[A-Z0-9-]*(?!\w)"  # A380, KC-45, A380-800
+    r"|(?:\b[A-Z][a-z]+|\b[Tt]he|\b[Aa]n?) \d{3}(?:-\w+|s)?(?![\w,.]\d|\w)"  # Boeing 787, the 787, 777s
+    r"|(?<![\w$£€.,])\d{3}(?:s|-\w+)?(?= [A-Z][a-z])"  # 787 Dreamliner
+    r"|(?<![\w$£€.,])\d{3}s(?!\w)"  # 777s
+)
+_MODEL_CODE = re.compile(r"[A-Z]{0,4}-?\d{2,4}[A-Z0-9-]*")
+
+
+def model_names(sentence: str) -> frozenset[str]:
+    """Product and model designations of a sentence, as bare codes ('a380', '787')."""
+    out = set()
+    for m in MODEL_NAME.finditer(sentence):
+        code = _MODEL_CODE.search(m.group(0))
+        if code:
+            out.add(code.group(0).lower().rstrip("s-") or code.group(0).lower())
+    return frozenset(out)
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘'(]?[A-Z0-9])")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'&.-]*")
 

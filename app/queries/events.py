@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from app.fts import STOPWORDS
 from app.models import Actor, Article, Event, EventSource, EventTarget, MergeRecord, Quote, Source, live
 from app.queries.common import actor_ref, date_label, event_rows, live_events, parse_id
 from app.queries.errors import Gone, Moved, NotFound
@@ -63,24 +64,37 @@ def highlight(sentence: str, trigger: str | None) -> list[dict[str, Any]]:
     return parts
 
 
+def shown_trigger(trigger: str | None, sentence: str) -> str | None:
+    """The trigger as the page shows it: only when it is a content word of the event's own sentence."""
+    words = [w for w in re.findall(r"[\w'-]+", trigger or "") if len(w) > 1 and w.lower() not in STOPWORDS]
+    if not words or not all(re.search(rf"\b{re.escape(w)}\b", sentence, re.IGNORECASE) for w in words):
+        return None
+    return trigger
+
+
 def event_page(session: Session, event_id: int) -> dict[str, Any]:
     event = live_event(session, event_id)
     row = event_rows(session, [event])[0]
+    trigger = shown_trigger(event.trigger, event.sentence)
     evidence = []
+    seen: set[tuple[int, int, int]] = set()
     for src, title, published, outlet in session.execute(
         select(EventSource, Article.title, Article.published, Source.name)
         .join(Article, Article.id == EventSource.article_id).outerjoin(Source, Source.id == Article.source_id)
         .where(EventSource.event_id == event.id).order_by(Article.published, EventSource.id)
     ):
+        if (src.article_id, src.start, src.end) in seen:
+            continue  # two reports of the event in one sentence: the sentence is shown once
+        seen.add((src.article_id, src.start, src.end))
         evidence.append({
             "article_id": src.article_id, "title": title or f"Article {src.article_id}", "published": published,
-            "source": outlet, "sentence": src.sentence, "parts": highlight(src.sentence, event.trigger),
+            "source": outlet, "sentence": src.sentence, "parts": highlight(src.sentence, trigger),
             "start": src.start, "end": src.end,
         })
     if not evidence:  # an event stored before event_sources existed still has its own sentence
         evidence.append({"article_id": event.article_id, "title": row["article"]["title"],
                          "published": row["article"]["published"], "source": row["article"]["source"],
-                         "sentence": event.sentence, "parts": highlight(event.sentence, event.trigger),
+                         "sentence": event.sentence, "parts": highlight(event.sentence, trigger),
                          "start": event.start, "end": event.end})
     actor_ids = [a["id"] for a in [row["source_actor"], *row["targets"]] if a]
     quote_rows = select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id).where(live(Quote))
@@ -104,12 +118,12 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
         ).order_by(Event.first_day.desc(), Event.id.desc()).limit(8)
         nearby = event_rows(session, list(session.scalars(stmt)))
     merges = [
-        {"merged_id": m.merged_id, "reason": m.reason, "at": m.created_at}
+        {"merged_id": m.merged_id, "reason": m.reason, "words": (m.reason or {}).get("words"), "at": m.created_at}
         for m in session.scalars(select(MergeRecord).where(MergeRecord.kind == "event",
                                                            MergeRecord.survivor_id == event.id).limit(20))
     ]
     return {
-        "event": {**row, "trigger": event.trigger, "sentence": event.sentence},
+        "event": {**row, "trigger": trigger, "sentence": event.sentence},
         "evidence": evidence,
         "quotes": [quote_ref(q, a) for q, a in quotes],
         "nearby": nearby,

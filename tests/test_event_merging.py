@@ -1,0 +1,223 @@
+"""One event per happening inside an article, and the same event across articles, with reasons in words.
+
+Real sentences: the seed article (tests/fixtures/russia-nato-talks.txt) and the CC BY Wikinews samples
+(samples/wikinews-airlines.jsonl). Records are built by hand, in the clause extractor's shape (lemma, mood,
+trigger offsets), so these tests run without spaCy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import select
+
+from app.consolidate import consolidate_article
+from app.consolidate.senses import sense_of
+from app.extract.records import Actor, Extraction, Mention, Timex
+from app.extract.records import Event as EventRecord
+from app.models import Event, EventSource, MergeRecord
+from app.queries.events import event_page, shown_trigger
+from app.store import ArticleMeta, store_article
+
+pytestmark = pytest.mark.db
+
+# the seed article: the treaty presented on December 15 (told twice), released on December 17
+REACTED = ("The US and NATO have reacted to a draft treaty presented to them by the Russian Foreign Ministry earlier "
+           "this week and made public on December 17.")
+PRESENTED = ("Russian officials presented the draft treaty to the US and NATO on December 15 but then unexpectedly "
+             "released the document on December 17, before the treaty's supposed partners had time to respond.")
+SEED = f"Russia staged failed US-NATO talks to create an excuse to invade Ukraine\n{REACTED}\n{PRESENTED}"
+# wikinews-100911 and wikinews-102977: EADS and Northrop Grumman defeat Boeing for the tanker contract
+DEFEAT_A = ("Northrop Grumman and Airbus parent company European Aeronautic Defence and Space Company EADS N.V. (EADS) "
+            "have unexpectedly defeated Boeing for a US$40 billion contract to supply the United States Air Force.")
+DEFEAT_B = ("Last month, Northrop Grumman and EADS defeated Boeing to win a massive order for 179 tankers from the "
+            "United States Air Force.")
+# wikinews-73808 (2007) and wikinews-145930 (2009): the same words, two claims years apart
+CLAIM_A = ("Boeing claims that the resulting reduction of weight compared to the traditional aluminium will offer "
+           "enhanced fuel efficiency, benefiting both operators and the environment.")
+CLAIM_B = "Boeing claims that the new 290 + seat wide-body, twin engine jetliner is more fuel efficient."
+
+
+@dataclass(slots=True)
+class Clause(EventRecord):
+    """A record in the clause extractor's shape (the fields records.Event gains with it)."""
+
+    trigger_start: int | None = None
+    trigger_end: int | None = None
+    mood: str | None = None
+    reported_by: str | None = None
+    quote_index: int | None = None
+    lemma: str | None = None
+
+
+def actor(ident: str, name: str, kind: str, text: str, *surfaces: str) -> Actor:
+    mentions = []
+    for surface in surfaces or (name,):
+        at = text.find(surface)
+        while at >= 0:
+            mentions.append(Mention(at, at + len(surface), surface))
+            at = text.find(surface, at + 1)
+    return Actor(id=ident, name=name, kind=kind, mentions=mentions)
+
+
+def clause(text: str, sentence: str, word: str, lemma: str, source: str | None, targets: list[str],
+           date: str | None = None, date_text: str | None = None, type_: str | None = None,
+           mood: str = "asserted") -> Clause:
+    start = text.index(sentence)
+    at = start + sentence.index(word)
+    return Clause(id=f"e-{at}-{lemma}", date=date, type=type_, modality="asserted", source_actor=source,
+                  target_actors=targets, place=None, summary=f"{source} {word}", sentence=sentence, start=start,
+                  end=start + len(sentence), date_text=date_text, trigger=word, trigger_start=at,
+                  trigger_end=at + len(word), mood=mood, lemma=lemma)
+
+
+def store(session, ident: str, text: str, published: dt.date, actors: list[Actor], events: list[EventRecord],
+          timexes: list[Timex] = ()):
+    extraction = Extraction(id=ident, title=None, source=None, published=published.isoformat(),
+                            published_inferred=False, actors=actors, events=events, timexes=list(timexes),
+                            pipeline_version="test")
+    article = store_article(session, ArticleMeta(text=text, external_id=ident, published=published), extraction)
+    consolidate_article(session, article)
+    return article
+
+
+def seed(session):
+    russia = actor("russia", "Russia", "country", SEED, "Russia", "Russian Foreign Ministry", "Russian officials")
+    us = actor("united-states", "United States", "country", SEED, "US")
+    nato = actor("nato", "NATO", "organization", SEED)
+    ukraine = actor("ukraine", "Ukraine", "country", SEED)
+    events = [
+        clause(SEED, "Russia staged failed US-NATO talks to create an excuse to invade Ukraine", "invade", "invade",
+               "russia", ["ukraine"], "2021-12-17", mood="possible"),
+        clause(SEED, REACTED, "reacted", "react", "united-states", ["russia"], "2021-12-17"),
+        clause(SEED, REACTED, "presented", "present", "russia", ["united-states", "nato"], "2021-W50",
+               "earlier this week"),
+        clause(SEED, REACTED, "made public", "make", "russia", [], "2021-12-17", "December 17"),
+        clause(SEED, PRESENTED, "presented", "present", "russia", ["united-states", "nato"], "2021-12-15",
+               "December 15", "CONSULT"),
+        clause(SEED, PRESENTED, "released", "release", "russia", [], "2021-12-17", "December 17"),
+    ]
+    return store(session, "russia-nato-talks", SEED, dt.date(2021, 12, 17), [russia, us, nato, ukraine], events)
+
+
+def live_events(session, article_id: int) -> list[Event]:
+    return list(session.scalars(select(Event).where(Event.article_id == article_id, Event.merged_into_id.is_(None))
+                                .order_by(Event.start, Event.id)))
+
+
+def test_presented_twice_is_one_event_and_released_stays_its_own(session):
+    article = seed(session)
+    events = live_events(session, article.id)
+    by_trigger = {e.trigger: e for e in events}
+    presented = by_trigger["presented"]
+    sentences = [s.sentence for s in presented.sources]
+    assert sorted(sentences) == sorted([REACTED, PRESENTED])  # each sentence once, both report it
+    assert presented.first_day == dt.date(2021, 12, 15) and presented.type == "CONSULT"
+    assert "released" in by_trigger and "made public" in by_trigger  # never merged with 'presented'
+    assert by_trigger["released"].sources[0].sentence == PRESENTED
+    record = session.scalar(select(MergeRecord).where(MergeRecord.kind == "event",
+                                                      MergeRecord.survivor_id == presented.id))
+    assert record.reason["same_action"] == sense_of("present")
+    assert record.reason["words"].startswith("the same article tells it again, same action 'present'")
+    assert "Russia" in record.reason["words"] and "United States" in record.reason["words"]
+
+
+def test_two_clauses_of_one_sentence_are_two_events(session):
+    article = seed(session)
+    released = next(e for e in live_events(session, article.id) if e.trigger == "released")
+    assert {s.key for s in released.sources} == {f"e-{SEED.index(PRESENTED) + PRESENTED.index('released')}-release"}
+
+
+def test_clause_fields_are_stored_from_the_record(session):
+    article = seed(session)
+    event = session.scalar(select(Event).where(Event.article_id == article.id, Event.trigger == "released"))
+    at = SEED.index(PRESENTED) + PRESENTED.index("released")
+    assert (event.trigger_start, event.trigger_end, event.lemma, event.mood) == (at, at + 8, "release", "asserted")
+    assert event.sense == sense_of("release") and event.reported_by_id is None
+
+
+def defeat(session):
+    northrop_a = actor("northrop-grumman", "Northrop Grumman", "organization", DEFEAT_A)
+    eads_a = actor("eads", "EADS", "organization", DEFEAT_A, "(EADS)")
+    boeing_a = actor("boeing", "Boeing", "organization", DEFEAT_A)
+    first = store(session, "wikinews-100911", DEFEAT_A, dt.date(2008, 3, 1), [northrop_a, eads_a, boeing_a],
+                  [clause(DEFEAT_A, DEFEAT_A, "defeated", "defeat", "northrop-grumman", ["boeing", "eads"],
+                          "2008-03-01")])
+    month = DEFEAT_B.index("Last month")
+    timex = Timex("Last month", month, month + 10, "DATE", "2008-02")
+    northrop_b = actor("northrop-grumman", "Northrop Grumman", "organization", DEFEAT_B)
+    eads_b = actor("eads", "EADS", "organization", DEFEAT_B)
+    boeing_b = actor("boeing", "Boeing", "organization", DEFEAT_B)
+    second = store(session, "wikinews-102977", DEFEAT_B, dt.date(2008, 3, 27), [northrop_b, eads_b, boeing_b],
+                   [clause(DEFEAT_B, DEFEAT_B, "defeated", "defeat", "northrop-grumman", ["boeing", "eads"], "2008-02",
+                           "Last month")], [timex])
+    return first, second
+
+
+def test_the_same_defeat_in_two_articles_is_one_event_with_the_reason_in_words(session):
+    first, second = defeat(session)
+    survivor = session.scalar(select(Event).where(Event.article_id == first.id))
+    assert survivor.merged_into_id is None and survivor.source_count == 2
+    assert {s.article_id for s in survivor.sources} == {first.id, second.id}
+    page = event_page(session, survivor.id)
+    words = page["merges"][0]["words"]
+    assert words == "same action 'defeat', same actors Northrop Grumman, EADS and Boeing, dates compatible"
+    assert [e["sentence"] for e in page["evidence"]] == [DEFEAT_A, DEFEAT_B]
+
+
+def test_the_same_words_years_apart_are_two_claims(session):
+    for ident, text, day in (("wikinews-73808", CLAIM_A, dt.date(2007, 7, 9)),
+                             ("wikinews-145930", CLAIM_B, dt.date(2009, 12, 16))):
+        boeing = actor("boeing", "Boeing", "organization", text)
+        store(session, ident, text, day, [boeing],
+              [clause(text, text, "claims", "claim", "boeing", [], day.isoformat())])
+    roots = session.scalars(select(Event).where(Event.lemma == "claim", Event.merged_into_id.is_(None))).all()
+    assert len(roots) == 2
+
+
+def test_a_plan_and_its_refusal_are_two_events(session):
+    text = "Boeing will deliver the first 787 to ANA in May.\nBoeing will not deliver the first 787 to ANA in May."
+    boeing = actor("boeing", "Boeing", "organization", text)
+    ana = actor("ana", "ANA", "organization", text)
+    first, second = text.split("\n")
+    store(session, "plans", text, dt.date(2008, 1, 10), [boeing, ana],
+          [clause(text, first, "deliver", "deliver", "boeing", ["ana"], "2008-01-10", mood="planned"),
+           clause(text, second, "deliver", "deliver", "boeing", ["ana"], "2008-01-10", mood="negated")])
+    assert session.scalar(select(MergeRecord.id).where(MergeRecord.kind == "event")) is None
+
+
+def test_event_page_lists_each_sentence_once_and_shows_only_a_content_word_trigger(session):
+    article = seed(session)
+    released = next(e for e in live_events(session, article.id) if e.trigger == "released")
+    released.sources.append(EventSource(article_id=article.id, key="e-0-legacy", sentence=PRESENTED,
+                                        start=released.start, end=released.end))  # a database merged before
+    released.trigger = "to"
+    session.flush()
+    page = event_page(session, released.id)
+    assert [e["sentence"] for e in page["evidence"]] == [PRESENTED]
+    assert page["event"]["trigger"] is None
+    assert not any(p["mark"] for p in page["evidence"][0]["parts"])
+    assert shown_trigger("released", PRESENTED) == "released"
+    assert shown_trigger("invaded", PRESENTED) is None
+
+
+def test_senses_meet_across_verb_and_noun_but_not_across_verbs():
+    assert sense_of("deliver") == sense_of("delivery") == sense_of(None, "delivered") == sense_of(None, "Deliveries")
+    assert sense_of("invade") == sense_of("invasion") == sense_of(None, "invaded")
+    assert sense_of("agree") == sense_of("agreement") == sense_of(None, "agreed")
+    assert sense_of("present") != sense_of("release")
+    assert sense_of("attack") != sense_of("attach")
+
+
+def test_event_page_says_why_in_words_and_shows_each_sentence_once(client, session):
+    first, _ = defeat(session)
+    survivor = session.scalar(select(Event).where(Event.article_id == first.id))
+    session.commit()
+    page = BeautifulSoup(client.get(f"/events/{survivor.id}-{survivor.slug}").text, "html.parser")
+    assert "same action 'defeat', same actors Northrop Grumman, EADS and Boeing" in page.select_one(".merges").get_text()
+    shown = [q.get_text() for q in page.select(".evidence blockquote")]
+    assert shown == [DEFEAT_A, DEFEAT_B]
+    assert [m.get_text() for m in page.select(".evidence mark")] == ["defeated", "defeated"]
