@@ -116,3 +116,15 @@ def test_actor_page_counts_the_events_the_timeline_command_lists(story_db):
         engine.dispose()
     assert listed  # named in the evidence only: no event has him as source or target
     assert sum(m["events"] for m in page["activity"]) == len([e for e in listed if e.date])
+
+
+def test_within_a_day_the_event_more_articles_report_comes_first_and_undated_events_last():
+    from app.queries.actor_timeline import TimelineEvent, TimelineSource, in_timeline_order
+
+    def event(ident: int, date: str | None, reports: int) -> TimelineEvent:
+        return TimelineEvent(id=ident, date=date, type=None, summary=f"event {ident}", actors=["Boeing"],
+                             sources=[TimelineSource(article=str(n), start=0, end=1, sentence="s") for n in range(reports)])
+
+    ordered = in_timeline_order([event(1, None, 5), event(2, "2007-07-08", 1), event(3, "2007-07-08", 2),
+                                 event(4, "2007-07-01", 1)])
+    assert [e.id for e in ordered] == [4, 3, 2, 1]

@@ -158,6 +158,10 @@ def actor_timeline(session: Session, name: str) -> list[TimelineEvent]:
     else:
         canonical = [name.strip()]
     events = session.scalars(select(Event).where(Event.id.in_(roots), live(Event))).all()
-    out = [_timeline_event(session, event, canonical) for event in events]
-    out.sort(key=lambda e: (e.date is None, e.date or "", e.id))
-    return out
+    return in_timeline_order([_timeline_event(session, event, canonical) for event in events])
+
+
+def in_timeline_order(events: list[TimelineEvent]) -> list[TimelineEvent]:
+    """Oldest first, undated last; within one date the event more articles report comes first, since it is
+    the day's story and the single-source clauses around it are its detail."""
+    return sorted(events, key=lambda e: (e.date is None, e.date or "", -len(e.sources), e.id))
