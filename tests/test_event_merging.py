@@ -221,3 +221,23 @@ def test_event_page_says_why_in_words_and_shows_each_sentence_once(client, sessi
     shown = [q.get_text() for q in page.select(".evidence blockquote")]
     assert shown == [DEFEAT_A, DEFEAT_B]
     assert [m.get_text() for m in page.select(".evidence mark")] == ["defeated", "defeated"]
+
+
+def test_a_claim_names_who_makes_it_and_its_reading_on_the_event_page(client, session):
+    said = ("Meanwhile, Jeffrey Edmonds of the CNA Institute for Security Studies, said Russia may be orchestrating "
+            "the talks to fail, thereby creating a pretext for an invasion of Ukraine.")
+    text = SEED[:SEED.index("\n")] + "\n" + said
+    russia = actor("russia", "Russia", "country", text, "Russia")
+    edmonds = actor("jeffrey-edmonds", "Jeffrey Edmonds", "person", text)
+    event = clause(text, said, "orchestrating", "orchestrate", "russia", [], "2021-12-17", mood="possible")
+    event.reported_by, event.summary = "jeffrey-edmonds", "Russia may be orchestrating the talks"
+    article = store(session, "edmonds", text, dt.date(2021, 12, 17), [russia, edmonds], [event])
+    row = session.scalar(select(Event).where(Event.article_id == article.id, Event.lemma == "orchestrate"))
+    session.commit()
+    page = BeautifulSoup(client.get(f"/events/{row.id}-{row.slug}").text, "html.parser")
+    assert page.select_one("h1").get_text() == "Russia may be orchestrating the talks"
+    assert "A claim by Jeffrey Edmonds" in page.select_one(".lede").get_text()
+    assert page.select_one(".kicker .modality").get_text() == "possible"
+    assert row.slug.startswith("russia-may-be-orchestrating-the-talks")   # the slug follows the title
+    data = client.get(f"/events/{row.id}.json").json()
+    assert data["event"]["reported_by"]["name"] == "Jeffrey Edmonds" and data["event"]["mood"] == "possible"

@@ -114,7 +114,10 @@ def actor_ref(actor: Actor | Any) -> dict[str, Any]:
 # skipping the evidence sentence and ORM bookkeeping for each of up to 500 rows
 EVENT_ROW_COLUMNS = (Event.id, Event.slug, Event.summary, Event.type, Event.modality, Event.place, Event.first_day,
                      Event.last_day, Event.precision, Event.date_text, Event.source_actor_id, Event.source_count,
-                     Event.article_id)
+                     Event.article_id, Event.mood, Event.reported_by_id)
+# How a page says an event's reading (``Event.mood``, else its modality); asserted events say nothing.
+MOOD_LABELS = {"conditional": "if", "demanded": "demanded", "proposed": "proposed", "planned": "planned",
+               "possible": "possible", "negated": "denied or not done"}
 
 
 def event_rows(session: Session, events: Sequence[Event] | Sequence[Any]) -> list[dict[str, Any]]:
@@ -124,6 +127,7 @@ def event_rows(session: Session, events: Sequence[Event] | Sequence[Any]) -> lis
         return []
     ids = [e.id for e in events]
     actor_ids = {e.source_actor_id for e in events if e.source_actor_id}
+    actor_ids |= {e.reported_by_id for e in events if e.reported_by_id}
     targets: dict[int, list[int]] = defaultdict(list)
     for event_id, actor_id in session.execute(
         select(EventTarget.event_id, EventTarget.actor_id).where(EventTarget.event_id.in_(ids))
@@ -142,10 +146,13 @@ def event_rows(session: Session, events: Sequence[Event] | Sequence[Any]) -> lis
     for e in events:
         art = articles.get(e.article_id)
         src = actors.get(e.source_actor_id) if e.source_actor_id else None
+        teller = actors.get(e.reported_by_id) if e.reported_by_id else None
+        reading = e.mood or e.modality
         rows.append({
             "id": e.id, "slug": e.slug, "summary": e.summary, "type": e.type,
             "type_label": PLOVER_LABELS.get(e.type or "", (e.type or "").title()),
-            "modality": e.modality, "place": e.place,
+            "modality": e.modality, "mood": e.mood, "mood_label": MOOD_LABELS.get(reading or ""),
+            "reported_by": actor_ref(teller) if teller else None, "place": e.place,
             "first_day": e.first_day, "last_day": e.last_day, "precision": e.precision,
             "date_label": date_label(e.first_day, e.last_day, e.precision), "date_text": e.date_text,
             "source_actor": actor_ref(src) if src else None,

@@ -130,7 +130,7 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
             head = f"{source_name}: {head}"
         return head[:max_chars]
     parts: list[str] = []
-    if source_name and as_written(text, source_tok, source_name):
+    if source_name and source_tok is not None and as_written(text, source_tok, source_name):
         parts.append(noun_phrase(text, source_tok, SOURCE_TOKENS))   # "US officials said", not "United States said"
     elif source_name:
         parts.append(source_name)
@@ -167,11 +167,11 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
     return out[:max_chars]
 
 
-def as_written(text: str, source_tok: Token | None, source_name: str) -> bool:
+def as_written(text: str, source_tok: Token, source_name: str) -> bool:
     """Whether the headline should name the source as the sentence does: a common-noun phrase standing for
     the actor ("US officials", "Russian diplomats") keeps the words the reader sees in the evidence; a name,
     a pronoun or a phrase that already contains the actor's name gives way to the canonical name."""
-    if source_tok is None or source_tok.pos_ != "NOUN":
+    if source_tok.pos_ != "NOUN":
         return False
     phrase = noun_phrase(text, source_tok, SOURCE_TOKENS).lower()
     return not any(w in phrase for w in source_name.lower().split() if len(w) > 2)
