@@ -105,3 +105,25 @@ def client(database_url, migrated_engine, connection):
     app.dependency_overrides[get_session] = test_session
     with TestClient(app) as c:
         yield c
+
+
+@pytest.fixture()
+def env(tmp_path, monkeypatch):
+    """A CLI environment of its own: a fresh SQLite file and data folder (settings re-read on both sides)."""
+    from app.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("DATELINE_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+@pytest.fixture()
+def ids(session):
+    """The small page corpus of tests/support/corpus.py, stored and committed: name → id."""
+    from support.corpus import load
+
+    out = load(session)
+    session.commit()
+    return out

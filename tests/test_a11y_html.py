@@ -7,16 +7,8 @@ import shutil
 import subprocess
 
 import pytest
-from support.corpus import load
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture()
-def ids(session):
-    out = load(session)
-    session.commit()
-    return out
 
 
 def test_nu_checker_finds_no_errors(client, ids, tmp_path):

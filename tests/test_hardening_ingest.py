@@ -28,18 +28,6 @@ STORY = ("Airline strike grounds flights\n\nPilots at Example Air walked out on 
          "grounding hundreds of flights across Europe.")
 
 
-@pytest.fixture()
-def env(tmp_path, monkeypatch):
-    """A CLI environment of its own: a fresh SQLite file and data folder; private URLs allowed unless a test says."""
-    from app.settings import get_settings
-
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("DATELINE_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
-
-
 def _wait_for(predicate: Callable[[], bool], what: str, seconds: float = 120.0) -> None:
     """Poll (no fixed sleep) until ``predicate`` holds, failing with ``what`` after ``seconds``."""
     deadline = time.monotonic() + seconds

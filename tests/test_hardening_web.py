@@ -11,18 +11,10 @@ from contextlib import contextmanager
 
 import pytest
 from bs4 import BeautifulSoup
-from support.corpus import load
 
 pytestmark = pytest.mark.db
 
 TOKEN = "test-token"
-
-
-@pytest.fixture()
-def ids(session):
-    out = load(session)
-    session.commit()
-    return out
 
 
 @pytest.fixture()

@@ -4,21 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from app.cli import cli
-
-
-@pytest.fixture()
-def env(tmp_path, monkeypatch):
-    from app.settings import get_settings
-
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("DATELINE_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    yield tmp_path
-    get_settings.cache_clear()
 
 
 def test_stats_on_a_fresh_database_prints_zero_counts_as_json(env):

@@ -10,16 +10,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
-from support.corpus import QUOTE, TITLE, load
+from support.corpus import QUOTE, TITLE
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture()
-def ids(session):
-    out = load(session)
-    session.commit()
-    return out
 
 
 def soup(response) -> BeautifulSoup:

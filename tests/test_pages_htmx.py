@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
-from support.corpus import QUOTE, TITLE, load
+from support.corpus import QUOTE, TITLE
 
 from app.web.page import Page, PageDeclarationError
 
@@ -13,13 +13,6 @@ pytestmark = pytest.mark.db
 
 SWAP = {"HX-Request": "true"}
 RESTORE = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
-
-
-@pytest.fixture()
-def ids(session):
-    out = load(session)
-    session.commit()
-    return out
 
 
 @pytest.fixture()

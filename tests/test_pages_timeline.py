@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import inspect
-from support.corpus import S2, load
+from support.corpus import S2
 
 from app.models import Event
 from app.queries import common, timeline
@@ -17,13 +17,6 @@ pytestmark = pytest.mark.db
 
 # A sentence of the seed article that names a year and a month (the dates below are made up for the test)
 YEAR_SENTENCE = "Russia should not expect the US and its allies to accept Moscow's demands."
-
-
-@pytest.fixture()
-def ids(session):
-    out = load(session)
-    session.commit()
-    return out
 
 
 def _add(session, article_id: int, summary: str, first: dt.date, last: dt.date, precision: str,
