@@ -296,3 +296,58 @@ def test_sentence_without_a_clause_event_gets_a_content_word_event(extractor):
     assert ev.type is None and ev.modality == "asserted" and ev.mood == "asserted"
     assert ev.lemma == "airliner" and ev.trigger == "airliner"
     assert ev.id == f"e-{ev.trigger_start}-airliner"
+
+
+@pytest.mark.slow
+def test_the_message_of_a_protest_is_the_protest(extractor):
+    _, events = _events(extractor, "Thousands of students marched through the capital to denounce the new law.")
+    assert _typed(events) == {"PROTEST"}
+    _, events = _events(extractor, "Thousands of students marched through the capital and denounced the new law.")
+    assert _typed(events) == {"PROTEST", "ACCUSE"}   # a second act of its own, not the march's purpose
+
+
+@pytest.mark.slow
+def test_an_after_clause_beside_a_typed_act_is_the_scene(extractor):
+    _, events = _events(extractor, "Rebels shelled the town after the army urged them to lay down their arms.")
+    assert _typed(events) == {"ASSAULT"}
+    _, events = _events(extractor, "After the army urged them to lay down their arms, the rebels went home.")
+    assert _typed(events) == {"REQUEST"}   # no other typed act: the after-clause is the news
+
+
+def _types_by_sentence(events):
+    found: dict[int, set[str]] = {}
+    for e in events:
+        found.setdefault(e.start, set()).update([e.type] if e.type else [])
+    return found
+
+
+@pytest.mark.slow
+def test_type_gate_clears_the_unlikely_among_several_typed_events(seed_text):
+    from app.extract.events import EventSettings, find_events
+    from app.extract.pipeline import ArticleInput, build_nlp, make_doc
+
+    nlp = build_nlp()
+    doc = nlp(make_doc(nlp, ArticleInput(id="seed", text=seed_text)))
+    rules_only = find_events(doc, EventSettings(type_gate="off"))
+    clause = "especially if the Kremlin agrees to withdraw some troops"
+    on = {e.trigger: e.type for e in doc._.dl_events if clause in e.sentence}
+    off = {e.trigger: e.type for e in rules_only if clause in e.sentence}
+    assert off["agrees to withdraw"] == "AGREE" and off["willing to negotiate"] == "AGREE"
+    assert on["agrees to withdraw"] is None      # a condition set for talks, not an agreement
+    assert on["willing to negotiate"] == "AGREE"
+    # the gate only chooses among a sentence's typed events: no sentence loses all of them
+    gated, rules = _types_by_sentence(doc._.dl_events), _types_by_sentence(rules_only)
+    assert all(gated[s] for s, types in rules.items() if types)
+    assert all(gated[s] <= types for s, types in rules.items())
+
+
+def test_type_gate_weights_hold_features_and_numbers_only():
+    import json
+
+    from app.extract.events.confidence import FEATURE_VERSION, GATE_PATH, load_gate
+
+    data = json.loads(GATE_PATH.read_text(encoding="utf-8"))
+    assert set(data) == {"feature_version", "threshold", "training", "weights"}
+    assert data["feature_version"] == FEATURE_VERSION and 0 < data["threshold"] < 1
+    assert all(" " not in f and len(f) < 60 and isinstance(w, float) for f, w in data["weights"].items())
+    assert load_gate("off") is None and load_gate() is not None

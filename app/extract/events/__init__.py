@@ -7,9 +7,10 @@ data/plover_triggers.tsv on the verb they are an argument of, untyped ones (data
 actor arguments.  Control verbs fold into their complement (see ``frames``): "agreed to withdraw" is one AGREE
 event, "refused to release" one REJECT, "urged X to talk" one REQUEST, "vowed to attack" one THREATEN.  The
 clause gives the mood (conditional, demanded, proposed, planned, possible, negated, asserted) and, inside a
-quote, the speaker.  The type is decided in one place, ``typer.event_type(trigger, args)``.  A sentence that
-names an actor but holds no clause event gets one untyped event on its main content word.  Importing the
-package registers the spaCy factory ``dateline_events_v1`` (see ``factory``).
+quote, the speaker.  The type is decided in one place, ``typer.event_type(trigger, args)``; among several
+typed events of one sentence a trained gate (``confidence``, data/type_gate.json) clears the unlikely ones.  A
+sentence that names an actor but holds no clause event gets one untyped event on its main content word.
+Importing the package registers the spaCy factory ``dateline_events_v1`` (see ``factory``).
 """
 
 from __future__ import annotations

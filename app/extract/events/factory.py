@@ -19,6 +19,8 @@ from app.extract.events.arguments import (
     subject_in_quote,
     targets,
 )
+from app.extract.events.clause import Arguments
+from app.extract.events.confidence import GATE_PATH, TypeGate, load_gate
 from app.extract.events.dates import DateLinks, attach_dates, pick_date, usable
 from app.extract.events.frames import (
     ASSERTED,
@@ -34,6 +36,7 @@ from app.extract.events.frames import (
 from app.extract.events.lexicon import (
     CONDITION_MARKS,
     PRONOUNS,
+    SEQUENCE_MARKS,
     SPEECH,
     STATIVE,
     TRIGGERS_PATH,
@@ -42,7 +45,7 @@ from app.extract.events.lexicon import (
 )
 from app.extract.events.summary import sentence_summary, squash, summary
 from app.extract.events.triggers import Cand, candidates
-from app.extract.events.typer import FRAME_TYPES, Arguments, event_type
+from app.extract.events.typer import FRAME_TYPES, event_type
 from app.extract.records import Event, Quote, Timex
 from app.extract.timex import timex_interval
 
@@ -63,9 +66,13 @@ class EventSettings:
     trigger_lexicon: str | None = None   # a trigger table like data/plover_triggers.tsv; None: the bundled one
     summary_max_chars: int = 160
     place_max_tokens: int = 8
+    type_gate: str | None = None         # weights like data/type_gate.json; None: the bundled ones; "off": none
 
     def lexicon_path(self) -> str:
         return self.trigger_lexicon or str(TRIGGERS_PATH)
+
+    def gate_path(self) -> str:
+        return self.type_gate or str(GATE_PATH)
 
 
 DEFAULT_SETTINGS = EventSettings()
@@ -82,6 +89,7 @@ class _DocContext:
     dates: DateLinks
     settings: EventSettings
     quotes: list[Quote]
+    gate: TypeGate | None = None
     sentence_types: dict[int, str] = field(default_factory=dict)   # token -> lexical type of its candidate
 
 
@@ -165,6 +173,21 @@ def _condition(c: Cand) -> str | None:
     return None
 
 
+def _circumstance(c: Cand, sentence_types: dict[int, str]) -> bool:
+    """An after/before clause ("after police called on them to surrender") beside a typed act outside it:
+    it sets the scene for the sentence's news rather than being it."""
+    t = c.governor if c.frame and c.governor is not None else c.anchor
+    for _ in range(MAX_BACKGROUND_CLIMB):   # "after troops surrounded and stormed it": the first conjunct's link
+        if t.dep_ not in ("conj", "xcomp") or t.head is t:
+            break
+        t = t.head
+    marked = t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in SEQUENCE_MARKS for m in t.children)
+    if not (marked or (t.dep_ == "pcomp" and t.head.lower_ in SEQUENCE_MARKS)):   # "after driving rebels out"
+        return False
+    inside = {x.i for x in t.subtree}
+    return any(i not in inside for i in sentence_types)
+
+
 def _is_clause(c: Cand, subj_tok: Token | None, patient: Token | None, source: str | None,
                tgt: list[str]) -> bool:
     """An untyped verb is an event when it reports what an actor did or had done to it, or what a named
@@ -219,8 +242,8 @@ def _trigger_text(c: Cand, text: str) -> str:
     return squash(text, first.idx, last.idx + len(last.text))
 
 
-def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Event | None:
-    """The event record of one surviving candidate, or None when its clause reports no event."""
+def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> tuple[Event, Arguments] | None:
+    """The event record of one surviving candidate and what its clause says, or None when it reports no event."""
     subj_tok, patient, source = _source(c, ctx.actors)
     if _is_background(c):
         return None
@@ -252,7 +275,7 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
                      patient=patient, source=source, targets=tgt, mood=mood_, announced=announced,
                      background=_in_background(c), modality=mod,
                      governing_type=ctx.sentence_types.get(c.anchor.head.i) if c.anchor.head is not c.anchor else None,
-                     condition=_condition(c),
+                     condition=_condition(c), circumstance=_circumstance(c, ctx.sentence_types),
                      complement=_complement(c.trigger))
     c.type = event_type(c.trigger, args)
     date = tx.value if tx is not None else (ctx.published.isoformat() if ctx.published else None)
@@ -263,7 +286,7 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
         source_name = " and ".join([source_name, *(ctx.actors.names.get(a, a) for a in partners)])
     s_start, s_end = bounds
     t_start, t_end = _trigger_span(c)
-    return Event(
+    event = Event(
         id=f"e-{c.trigger.idx}-{c.trigger.lemma_.lower()}",
         date=date,
         type=c.type,
@@ -285,6 +308,7 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
         quote_index=quote_index,
         lemma=c.trigger.lemma_.lower(),
     )
+    return event, args
 
 
 def _trigger_span(c: Cand) -> tuple[int, int]:
@@ -354,16 +378,18 @@ def _sentence_bounds(sent: Span, nlp_text: str) -> tuple[int, int]:
     return s_start + len(raw) - len(raw.lstrip()), s_end - (len(raw) - len(raw.rstrip()))
 
 
-def find_events(doc: Doc, settings: EventSettings = DEFAULT_SETTINGS, table: TriggerTable | None = None) -> list[Event]:
+def find_events(doc: Doc, settings: EventSettings = DEFAULT_SETTINGS, table: TriggerTable | None = None,
+                gate: TypeGate | None = None) -> list[Event]:
     """Every event of the doc, in text order, one per trigger position."""
     table = table if table is not None else load_lexicon(settings.lexicon_path())
+    type_gate = gate if gate is not None else load_gate(settings.gate_path())
     actors = ActorTokens(doc, _actor_index(doc))
     timexes = [tx for tx in (doc._.dl_timexes or []) if usable(tx)]
     per_sent = [(s, candidates(s, actors.persons, table)) for s in doc.sents]
     cand_tokens = {c.trigger.i for _, cs in per_sent for c in cs} | {c.anchor.i for _, cs in per_sent for c in cs}
     text = doc._.dl_original if doc._.dl_original is not None else doc.text
     ctx = _DocContext(text, actors, _timex_tokens(doc, timexes), doc._.dl_published,
-                      attach_dates(doc, timexes, cand_tokens), settings, list(doc._.dl_quotes or []))
+                      attach_dates(doc, timexes, cand_tokens), settings, list(doc._.dl_quotes or []), type_gate)
     events: list[Event] = []
     seen_ids: set[str] = set()
     doc_text = doc.text   # built once: Doc.text joins every token
@@ -378,15 +404,21 @@ def find_events(doc: Doc, settings: EventSettings = DEFAULT_SETTINGS, table: Tri
                 ctx.sentence_types.setdefault(c.anchor.i, typ)
         bounds = _sentence_bounds(sent, doc_text)
         found = 0
+        typed: list[tuple[Event, Token, Arguments, str]] = []
         for c in cands:
             if c.dropped:
                 continue
-            event = _event(c, sent, bounds, ctx)
-            if event is None or event.id in seen_ids:
+            made = _event(c, sent, bounds, ctx)
+            if made is None or made[0].id in seen_ids:
                 continue
-            seen_ids.add(event.id)
-            events.append(event)
+            clause_event, args = made
+            seen_ids.add(clause_event.id)
+            events.append(clause_event)
             found += 1
+            if clause_event.type:
+                typed.append((clause_event, c.trigger, args, clause_event.type))
+        if ctx.gate is not None:
+            _settle(ctx.gate, typed)
         if not found:
             event = _sentence_event(sent, bounds, ctx)
             if event is not None and event.id not in seen_ids:
@@ -395,24 +427,32 @@ def find_events(doc: Doc, settings: EventSettings = DEFAULT_SETTINGS, table: Tri
     return events
 
 
+def _settle(gate: TypeGate, typed: list[tuple[Event, Token, Arguments, str]]) -> None:
+    """Clear the types the trained gate finds unlikely among one sentence's typed events (see ``confidence``)."""
+    for (event, *_), keep in zip(typed, gate.settle([(t, a, typ) for _, t, a, typ in typed]), strict=True):
+        if not keep:
+            event.type = None
+
+
 class EventFinder:
     """The pipeline component; holds its settings and the loaded trigger table."""
 
     def __init__(self, settings: EventSettings) -> None:
         self.settings = settings
         self.table = load_lexicon(settings.lexicon_path())
+        self.gate = load_gate(settings.gate_path())
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.dl_events = find_events(doc, self.settings, self.table)
+        doc._.dl_events = find_events(doc, self.settings, self.table, self.gate)
         return doc
 
 
 @Language.factory(
     "dateline_events_v1",
-    default_config={"trigger_lexicon": None, "summary_max_chars": 160, "place_max_tokens": 8},
+    default_config={"trigger_lexicon": None, "summary_max_chars": 160, "place_max_tokens": 8, "type_gate": None},
     requires=["doc._.dl_timexes", "doc._.dl_actors", "doc._.dl_actor_index"],
     assigns=["doc._.dl_events"],
 )
 def make_event_finder(nlp: Language, name: str, trigger_lexicon: str | None, summary_max_chars: int,
-                      place_max_tokens: int) -> EventFinder:
-    return EventFinder(EventSettings(trigger_lexicon, summary_max_chars, place_max_tokens))
+                      place_max_tokens: int, type_gate: str | None) -> EventFinder:
+    return EventFinder(EventSettings(trigger_lexicon, summary_max_chars, place_max_tokens, type_gate))

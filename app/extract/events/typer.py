@@ -2,16 +2,16 @@
 
 Everything the decision may use travels in ``Arguments``: the trigger table's reading of the trigger word in
 its own context (``lexical``), the control frame it was folded into, the clause's subject and patient, the
-actors found for it and its mood.  Words elsewhere in the sentence play no part.  A trained typer can replace
-this function as long as it takes the same two arguments.
+actors found for it and its mood.  Words elsewhere in the sentence play no part, except that an after/before
+clause beside another typed act is the scene, not the news (``circumstance``).  When one sentence holds several
+typed events, the trained gate in ``confidence`` may then clear the unlikely ones (never the likeliest).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from spacy.tokens import Token
 
+from app.extract.events.clause import Arguments
 from app.extract.events.lexicon import DEMAND_MODALS, HAZARD_WORDS, PROTESTERS, SPEECH, WEAPON_WORDS
 from app.vocab import COOPERATIVE, MATERIAL_CONFLICT
 
@@ -22,27 +22,6 @@ MAX_CAUSE_CLIMB = 5
 PURPOSE_DEPS = frozenset({"advcl", "acl", "xcomp", "conj"})
 STRONG_DEMAND = frozenset({"must"})   # a demand even when the speaker is no known actor
 MAX_PATIENT_TOKENS = 25  # a longer patient phrase is read only at its head
-
-
-@dataclass(slots=True)
-class Arguments:
-    """What the clause says around its trigger."""
-
-    anchor: Token                       # the verb the clause hangs on (the trigger itself for a verb)
-    lexical: str | None = None          # the trigger table's type for the trigger word in its context
-    frame: str | None = None            # control frame folded in (intent / refuse / request / threaten)
-    governor: Token | None = None       # the control verb of that frame
-    subject: Token | None = None        # the agent-like subject (or the passive's by-agent)
-    patient: Token | None = None        # the passive subject / participle's noun
-    source: str | None = None           # the source actor id
-    targets: list[str] = field(default_factory=list)
-    mood: str = "asserted"
-    announced: bool = False             # a will/would clause its own actor announced ("X said it would ...")
-    background: bool = False            # a relative clause or participle on a noun ("property seized by ...")
-    modality: str = "asserted"
-    complement: Token | None = None     # the clause a reporting verb reports ("said that Sudan must return")
-    governing_type: str | None = None   # the type of the act this clause is the purpose or manner of
-    condition: str | None = None        # the subordinator of a condition on the clause ("unless", "if")
 
 
 def _is_hazard(tok: Token | None) -> bool:
@@ -131,7 +110,7 @@ def _agentive(clause: Token) -> bool:
 def event_type(trigger: Token, args: Arguments) -> str | None:
     """The PLOVER type of the event on ``trigger``, or None when the clause is no political event."""
     typ = FRAME_TYPES[args.frame] if args.frame else args.lexical
-    if args.background:
+    if args.background or args.circumstance:
         return None
     if typ is None:
         speaks = trigger.lemma_.lower() in SPEECH or (args.complement is not None and args.complement.dep_ == "acl")
@@ -148,6 +127,9 @@ def event_type(trigger: Token, args: Arguments) -> str | None:
         return None                # what is demanded, proposed or set as a condition has not happened
     if typ == "REQUEST" and args.governing_type in MATERIAL_CONFLICT and args.anchor.dep_ in PURPOSE_DEPS:
         return None                # "blocked streets to demand reforms": the demand of a protest
+    if typ == "ACCUSE" and args.governing_type in MATERIAL_CONFLICT \
+            and args.anchor.dep_ in ("advcl", "acl", "xcomp"):
+        return None                # "marched to denounce violence": the message of a protest
     if args.condition == "unless" and args.mood in ("planned", "possible") and args.source:
         return "THREATEN"          # "will withdraw its force unless ...": a conditional threat
     if not args.frame and args.announced:
