@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -15,6 +18,12 @@ from bs4 import BeautifulSoup
 pytestmark = pytest.mark.db
 
 TOKEN = "test-token"
+
+
+def run_in_own_loop(coroutine: Coroutine[Any, Any, Any]) -> Any:
+    """asyncio.run on a thread of its own: the browser tests' Playwright keeps a loop running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture()
@@ -105,7 +114,7 @@ def test_a_200_mib_content_length_is_refused_before_a_byte_is_read():
              "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
                          (b"content-length", str(200 * 2**20).encode())],
              "app": create_app(Settings(database_url="sqlite://"))}
-    asyncio.run(BodyLimit(never_called_app, limit=25_000_000)(scope, receive, send))
+    run_in_own_loop(BodyLimit(never_called_app, limit=25_000_000)(scope, receive, send))
     assert sent[0]["status"] == 413
     assert b"25,000,000 bytes" in sent[1]["body"]
 
@@ -362,5 +371,5 @@ def test_the_address_a_connection_came_in_on_is_answered():
                 "server": ("192.168.1.5", 8000)}
 
     guard = RequestGuard(app, Settings(_env_file=None, host="0.0.0.0"))
-    asyncio.run(guard(scope(b"192.168.1.5:8000"), None, None))
+    run_in_own_loop(guard(scope(b"192.168.1.5:8000"), None, None))
     assert reached == ["/"]
