@@ -296,3 +296,15 @@ def test_sentence_without_a_clause_event_gets_a_content_word_event(extractor):
     assert ev.type is None and ev.modality == "asserted" and ev.mood == "asserted"
     assert ev.lemma == "airliner" and ev.trigger == "airliner"
     assert ev.id == f"e-{ev.trigger_start}-airliner"
+
+
+@pytest.mark.slow
+def test_an_event_noun_about_a_product_is_a_nominal_event(extractor):
+    # Wikinews 62929 and 61389: no actor is an argument of the delays, the A380 is
+    text = ("Delays of the production of the A380 have cost Airbus more than 6 billion dollars. "
+            "This move comes after well-publicized delays on its A380 super-jumbo commercial airliner.")
+    _, events = _events(extractor, text, published=dt.date(2007, 3, 19))
+    delays = [e for e in events if e.lemma == "delay"]
+    assert [e.trigger for e in delays] == ["Delays", "delays"]
+    assert all(e.id == f"e-{e.trigger_start}-delay" and not e.target_actors and e.source_actor is None
+               for e in delays)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -165,13 +166,35 @@ def _condition(c: Cand) -> str | None:
     return None
 
 
+# a product or model designation as one token ('A380', 'KC-45', '787'): what a nominal event without an
+# actor may still be about
+PRODUCT_CODE = re.compile(r"[A-Z]{1,4}-?\d{2,4}[A-Z0-9-]*|\d{3}(?:-\w+)?")
+PRODUCT_PHRASE_DEPS = frozenset({"compound", "nmod", "prep", "pobj", "poss", "appos", "amod"})
+MAX_PRODUCT_DEPTH = 3
+
+
+def names_product(noun: Token, depth: int = 0) -> bool:
+    """Whether the noun's own phrase names a product ('A380 delays', 'delivery of its new superjumbo A380'):
+    its modifiers and prepositional objects a few steps down, never a clause hanging on it."""
+    for child in noun.children:
+        if child.dep_ not in PRODUCT_PHRASE_DEPS:
+            continue
+        if PRODUCT_CODE.fullmatch(child.text) and (child.pos_ == "PROPN" or not child.like_num or child.dep_ in
+                                                    ("compound", "nmod", "pobj", "appos")):
+            return True
+        if depth < MAX_PRODUCT_DEPTH and names_product(child, depth + 1):
+            return True
+    return False
+
+
 def _is_clause(c: Cand, subj_tok: Token | None, patient: Token | None, source: str | None,
                tgt: list[str]) -> bool:
     """An untyped verb is an event when it reports what an actor did or had done to it, or what a named
     or nominal subject did: a verb of being or having, a bare participle or a verb with no argument is not."""
     t = c.trigger
     if t.pos_ in ("NOUN", "PROPN") and t is c.anchor:
-        return bool(source or tgt)      # a nominal event needs an actor among its own arguments
+        # a nominal event needs an actor or a named product among its own arguments ("the A380 delays")
+        return bool(source or tgt) or names_product(t)
     if t.lemma_.lower() in STATIVE or t.pos_ != "VERB":
         return False
     if source or tgt:
