@@ -241,3 +241,26 @@ def test_a_claim_names_who_makes_it_and_its_reading_on_the_event_page(client, se
     assert row.slug.startswith("russia-may-be-orchestrating-the-talks")   # the slug follows the title
     data = client.get(f"/events/{row.id}.json").json()
     assert data["event"]["reported_by"]["name"] == "Jeffrey Edmonds" and data["event"]["mood"] == "possible"
+
+
+DELAYS_A = "This move comes after well-publicized delays on its A380 super-jumbo commercial airliner."
+DELAYS_B = "Delays of the production of the A380 have cost Airbus more than 6 billion dollars."
+
+
+def test_undated_reports_of_a_products_delays_in_two_articles_are_one_event(session):
+    # Wikinews 61389 and 62929: neither names who delayed, both name the A380 and neither dates the delays
+    for ident, text, word, day in (("wikinews-61389", DELAYS_A, "delays", dt.date(2007, 2, 28)),
+                                   ("wikinews-62929", DELAYS_B, "Delays", dt.date(2007, 3, 19))):
+        store(session, ident, text, day, [], [clause(text, text, word, "delay", None, [], day.isoformat())])
+    roots = session.scalars(select(Event).where(Event.lemma == "delay", Event.merged_into_id.is_(None))).all()
+    assert len(roots) == 1
+    words = event_page(session, roots[0].id)["merges"][0]["words"]
+    assert words == "same action 'delay', the same A380, neither report dates it"
+
+
+def test_a_products_undated_report_does_not_reach_back_past_a_year(session):
+    for ident, text, word, day in (("wikinews-61389", DELAYS_A, "delays", dt.date(2007, 2, 28)),
+                                   ("wikinews-62929", DELAYS_B, "Delays", dt.date(2008, 3, 19))):
+        store(session, ident, text, day, [], [clause(text, text, word, "delay", None, [], day.isoformat())])
+    roots = session.scalars(select(Event).where(Event.lemma == "delay", Event.merged_into_id.is_(None))).all()
+    assert len(roots) == 2

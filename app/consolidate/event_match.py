@@ -20,6 +20,8 @@ from app.consolidate.text import model_names, overlap, shift, stems
 
 WINDOW_DAYS = 10  # a report's own date stands for a happening up to this many days before it (and bounds
 # how far apart two reports' dates may lie and still be looked at together)
+PRODUCT_DAYS = 365  # an undated report about a product alone ('the A380 delays') may tell a happening up to this
+# many days before it: the product's one delivery, delay or first flight, retold by later articles
 SAME_WORDING = 0.75  # content words two outlets' sentences share when one is the other's copy
 UNREAL = frozenset({"conditional", "demanded", "proposed", "planned", "possible"})
 MODALITY_MOOD = {"asserted": "asserted", "planned": "planned", "possible": "possible", "negated": "negated"}
@@ -79,14 +81,23 @@ def _group(mood: str) -> str:
     return "unreal" if mood in UNREAL else mood
 
 
+def product_only(v: EventView) -> bool:
+    """A report with no date and no actor of its own that names a product ('the A380 delays', 'deliveries of
+    the A380'): it refers to the product's happening, whenever that was, rather than to a day's news."""
+    return not v.explicit_date and not v.arguments and not is_light(v.sense) and bool(things_of(v))
+
+
 def happening_span(v: EventView) -> tuple[dt.date, dt.date] | None:
     """The days the happening may lie in: its own date at its precision; a plan without one, any day from
-    the report on; a report without one, the days just before its publication (kept on the view)."""
+    the report on; a product's undated report, the year before it; a report without one, the days just
+    before its publication (kept on the view)."""
     if v.span is None and v.first is not None and v.last is not None:
         if v.explicit_date:
             v.span = shift(v.first, -1), shift(v.last, 1)  # a day's slack for time zones
         elif v.mood in UNREAL:
             v.span = shift(v.first, -1), dt.date.max
+        elif product_only(v):
+            v.span = shift(v.first, -PRODUCT_DAYS), shift(v.last, 1)
         else:
             v.span = shift(v.first, -WINDOW_DAYS), shift(v.last, 1)
     return v.span
@@ -177,6 +188,8 @@ def compare(new: EventView, old: EventView, max_sentences: int) -> Match | None:
         reason["same_article"] = kind
     elif same_action and (len(actors) + len(things) >= 2 or ((actors or things) and how in ("same day", "dates agree"))):
         pass  # two outlets: the action with two of its arguments, or with one on a date both give
+    elif same_action and things and product_only(new) and product_only(old):
+        reason["undated"] = True  # two outlets retell a product's happening, neither giving it a date
     elif _same_kind_of_act(new, old, actors, how):
         reason["same_type"] = new.event.type
     elif (actors or things) and (new.sense is None or old.sense is None) \
@@ -249,7 +262,9 @@ def reason_words(reason: dict[str, Any], names: dict[int, str]) -> str:
         parts.append(("same actor " if len(who) == 1 else "same actors ") + _joined(who))
     if things := [t.upper() for t in reason.get("shared_things", [])]:
         parts.append("the same " + _joined(things))
-    if reason.get("dates"):
+    if reason.get("undated"):
+        parts.append("neither report dates it")
+    elif reason.get("dates"):
         parts.append(str(reason["dates"]))
     return ", ".join(parts) or "merged"
 
