@@ -264,3 +264,17 @@ def test_a_products_undated_report_does_not_reach_back_past_a_year(session):
         store(session, ident, text, day, [], [clause(text, text, word, "delay", None, [], day.isoformat())])
     roots = session.scalars(select(Event).where(Event.lemma == "delay", Event.merged_into_id.is_(None))).all()
     assert len(roots) == 2
+
+
+def test_a_participle_tells_the_days_news_not_a_products_undated_happening(session):
+    # Wikinews 25501 (the tour's departure delayed, 2005) and 51682 (the delivery delays, 2006): two delays
+    departure = ("The departure from France of the new Airbus A380 superjumbo airliner on a tour of Asia and "
+                 "Australia has been delayed, leading to a rearrangement of its public appearances.")
+    delivery = ("Singapore Airlines says that it will be compensated by Airbus for the additional delay in delivery "
+                "of its new superjumbo A380's.")
+    store(session, "wikinews-25501", departure, dt.date(2005, 11, 5), [],
+          [clause(departure, departure, "delayed", "delay", None, [], "2005-11-05")])
+    store(session, "wikinews-51682", delivery, dt.date(2006, 10, 5), [],
+          [clause(delivery, delivery, "delay", "delay", None, [], "2006-10-05")])
+    roots = session.scalars(select(Event).where(Event.lemma == "delay", Event.merged_into_id.is_(None))).all()
+    assert len(roots) == 2

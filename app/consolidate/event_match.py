@@ -17,6 +17,7 @@ from typing import Any
 
 from app.consolidate.senses import is_light
 from app.consolidate.text import model_names, overlap, shift, stems
+from app.extract.events.lexicon import EVENT_NOUNS
 
 WINDOW_DAYS = 10  # a report's own date stands for a happening up to this many days before it (and bounds
 # how far apart two reports' dates may lie and still be looked at together)
@@ -82,22 +83,38 @@ def _group(mood: str) -> str:
 
 
 def product_only(v: EventView) -> bool:
-    """A report with no date and no actor of its own that names a product ('the A380 delays', 'deliveries of
-    the A380'): it refers to the product's happening, whenever that was, rather than to a day's news."""
-    return not v.explicit_date and not v.arguments and not is_light(v.sense) and bool(things_of(v))
+    """A noun's report with no date and no actor of its own that names a product ('the A380 delays',
+    'deliveries of the A380'): it refers to the product's happening, whenever that was, rather than to a day's
+    news, as a participle does ('the departure has been delayed')."""
+    return not v.explicit_date and not v.arguments and not is_light(v.sense) and reads_as_noun(v.event) \
+        and bool(things_of(v))
+
+
+def _undated_pair(a: EventView, b: EventView) -> bool:
+    """Two product reports of one action that give no date, a year apart at most (each report's own date is
+    only its publication's)."""
+    if a.first is None or b.first is None or a.sense != b.sense:
+        return False
+    return abs((a.first - b.first).days) <= PRODUCT_DAYS and product_only(a) and product_only(b)
+
+
+def reads_as_noun(event: Any) -> bool:
+    """Whether the trigger is a listed event noun, as its lemma or the lemma's plural ('delay', 'delays',
+    'deliveries'), not a participle or a past form ('delayed', 'delivering') nor a sentence's content word."""
+    lemma, trigger = (getattr(event, "lemma", None) or "").lower(), (event.trigger or "").lower()
+    if lemma not in EVENT_NOUNS or " " in trigger:
+        return False
+    return trigger in (lemma, lemma + "s", lemma + "es") or (lemma.endswith("y") and trigger == lemma[:-1] + "ies")
 
 
 def happening_span(v: EventView) -> tuple[dt.date, dt.date] | None:
     """The days the happening may lie in: its own date at its precision; a plan without one, any day from
-    the report on; a product's undated report, the year before it; a report without one, the days just
-    before its publication (kept on the view)."""
+    the report on; a report without one, the days just before its publication (kept on the view)."""
     if v.span is None and v.first is not None and v.last is not None:
         if v.explicit_date:
             v.span = shift(v.first, -1), shift(v.last, 1)  # a day's slack for time zones
         elif v.mood in UNREAL:
             v.span = shift(v.first, -1), dt.date.max
-        elif product_only(v):
-            v.span = shift(v.first, -PRODUCT_DAYS), shift(v.last, 1)
         else:
             v.span = shift(v.first, -WINDOW_DAYS), shift(v.last, 1)
     return v.span
@@ -170,7 +187,8 @@ def compare(new: EventView, old: EventView, max_sentences: int) -> Match | None:
         return None
     actors, things = _shared(new, old)
     dated, how = date_reason(new, old)
-    if not dated or not _moods_agree(new, old, how is not None and not same_article):
+    undated = not dated and not same_article and _undated_pair(new, old)
+    if not (dated or undated) or not _moods_agree(new, old, how is not None and not same_article):
         return None
     reason: dict[str, Any] = {}
     if actors:
@@ -186,10 +204,12 @@ def compare(new: EventView, old: EventView, max_sentences: int) -> Match | None:
         if kind is None:
             return None
         reason["same_article"] = kind
+    elif undated:
+        if not (same_action and things):
+            return None
+        reason["undated"] = True  # two outlets retell a product's happening, neither giving it a date
     elif same_action and (len(actors) + len(things) >= 2 or ((actors or things) and how in ("same day", "dates agree"))):
         pass  # two outlets: the action with two of its arguments, or with one on a date both give
-    elif same_action and things and product_only(new) and product_only(old):
-        reason["undated"] = True  # two outlets retell a product's happening, neither giving it a date
     elif _same_kind_of_act(new, old, actors, how):
         reason["same_type"] = new.event.type
     elif (actors or things) and (new.sense is None or old.sense is None) \
