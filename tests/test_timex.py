@@ -203,3 +203,11 @@ def test_given_date_is_kept_and_weekday_uses_tense(extractor):
                             published=dt.date(2021, 12, 17))
     assert rec.published == "2021-12-17" and rec.published_inferred is False
     assert [t.value for t in rec.timexes] == ["2021-12-20", "2021-12-13"]
+
+
+@pytest.mark.slow
+def test_a_present_that_is_due_looks_ahead(extractor):
+    # Wikinews 62929, published 2007-03-19: the deliveries are due in the coming October, not the last one
+    rec = extractor.extract("Deliveries to Singapore Airlines, its launch customer, are not due until October - "
+                            "two years late.", published=dt.date(2007, 3, 19))
+    assert [t.value for t in rec.timexes] == ["2007-10", "P2Y"]
