@@ -278,3 +278,18 @@ def test_a_participle_tells_the_days_news_not_a_products_undated_happening(sessi
           [clause(delivery, delivery, "delay", "delay", None, [], "2006-10-05")])
     roots = session.scalars(select(Event).where(Event.lemma == "delay", Event.merged_into_id.is_(None))).all()
     assert len(roots) == 2
+
+
+def test_a_plan_for_a_month_meets_its_act_on_a_day_of_that_month(session):
+    # Wikinews 62929 (2007-03-19) and 82548 (2007-10-15): the deliveries due in October, then the delivery
+    due = "Deliveries to Singapore Airlines, its launch customer, are not due until October - two years late."
+    done = "The first A380 superjumbo, made by Airbus, was delivered today to Singapore Airlines (SIA)."
+    sia_a = actor("singapore-airlines", "Singapore Airlines", "organization", due)
+    store(session, "wikinews-62929", due, dt.date(2007, 3, 19), [sia_a],
+          [clause(due, due, "Deliveries", "delivery", None, ["singapore-airlines"], "2007-10", "October",
+                  mood="planned")])
+    sia_b = actor("singapore-airlines", "Singapore Airlines", "organization", done)
+    store(session, "wikinews-82548", done, dt.date(2007, 10, 15), [sia_b],
+          [clause(done, done, "delivered", "deliver", None, ["singapore-airlines"], "2007-10-15", "today")])
+    roots = session.scalars(select(Event).where(Event.sense == "deliver", Event.merged_into_id.is_(None))).all()
+    assert len(roots) == 1

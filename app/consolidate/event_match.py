@@ -135,14 +135,15 @@ def date_reason(a: EventView, b: EventView) -> tuple[bool, str | None]:
 
 
 def _moods_agree(a: EventView, b: EventView, dated: bool) -> bool:
-    """Same mood group; across articles a plan may meet its happening when the plan names the day."""
+    """Same mood group; across articles a plan may meet its happening when the plan names the day, week or
+    month it falls in."""
     ga, gb = _group(a.mood), _group(b.mood)
     if ga == gb:
         return True
     if "negated" in (ga, gb):
         return False
     plan = a if ga == "unreal" else b
-    return dated and plan.explicit_date and plan.precision in ("day", "week")
+    return dated and plan.explicit_date and plan.precision in ("day", "week", "month")
 
 
 def _sources_clash(a: EventView, b: EventView) -> bool:
