@@ -293,3 +293,19 @@ def test_a_plan_for_a_month_meets_its_act_on_a_day_of_that_month(session):
           [clause(done, done, "delivered", "deliver", None, ["singapore-airlines"], "2007-10-15", "today")])
     roots = session.scalars(select(Event).where(Event.sense == "deliver", Event.merged_into_id.is_(None))).all()
     assert len(roots) == 1
+
+
+def test_a_headline_on_a_light_verb_sums_up_the_sentence_by_its_event_noun(session):
+    # Wikinews 145930: 'makes maiden flight' and 'made its first test flight Tuesday' share the flight
+    head = "Boeing 787 Dreamliner makes maiden flight"
+    body = ("Boeing's newest commercial aircraft, the 787 Dreamliner, made its first test flight Tuesday in "
+            "Everett, Washington at 18:00 UTC.")
+    text = head + "\n" + body
+    boeing = actor("boeing", "Boeing", "organization", text)
+    tuesday = text.index("Tuesday")
+    store(session, "wikinews-145930", text, dt.date(2009, 12, 16), [boeing],
+          [clause(text, head, "makes", "make", "boeing", [], "2009-12-16"),
+           clause(text, body, "made", "make", "boeing", [], "2009-12-15", "Tuesday")],
+          [Timex("Tuesday", tuesday, tuesday + 7, "DATE", "2009-12-15")])
+    roots = session.scalars(select(Event).where(Event.merged_into_id.is_(None), Event.removed_at.is_(None))).all()
+    assert len(roots) == 1 and roots[0].date_value == "2009-12-15"

@@ -250,9 +250,9 @@ def _same_article_kind(new: EventView, old: EventView, same_action: bool, shared
         return None
     head, body = (new, old) if new.headline else (old, new)
     # the headline's action among the words of the sentence it sums up (a trigger may be the wrong word of
-    # it); a triggerless headline: any action word the two share
+    # it); a triggerless headline or one on a light verb ('makes maiden flight'): any action word the two share
     body_senses = body.senses | ({body.sense} if body.sense else set())
-    head_senses = {head.sense} if head.sense else head.senses
+    head_senses = {head.sense} if head.sense and not is_light(head.sense) else head.senses
     return "headline" if {s for s in body_senses & head_senses if not is_light(s)} else None
 
 
