@@ -20,6 +20,7 @@ FRI = dt.date(2021, 12, 17)  # a Friday, the seed article's publication date
         ("December 17", ("DATE", "2021-12-17")),
         ("December 15", ("DATE", "2021-12-15")),
         ("December 14, 2021", ("DATE", "2021-12-14")),
+        ("July 24 , 2003", ("DATE", "2003-07-24")),  # tokenised text: a space before the comma
         ("Dec. 3", ("DATE", "2021-12-03")),
         ("3 December 2020", ("DATE", "2020-12-03")),
         ("earlier this week", ("DATE", "2021-W50")),
