@@ -309,3 +309,21 @@ def test_a_headline_on_a_light_verb_sums_up_the_sentence_by_its_event_noun(sessi
           [Timex("Tuesday", tuesday, tuesday + 7, "DATE", "2009-12-15")])
     roots = session.scalars(select(Event).where(Event.merged_into_id.is_(None), Event.removed_at.is_(None))).all()
     assert len(roots) == 1 and roots[0].date_value == "2009-12-15"
+
+
+def test_a_products_timeline_holds_the_sentences_that_call_it_the_aircraft(session):
+    # Wikinews 3307: the A380 is named in the lead, then called 'the aircraft'; the 747 sentence is not it
+    from app.queries.actor_timeline import actor_timeline
+
+    lead = "Airbus unveiled plans for the A380, a twin-deck aircraft that can carry up to 840 people."
+    rival = "The new aircraft will take the world's largest title away from rival Boeing's 747."
+    orders = "To date, 149 confirmed orders for the aircraft have been received."
+    design = "Boeing's upcoming new design does not attempt to compete directly with the A380."
+    text = "\n".join([lead, rival, orders, design])
+    store(session, "wikinews-3307", text, dt.date(2005, 1, 18), [],
+          [clause(text, lead, "unveiled", "unveil", None, [], "2005-01-18"),
+           clause(text, rival, "take", "take", None, [], "2005-01-18"),
+           clause(text, orders, "received", "receive", None, [], "2005-01-18"),
+           clause(text, design, "compete", "compete", None, [], "2005-01-18")])
+    sentences = {s.sentence for e in actor_timeline(session, "Airbus A380") for s in e.sources}
+    assert sentences == {lead, orders, design}

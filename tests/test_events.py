@@ -308,3 +308,15 @@ def test_an_event_noun_about_a_product_is_a_nominal_event(extractor):
     assert [e.trigger for e in delays] == ["Delays", "delays"]
     assert all(e.id == f"e-{e.trigger_start}-delay" and not e.target_actors and e.source_actor is None
                for e in delays)
+
+
+@pytest.mark.slow
+def test_an_event_noun_that_happens_is_one_event_on_its_noun(extractor):
+    # Wikinews 82548: the flight is what takes off; 'the flight was intended' retells an earlier flight
+    text = ("The first flight will take off for a charity flight from Singapore to Sydney on October 25. "
+            "The flight was intended to counteract criticisms.")
+    _, events = _events(extractor, text, published=dt.date(2007, 10, 15))
+    flights = [e for e in events if e.lemma == "flight"]
+    assert flights[0].trigger == "flight will take off" and flights[0].id == f"e-{text.index('flight')}-flight"
+    assert not [e for e in events if e.lemma == "take"]
+    assert any(e.trigger == "flight" and e.start > 90 for e in flights)

@@ -187,14 +187,21 @@ def names_product(noun: Token, depth: int = 0) -> bool:
     return False
 
 
+def retold(noun: Token) -> bool:
+    """'The flight was intended to...', 'the deal was revived': a definite event noun as a clause's subject
+    retells a happening the article has told (consolidation joins it to that one)."""
+    return noun.dep_ in ("nsubj", "nsubjpass") and any(
+        c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these") for c in noun.children)
+
+
 def _is_clause(c: Cand, subj_tok: Token | None, patient: Token | None, source: str | None,
                tgt: list[str]) -> bool:
     """An untyped verb is an event when it reports what an actor did or had done to it, or what a named
     or nominal subject did: a verb of being or having, a bare participle or a verb with no argument is not."""
     t = c.trigger
-    if t.pos_ in ("NOUN", "PROPN") and t is c.anchor:
+    if t.pos_ in ("NOUN", "PROPN") and (t is c.anchor or c.type is None):
         # a nominal event needs an actor or a named product among its own arguments ("the A380 delays")
-        return bool(source or tgt) or names_product(t)
+        return bool(source or tgt) or names_product(t) or retold(t)
     if t.lemma_.lower() in STATIVE or t.pos_ != "VERB":
         return False
     if source or tgt:
@@ -363,8 +370,10 @@ def _sentence_event(sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
 
 
 def _drop_shadowed_verbs(cands: list[Cand]) -> None:
-    """An untyped verb that carries a typed event noun ("held talks") is that noun's event, not its own."""
-    noun_anchors = {c.anchor.i for c in cands if not c.dropped and c.type and c.trigger is not c.anchor}
+    """An untyped verb that carries a typed event noun ("held talks") or is what an event noun did ("the
+    flight took off") is that noun's event, not its own."""
+    noun_anchors = {c.anchor.i for c in cands if not c.dropped and c.trigger is not c.anchor
+                    and (c.type or c.trigger.pos_ == "NOUN")}
     for c in cands:
         if c.type is None and not c.frame and c.trigger is c.anchor and c.anchor.i in noun_anchors:
             c.dropped = True
