@@ -241,3 +241,89 @@ def test_a_claim_names_who_makes_it_and_its_reading_on_the_event_page(client, se
     assert row.slug.startswith("russia-may-be-orchestrating-the-talks")   # the slug follows the title
     data = client.get(f"/events/{row.id}.json").json()
     assert data["event"]["reported_by"]["name"] == "Jeffrey Edmonds" and data["event"]["mood"] == "possible"
+
+
+DELAYS_A = "This move comes after well-publicized delays on its A380 super-jumbo commercial airliner."
+DELAYS_B = "Delays of the production of the A380 have cost Airbus more than 6 billion dollars."
+
+
+def test_undated_reports_of_a_products_delays_in_two_articles_are_one_event(session):
+    # Wikinews 61389 and 62929: neither names who delayed, both name the A380 and neither dates the delays
+    for ident, text, word, day in (("wikinews-61389", DELAYS_A, "delays", dt.date(2007, 2, 28)),
+                                   ("wikinews-62929", DELAYS_B, "Delays", dt.date(2007, 3, 19))):
+        store(session, ident, text, day, [], [clause(text, text, word, "delay", None, [], day.isoformat())])
+    roots = session.scalars(select(Event).where(Event.lemma == "delay", Event.merged_into_id.is_(None))).all()
+    assert len(roots) == 1
+    words = event_page(session, roots[0].id)["merges"][0]["words"]
+    assert words == "same action 'delay', the same A380, neither report dates it"
+
+
+def test_a_products_undated_report_does_not_reach_back_past_a_year(session):
+    for ident, text, word, day in (("wikinews-61389", DELAYS_A, "delays", dt.date(2007, 2, 28)),
+                                   ("wikinews-62929", DELAYS_B, "Delays", dt.date(2008, 3, 19))):
+        store(session, ident, text, day, [], [clause(text, text, word, "delay", None, [], day.isoformat())])
+    roots = session.scalars(select(Event).where(Event.lemma == "delay", Event.merged_into_id.is_(None))).all()
+    assert len(roots) == 2
+
+
+def test_a_participle_tells_the_days_news_not_a_products_undated_happening(session):
+    # Wikinews 25501 (the tour's departure delayed, 2005) and 51682 (the delivery delays, 2006): two delays
+    departure = ("The departure from France of the new Airbus A380 superjumbo airliner on a tour of Asia and "
+                 "Australia has been delayed, leading to a rearrangement of its public appearances.")
+    delivery = ("Singapore Airlines says that it will be compensated by Airbus for the additional delay in delivery "
+                "of its new superjumbo A380's.")
+    store(session, "wikinews-25501", departure, dt.date(2005, 11, 5), [],
+          [clause(departure, departure, "delayed", "delay", None, [], "2005-11-05")])
+    store(session, "wikinews-51682", delivery, dt.date(2006, 10, 5), [],
+          [clause(delivery, delivery, "delay", "delay", None, [], "2006-10-05")])
+    roots = session.scalars(select(Event).where(Event.lemma == "delay", Event.merged_into_id.is_(None))).all()
+    assert len(roots) == 2
+
+
+def test_a_plan_for_a_month_meets_its_act_on_a_day_of_that_month(session):
+    # Wikinews 62929 (2007-03-19) and 82548 (2007-10-15): the deliveries due in October, then the delivery
+    due = "Deliveries to Singapore Airlines, its launch customer, are not due until October - two years late."
+    done = "The first A380 superjumbo, made by Airbus, was delivered today to Singapore Airlines (SIA)."
+    sia_a = actor("singapore-airlines", "Singapore Airlines", "organization", due)
+    store(session, "wikinews-62929", due, dt.date(2007, 3, 19), [sia_a],
+          [clause(due, due, "Deliveries", "delivery", None, ["singapore-airlines"], "2007-10", "October",
+                  mood="planned")])
+    sia_b = actor("singapore-airlines", "Singapore Airlines", "organization", done)
+    store(session, "wikinews-82548", done, dt.date(2007, 10, 15), [sia_b],
+          [clause(done, done, "delivered", "deliver", None, ["singapore-airlines"], "2007-10-15", "today")])
+    roots = session.scalars(select(Event).where(Event.sense == "deliver", Event.merged_into_id.is_(None))).all()
+    assert len(roots) == 1
+
+
+def test_a_headline_on_a_light_verb_sums_up_the_sentence_by_its_event_noun(session):
+    # Wikinews 145930: 'makes maiden flight' and 'made its first test flight Tuesday' share the flight
+    head = "Boeing 787 Dreamliner makes maiden flight"
+    body = ("Boeing's newest commercial aircraft, the 787 Dreamliner, made its first test flight Tuesday in "
+            "Everett, Washington at 18:00 UTC.")
+    text = head + "\n" + body
+    boeing = actor("boeing", "Boeing", "organization", text)
+    tuesday = text.index("Tuesday")
+    store(session, "wikinews-145930", text, dt.date(2009, 12, 16), [boeing],
+          [clause(text, head, "makes", "make", "boeing", [], "2009-12-16"),
+           clause(text, body, "made", "make", "boeing", [], "2009-12-15", "Tuesday")],
+          [Timex("Tuesday", tuesday, tuesday + 7, "DATE", "2009-12-15")])
+    roots = session.scalars(select(Event).where(Event.merged_into_id.is_(None), Event.removed_at.is_(None))).all()
+    assert len(roots) == 1 and roots[0].date_value == "2009-12-15"
+
+
+def test_a_products_timeline_holds_the_sentences_that_call_it_the_aircraft(session):
+    # Wikinews 3307: the A380 is named in the lead, then called 'the aircraft'; the 747 sentence is not it
+    from app.queries.actor_timeline import actor_timeline
+
+    lead = "Airbus unveiled plans for the A380, a twin-deck aircraft that can carry up to 840 people."
+    rival = "The new aircraft will take the world's largest title away from rival Boeing's 747."
+    orders = "To date, 149 confirmed orders for the aircraft have been received."
+    design = "Boeing's upcoming new design does not attempt to compete directly with the A380."
+    text = "\n".join([lead, rival, orders, design])
+    store(session, "wikinews-3307", text, dt.date(2005, 1, 18), [],
+          [clause(text, lead, "unveiled", "unveil", None, [], "2005-01-18"),
+           clause(text, rival, "take", "take", None, [], "2005-01-18"),
+           clause(text, orders, "received", "receive", None, [], "2005-01-18"),
+           clause(text, design, "compete", "compete", None, [], "2005-01-18")])
+    sentences = {s.sentence for e in actor_timeline(session, "Airbus A380") for s in e.sources}
+    assert sentences == {lead, orders, design}

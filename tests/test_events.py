@@ -351,3 +351,26 @@ def test_type_gate_weights_hold_features_and_numbers_only():
     assert data["feature_version"] == FEATURE_VERSION and 0 < data["threshold"] < 1
     assert all(" " not in f and len(f) < 60 and isinstance(w, float) for f, w in data["weights"].items())
     assert load_gate("off") is None and load_gate() is not None
+
+
+def test_an_event_noun_about_a_product_is_a_nominal_event(extractor):
+    # Wikinews 62929 and 61389: no actor is an argument of the delays, the A380 is
+    text = ("Delays of the production of the A380 have cost Airbus more than 6 billion dollars. "
+            "This move comes after well-publicized delays on its A380 super-jumbo commercial airliner.")
+    _, events = _events(extractor, text, published=dt.date(2007, 3, 19))
+    delays = [e for e in events if e.lemma == "delay"]
+    assert [e.trigger for e in delays] == ["Delays", "delays"]
+    assert all(e.id == f"e-{e.trigger_start}-delay" and not e.target_actors and e.source_actor is None
+               for e in delays)
+
+
+@pytest.mark.slow
+def test_an_event_noun_that_happens_is_one_event_on_its_noun(extractor):
+    # Wikinews 82548: the flight is what takes off; 'the flight was intended' retells an earlier flight
+    text = ("The first flight will take off for a charity flight from Singapore to Sydney on October 25. "
+            "The flight was intended to counteract criticisms.")
+    _, events = _events(extractor, text, published=dt.date(2007, 10, 15))
+    flights = [e for e in events if e.lemma == "flight"]
+    assert flights[0].trigger == "flight will take off" and flights[0].id == f"e-{text.index('flight')}-flight"
+    assert not [e for e in events if e.lemma == "take"]
+    assert any(e.trigger == "flight" and e.start > 90 for e in flights)

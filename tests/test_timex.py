@@ -20,6 +20,7 @@ FRI = dt.date(2021, 12, 17)  # a Friday, the seed article's publication date
         ("December 17", ("DATE", "2021-12-17")),
         ("December 15", ("DATE", "2021-12-15")),
         ("December 14, 2021", ("DATE", "2021-12-14")),
+        ("July 24 , 2003", ("DATE", "2003-07-24")),  # tokenised text: a space before the comma
         ("Dec. 3", ("DATE", "2021-12-03")),
         ("3 December 2020", ("DATE", "2020-12-03")),
         ("earlier this week", ("DATE", "2021-W50")),
@@ -203,3 +204,11 @@ def test_given_date_is_kept_and_weekday_uses_tense(extractor):
                             published=dt.date(2021, 12, 17))
     assert rec.published == "2021-12-17" and rec.published_inferred is False
     assert [t.value for t in rec.timexes] == ["2021-12-20", "2021-12-13"]
+
+
+@pytest.mark.slow
+def test_a_present_that_is_due_looks_ahead(extractor):
+    # Wikinews 62929, published 2007-03-19: the deliveries are due in the coming October, not the last one
+    rec = extractor.extract("Deliveries to Singapore Airlines, its launch customer, are not due until October - "
+                            "two years late.", published=dt.date(2007, 3, 19))
+    assert [t.value for t in rec.timexes] == ["2007-10", "P2Y"]

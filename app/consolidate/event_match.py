@@ -17,9 +17,12 @@ from typing import Any
 
 from app.consolidate.senses import is_light
 from app.consolidate.text import model_names, overlap, shift, stems
+from app.extract.events.lexicon import EVENT_NOUNS
 
 WINDOW_DAYS = 10  # a report's own date stands for a happening up to this many days before it (and bounds
 # how far apart two reports' dates may lie and still be looked at together)
+PRODUCT_DAYS = 365  # an undated report about a product alone ('the A380 delays') may tell a happening up to this
+# many days before it: the product's one delivery, delay or first flight, retold by later articles
 SAME_WORDING = 0.75  # content words two outlets' sentences share when one is the other's copy
 UNREAL = frozenset({"conditional", "demanded", "proposed", "planned", "possible"})
 MODALITY_MOOD = {"asserted": "asserted", "planned": "planned", "possible": "possible", "negated": "negated"}
@@ -79,6 +82,31 @@ def _group(mood: str) -> str:
     return "unreal" if mood in UNREAL else mood
 
 
+def product_only(v: EventView) -> bool:
+    """A noun's report with no date and no actor of its own that names a product ('the A380 delays',
+    'deliveries of the A380'): it refers to the product's happening, whenever that was, rather than to a day's
+    news, as a participle does ('the departure has been delayed')."""
+    return not v.explicit_date and not v.arguments and not is_light(v.sense) and reads_as_noun(v.event) \
+        and bool(things_of(v))
+
+
+def _undated_pair(a: EventView, b: EventView) -> bool:
+    """Two product reports of one action that give no date, a year apart at most (each report's own date is
+    only its publication's)."""
+    if a.first is None or b.first is None or a.sense != b.sense:
+        return False
+    return abs((a.first - b.first).days) <= PRODUCT_DAYS and product_only(a) and product_only(b)
+
+
+def reads_as_noun(event: Any) -> bool:
+    """Whether the trigger is a listed event noun, as its lemma or the lemma's plural ('delay', 'delays',
+    'deliveries'), not a participle or a past form ('delayed', 'delivering') nor a sentence's content word."""
+    lemma, trigger = (getattr(event, "lemma", None) or "").lower(), (event.trigger or "").lower()
+    if lemma not in EVENT_NOUNS or " " in trigger:
+        return False
+    return trigger in (lemma, lemma + "s", lemma + "es") or (lemma.endswith("y") and trigger == lemma[:-1] + "ies")
+
+
 def happening_span(v: EventView) -> tuple[dt.date, dt.date] | None:
     """The days the happening may lie in: its own date at its precision; a plan without one, any day from
     the report on; a report without one, the days just before its publication (kept on the view)."""
@@ -107,14 +135,15 @@ def date_reason(a: EventView, b: EventView) -> tuple[bool, str | None]:
 
 
 def _moods_agree(a: EventView, b: EventView, dated: bool) -> bool:
-    """Same mood group; across articles a plan may meet its happening when the plan names the day."""
+    """Same mood group; across articles a plan may meet its happening when the plan names the day, week or
+    month it falls in."""
     ga, gb = _group(a.mood), _group(b.mood)
     if ga == gb:
         return True
     if "negated" in (ga, gb):
         return False
     plan = a if ga == "unreal" else b
-    return dated and plan.explicit_date and plan.precision in ("day", "week")
+    return dated and plan.explicit_date and plan.precision in ("day", "week", "month")
 
 
 def _sources_clash(a: EventView, b: EventView) -> bool:
@@ -159,7 +188,8 @@ def compare(new: EventView, old: EventView, max_sentences: int) -> Match | None:
         return None
     actors, things = _shared(new, old)
     dated, how = date_reason(new, old)
-    if not dated or not _moods_agree(new, old, how is not None and not same_article):
+    undated = not dated and not same_article and _undated_pair(new, old)
+    if not (dated or undated) or not _moods_agree(new, old, how is not None and not same_article):
         return None
     reason: dict[str, Any] = {}
     if actors:
@@ -175,6 +205,10 @@ def compare(new: EventView, old: EventView, max_sentences: int) -> Match | None:
         if kind is None:
             return None
         reason["same_article"] = kind
+    elif undated:
+        if not (same_action and things):
+            return None
+        reason["undated"] = True  # two outlets retell a product's happening, neither giving it a date
     elif same_action and (len(actors) + len(things) >= 2 or ((actors or things) and how in ("same day", "dates agree"))):
         pass  # two outlets: the action with two of its arguments, or with one on a date both give
     elif _same_kind_of_act(new, old, actors, how):
@@ -216,9 +250,9 @@ def _same_article_kind(new: EventView, old: EventView, same_action: bool, shared
         return None
     head, body = (new, old) if new.headline else (old, new)
     # the headline's action among the words of the sentence it sums up (a trigger may be the wrong word of
-    # it); a triggerless headline: any action word the two share
+    # it); a triggerless headline or one on a light verb ('makes maiden flight'): any action word the two share
     body_senses = body.senses | ({body.sense} if body.sense else set())
-    head_senses = {head.sense} if head.sense else head.senses
+    head_senses = {head.sense} if head.sense and not is_light(head.sense) else head.senses
     return "headline" if {s for s in body_senses & head_senses if not is_light(s)} else None
 
 
@@ -249,7 +283,9 @@ def reason_words(reason: dict[str, Any], names: dict[int, str]) -> str:
         parts.append(("same actor " if len(who) == 1 else "same actors ") + _joined(who))
     if things := [t.upper() for t in reason.get("shared_things", [])]:
         parts.append("the same " + _joined(things))
-    if reason.get("dates"):
+    if reason.get("undated"):
+        parts.append("neither report dates it")
+    elif reason.get("dates"):
         parts.append(str(reason["dates"]))
     return ", ".join(parts) or "merged"
 

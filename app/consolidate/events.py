@@ -18,11 +18,13 @@ from sqlalchemy import distinct, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.consolidate.event_match import (
+    PRODUCT_DAYS,
     WINDOW_DAYS,
     EventView,
     compare,
     may_match,
     mood_of,
+    product_only,
     reason_words,
     things_of,
 )
@@ -328,6 +330,7 @@ def _candidates(session: Session, views: list[EventView],
             ordered += sorted(by_sense, key=lambda h: (abs((h[0] - w.view.first).days) if w.view.first else 0,
                                                        h[1]))[:MAX_SENSE_CANDIDATES]
             chosen[ident_of] = [ident for _, ident in ordered]
+    _product_candidates(session, views, chosen)
     wanted = {i for ids in chosen.values() for i in ids}
     if not wanted:
         return {}, {}
@@ -340,6 +343,21 @@ def _candidates(session: Session, views: list[EventView],
     rows: dict[int, Any] = {r.id: _Row(**r._asdict(), targets=targets.get(r.id, [])) for r in session.execute(
         select(*_ROW_COLUMNS).where(Event.id.in_(wanted))) if r.article_id != article}
     return {eid: [i for i in ids if i in rows] for eid, ids in chosen.items()}, rows
+
+
+def _product_candidates(session: Session, views: list[EventView], chosen: dict[int, list[int]]) -> None:
+    """Undated reports about a product alone ('the A380 delays') meet other articles' undated reports of the
+    same action up to a year before (``event_match.product_only``): the latest few, through the sense index."""
+    for v in views:
+        if not product_only(v) or v.first is None or v.last is None:
+            continue
+        rows = session.execute(select(Event.id, Event.merged_into_id, Event.removed_at).where(
+            Event.sense == v.sense, Event.precision == "day", Event.first_day >= shift(v.first, -PRODUCT_DAYS),
+            Event.first_day <= shift(v.last, 1), Event.source_actor_id.is_(None), Event.date_text.is_(None),
+            Event.article_id != v.event.article_id).order_by(Event.first_day.desc()).limit(MAX_SENSE_CANDIDATES))
+        found = [ident for ident, merged, removed in rows if merged is None and removed is None]
+        have = chosen.setdefault(v.event.id, [])
+        have += [ident for ident in found if ident not in have]
 
 
 class _Target(NamedTuple):

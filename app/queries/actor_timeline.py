@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import CompoundSelect, String, and_, func, or_, select, union
 from sqlalchemy.orm import Session
 
+from app.consolidate.text import MODEL_NAME
 from app.fts import STOPWORDS
 from app.keys import normalise_alias
 from app.models import Actor, Alias, Article, Event, EventSource, EventTarget, Mention, live
@@ -110,14 +112,43 @@ def _name_pattern(session: Session, name: str) -> re.Pattern[str] | None:
 
 
 def events_naming(session: Session, name: str) -> set[int]:
-    """Events whose evidence names NAME, for a name no actor carries ('Boeing 777')."""
+    """Events whose evidence names NAME, for a name no actor carries ('Boeing 777'), and the events of an
+    article about that product whose evidence calls it by its kind ('the aircraft', 'the new airliner')."""
     pattern = _name_pattern(session, name)
     if pattern is None:
         return set()
     words = [w for w in re.findall(r"\w+", name) if w.lower() not in STOPWORDS] or [name]
     like = or_(*(func.lower(EventSource.sentence).contains(w.lower()) for w in words))
-    return {event_id for event_id, sentence in session.execute(
+    found = {event_id for event_id, sentence in session.execute(
         select(EventSource.event_id, EventSource.sentence).where(like)) if pattern.search(sentence)}
+    return found | _called_by_kind(session, pattern, words)
+
+
+# what a product is called once named ('the aircraft', 'the massive airliner', 'these aeroplanes'): a
+# definite phrase on a noun for a kind of manufactured product, a couple of modifiers at most
+_KIND = re.compile(r"\b(?:the|this|these|that)\s+(?:[a-z-]+\s+){0,2}(?:aircraft|airliners?|airplanes?|aeroplanes?|"
+                   r"planes?|jets?|jetliners?|superjumbo|devices?|phones?|handsets?|players?|computers?|cars?|"
+                   r"vehicles?|trucks?|models?)\b")
+
+
+def _called_by_kind(session: Session, pattern: re.Pattern[str], words: list[str]) -> set[int]:
+    """Events of articles that name the product more than any other product, in a sentence that calls a
+    product by its kind and names no other one."""
+    like = or_(*(func.lower(Article.text).contains(w.lower()) for w in words))
+    topical = [aid for aid, text in session.execute(select(Article.id, Article.text).where(like))
+               if _is_topic(pattern, text)]
+    if not topical:
+        return set()
+    return {event_id for event_id, sentence in session.execute(
+        select(EventSource.event_id, EventSource.sentence).where(EventSource.article_id.in_(topical)))
+        if _KIND.search(sentence) and not (MODEL_NAME.search(sentence) and not pattern.search(sentence))}
+
+
+def _is_topic(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether the product the pattern names is named more often than any other product of the text."""
+    ours = len(pattern.findall(text))
+    others = Counter(m.group(0).lower() for m in MODEL_NAME.finditer(text) if not pattern.search(m.group(0)))
+    return ours > 0 and all(n < ours for n in others.values())
 
 
 def date_string(value: str | None, first_day: dt.date | None) -> str | None:

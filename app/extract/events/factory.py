@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -188,13 +189,42 @@ def _circumstance(c: Cand, sentence_types: dict[int, str]) -> bool:
     return any(i not in inside for i in sentence_types)
 
 
+# a product or model designation as one token ('A380', 'KC-45', '787'): what a nominal event without an
+# actor may still be about
+PRODUCT_CODE = re.compile(r"[A-Z]{1,4}-?\d{2,4}[A-Z0-9-]*|\d{3}(?:-\w+)?")
+PRODUCT_PHRASE_DEPS = frozenset({"compound", "nmod", "prep", "pobj", "poss", "appos", "amod"})
+MAX_PRODUCT_DEPTH = 3
+
+
+def names_product(noun: Token, depth: int = 0) -> bool:
+    """Whether the noun's own phrase names a product ('A380 delays', 'delivery of its new superjumbo A380'):
+    its modifiers and prepositional objects a few steps down, never a clause hanging on it."""
+    for child in noun.children:
+        if child.dep_ not in PRODUCT_PHRASE_DEPS:
+            continue
+        if PRODUCT_CODE.fullmatch(child.text) and (child.pos_ == "PROPN" or not child.like_num or child.dep_ in
+                                                    ("compound", "nmod", "pobj", "appos")):
+            return True
+        if depth < MAX_PRODUCT_DEPTH and names_product(child, depth + 1):
+            return True
+    return False
+
+
+def retold(noun: Token) -> bool:
+    """'The flight was intended to...', 'the deal was revived': a definite event noun as a clause's subject
+    retells a happening the article has told (consolidation joins it to that one)."""
+    return noun.dep_ in ("nsubj", "nsubjpass") and any(
+        c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these") for c in noun.children)
+
+
 def _is_clause(c: Cand, subj_tok: Token | None, patient: Token | None, source: str | None,
                tgt: list[str]) -> bool:
     """An untyped verb is an event when it reports what an actor did or had done to it, or what a named
     or nominal subject did: a verb of being or having, a bare participle or a verb with no argument is not."""
     t = c.trigger
-    if t.pos_ in ("NOUN", "PROPN") and t is c.anchor:
-        return bool(source or tgt)      # a nominal event needs an actor among its own arguments
+    if t.pos_ in ("NOUN", "PROPN") and (t is c.anchor or c.type is None):
+        # a nominal event needs an actor or a named product among its own arguments ("the A380 delays")
+        return bool(source or tgt) or names_product(t) or retold(t)
     if t.lemma_.lower() in STATIVE or t.pos_ != "VERB":
         return False
     if source or tgt:
@@ -364,8 +394,10 @@ def _sentence_event(sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Ev
 
 
 def _drop_shadowed_verbs(cands: list[Cand]) -> None:
-    """An untyped verb that carries a typed event noun ("held talks") is that noun's event, not its own."""
-    noun_anchors = {c.anchor.i for c in cands if not c.dropped and c.type and c.trigger is not c.anchor}
+    """An untyped verb that carries a typed event noun ("held talks") or is what an event noun did ("the
+    flight took off") is that noun's event, not its own."""
+    noun_anchors = {c.anchor.i for c in cands if not c.dropped and c.trigger is not c.anchor
+                    and (c.type or c.trigger.pos_ == "NOUN")}
     for c in cands:
         if c.type is None and not c.frame and c.trigger is c.anchor and c.anchor.i in noun_anchors:
             c.dropped = True

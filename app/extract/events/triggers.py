@@ -144,6 +144,16 @@ def _noun_cand(tok: Token, typ: str) -> Cand | None:
     return Cand(anchor, tok, typ, sorted(set(words), key=lambda t: t.i))
 
 
+def _happening(tok: Token) -> Cand | None:
+    """An untyped event noun as the subject of a verb of happening ('the first flight will take off'): one
+    event on that verb with the noun as its trigger, as a typed noun's."""
+    head = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass") or head.pos_ != "VERB" or head.lemma_.lower() not in HAPPEN:
+        return None
+    words = [tok, head] + [c for c in head.children if c.dep_ == "prt"]
+    return Cand(head, tok, None, sorted(words, key=lambda t: t.i))
+
+
 def candidates(sent: Span, person_tokens: set[int], table: TriggerTable) -> list[Cand]:
     """Every verb of the sentence (typed or not) and every typed event noun that is a verb's argument."""
     cands: list[Cand] = []
@@ -157,7 +167,7 @@ def candidates(sent: Span, person_tokens: set[int], table: TriggerTable) -> list
             _listed, typ, _ = lookup(tok, "N", person_tokens, table)
             if not typ:
                 if tok.lemma_.lower() in EVENT_NOUNS and tok.dep_ not in ("compound", "amod"):
-                    cands.append(Cand(tok, tok, None, [tok]))   # an untyped nominal event on its own arguments
+                    cands.append(_happening(tok) or Cand(tok, tok, None, [tok]))  # on its own arguments
                 continue
             cand = _noun_cand(tok, typ)
             if cand is not None:

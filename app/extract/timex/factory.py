@@ -69,6 +69,9 @@ class ClauseTense:
             haux = {c.lower_ for c in h.children if c.dep_ in ("aux", "auxpass")}
             return "past" if haux & _PAST_AUX or (h.tag_ == "VBD" and not haux) else "future"
         if any(a.tag_ in ("VBZ", "VBP") for a in auxes) or v.tag_ in ("VBZ", "VBP"):
+            # "deliveries are due in October", "the launch is set for May": a present that looks ahead
+            if any(c.dep_ in ("acomp", "attr") and c.lemma_ in self.future_heads for c in v.children):
+                return "future"
             return "present"
         return None
 

@@ -488,8 +488,8 @@ RULES: list[Rule] = [
                  rf"(?:\s+(?-i:[ECMP][SD]T|GMT|UTC|local\s+time))?(?:,?\s+(?:on\s+)?(?P<dt>{_DATEWORD}))?", h_time),
     Rule("weekday", rf"{PMOD}(?:(?P<rel>{_REL})\s+)?(?P<wd>{WEEKDAY})(?:\s+(?P<part>{PART})(?P<plural>s)?)?"
                     rf"(?:,?\s+(?P<mon>{MONTH})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?)?", h_weekday),
-    Rule("mdy", rf"{PMOD}(?P<mon>{MONTH})\s+(?P<day>{DAY})(?:,?\s+(?P<year>{YEAR}))?(?![\d:])", h_mdy),
-    Rule("dmy", rf"(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})(?:,?\s+(?P<year>{YEAR}))?", h_mdy),
+    Rule("mdy", rf"{PMOD}(?P<mon>{MONTH})\s+(?P<day>{DAY})(?:\s?,?\s+(?P<year>{YEAR}))?(?![\d:])", h_mdy),
+    Rule("dmy", rf"(?:the\s+)?(?P<day>{DAY})(?:\s+of)?\s+(?P<mon>{MONTH})(?:\s?,?\s+(?P<year>{YEAR}))?", h_mdy),
     Rule("my", rf"{PMOD}(?P<mon>{MONTH}),?\s+(?:of\s+)?(?P<year>{YEAR})", h_my),
     Rule("month", rf"{PMOD}(?:(?P<rel>{_REL})\s+)?(?P<mon>{MONTH})", h_month),
     Rule("quarter", rf"(?:the\s+)?(?:(?:(?P<qy>{YEAR})(?:'s)?|(?P<qrel>this|last|next)\s+year's|"
