@@ -134,6 +134,8 @@ class Event(Base):
         Index("ix_events_type_first_day", "type", "first_day"),
         Index("ix_events_source_precision_first_day", "source_actor_id", "precision", "first_day"),  # (0008)
         Index("ix_events_sense_precision_first_day", "sense", "precision", "first_day"),  # same action (0009)
+        Index("ix_events_merged_into_id", "merged_into_id", sqlite_where=text("merged_into_id IS NOT NULL"),
+              postgresql_where=text("merged_into_id IS NOT NULL")),  # redirects and merge counts (0010)
         # live events by day, covering the density strip's GROUP BY (migration 0006); SQLite calls a partial
         # index covering only when it also holds the columns of its WHERE
         Index("ix_events_live_first_day", "first_day", "precision", "merged_into_id", "removed_at",
@@ -176,7 +178,8 @@ class Event(Base):
     start: Mapped[int]
     end: Mapped[int]
     source_count: Mapped[int] = mapped_column(Integer, default=1)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    # indexed over merged rows only (0010, in __table_args__): a full index makes SQLite read it for live events
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     source_actor: Mapped[Actor | None] = relationship(foreign_keys=[source_actor_id])

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.bench_pages import build_seed, clone, percentile
+from bench.bench_pages import bring_to_head, build_seed, clone, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOPBACK = "127.0.0.1"
@@ -47,6 +47,7 @@ def ensure_database(db: Path, articles: int, seed_db: Path | None) -> None:
         with sqlite3.connect(db) as conn:
             have = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     if have >= articles:
+        bring_to_head(db)
         return
     started = time.perf_counter()
     if db.exists():

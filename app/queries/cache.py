@@ -3,6 +3,10 @@
 Aggregates over 100k events cost more than a page may; they change only when articles are stored or
 merged, so each entry is keyed by a cheap data version (newest ids, merge count) and lives ``TTL`` seconds.
 Lists of rows are never cached: they are cheap through their indexes and must be exact.
+
+Recomputation is single-flight: when an entry is stale, one request recomputes it while concurrent requests
+for the same key serve the previous value (or, with none yet, wait for the one computation) — 50 clients
+must not all rerun the same aggregate the moment it expires or an ingested article changes the version.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from app.models import Article, Event, Quote
 T = TypeVar("T")
 TTL = 30.0
 MAX_ENTRIES = 512
-_entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+_entries: OrderedDict[Hashable, tuple[float, tuple[Any, ...], Any]] = OrderedDict()
+_flights: dict[Hashable, threading.Lock] = {}  # one lock per slot: held by the request recomputing it
 _lock = threading.Lock()
 
 
@@ -37,21 +42,45 @@ def data_version(session: Session) -> tuple[Any, ...]:
 
 def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``, or its result from the last ``TTL`` seconds for the same database and data version."""
-    full_key = (str(session.get_bind().engine.url), data_version(session), key)
-    now = time.monotonic()
+    slot = (str(session.get_bind().engine.url), key)
+    version = data_version(session)
+    hit = _fresh_or_stale(slot, version)
+    if hit is not None and hit[0]:
+        return hit[1]
     with _lock:
-        hit = _entries.get(full_key)
-        if hit and now - hit[0] < TTL:
-            _entries.move_to_end(full_key)
-            return hit[1]
-    value = compute()
+        flight = _flights.setdefault(slot, threading.Lock())
+    if hit is not None and not flight.acquire(blocking=False):
+        return hit[1]  # someone is recomputing it: the previous value meanwhile
+    if hit is None:
+        flight.acquire()  # nothing to serve yet: wait for the computation already running, if any
+    try:
+        again = _fresh_or_stale(slot, version)
+        if again is not None and again[0]:
+            return again[1]  # computed while this request waited
+        value = compute()
+        with _lock:
+            _entries[slot] = (time.monotonic(), version, value)
+            _entries.move_to_end(slot)
+            while len(_entries) > MAX_ENTRIES:
+                evicted, _ = _entries.popitem(last=False)
+                _flights.pop(evicted, None)  # a request holding it still releases its own reference
+        return value
+    finally:
+        flight.release()
+
+
+def _fresh_or_stale(slot: Hashable, version: tuple[Any, ...]) -> tuple[bool, Any] | None:
+    """(whether the entry is current, its value), or None when the slot was never computed."""
     with _lock:
-        _entries[full_key] = (now, value)
-        while len(_entries) > MAX_ENTRIES:
-            _entries.popitem(last=False)
-    return value
+        entry = _entries.get(slot)
+        if entry is None:
+            return None
+        computed_at, entry_version, value = entry
+        _entries.move_to_end(slot)
+        return entry_version == version and time.monotonic() - computed_at < TTL, value
 
 
 def clear() -> None:
     with _lock:
         _entries.clear()
+        _flights.clear()
