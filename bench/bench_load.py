@@ -69,16 +69,18 @@ class Server:
         self.data_dir = Path(tempfile.mkdtemp(prefix="dateline-load-"))
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DATELINE_DATA_DIR": str(self.data_dir)}
         env.pop("DATELINE_QUEUE_URL", None)
+        self.log_path = self.data_dir / "server.log"
+        self.log = self.log_path.open("w")  # a file, not a pipe nobody reads: a full pipe would stall the server
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from app.cli import main; main()", "serve", "--host", LOOPBACK,
              "--port", str(self.port), "--workers", str(workers)],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log, text=True)
 
     def __enter__(self) -> Server:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited: {self.proc.stderr.read() if self.proc.stderr else ''}")
+                raise SystemExit(f"the server exited: {self.log_path.read_text()[-2000:]}")
             try:
                 if httpx.get(self.base + "/-/health", timeout=2).status_code == 200:
                     return self
@@ -95,6 +97,11 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=30)
+        self.log.close()
+        worth_saying = [line for line in self.log_path.read_text().splitlines()
+                        if any(w in line for w in ("died", "Traceback", "ERROR", "Error"))]
+        for line in worth_saying[:10] or self.log_path.read_text().splitlines()[-8:]:
+            print(f"server: {line}")
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
@@ -121,19 +128,26 @@ async def run_load(base: str, paths: list[str], concurrency: int, seconds: float
             if next(budget) >= max_requests or time.perf_counter() > deadline:
                 return
             started = time.perf_counter()
+            reason = ""
             try:
                 response = await http.get(path)
-                ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok = False
+                if response.status_code != 200:
+                    reason = f"HTTP {response.status_code}: {response.text[:200]!r}"
+            except httpx.HTTPError as exc:
+                reason = f"{type(exc).__name__}: {exc}"
             latencies[path].append((time.perf_counter() - started) * 1000)
-            if not ok:
+            if reason:
                 failures[path] += 1
+                if len(REASONS) < 5:
+                    REASONS.append(f"{path}: {reason}")
 
     started = time.perf_counter()
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
         await asyncio.gather(*(client(n, http) for n in range(concurrency)))
     return latencies, failures, time.perf_counter() - started
+
+
+REASONS: list[str] = []  # the first few failures, said in full after the table
 
 
 def report(workers: int, latencies: dict[str, list[float]], failures: dict[str, int], wall: float) -> float:
@@ -147,6 +161,9 @@ def report(workers: int, latencies: dict[str, list[float]], failures: dict[str, 
         p50 = statistics.median(times)
         print(f"{path[:44]:44} {len(times):6} {p50:8.1f} {percentile(times, 95):8.1f} {percentile(times, 99):8.1f} "
               f"{p50 / health:10.1f}{'  failures: ' + str(failures[path]) if failures[path] else ''}")
+    for reason in REASONS:
+        print(f"failed: {reason}")
+    REASONS.clear()
     return rate
 
 
