@@ -7,7 +7,7 @@ hand edit that breaks a lexicon fails with the file, line and reason instead of 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,9 +58,12 @@ def read_tsv(path: Path, columns: Sequence[str], *, required: Sequence[str] = ()
         raise LexiconError(f"{path}: no header row (expected {' | '.join(columns)})")
 
 
-def word_set(path: Path, column: str = "word") -> dict[str, frozenset[str]]:
-    """A word-list lexicon (columns ``word``, ``class``) as one frozenset per class."""
-    classes: dict[str, set[str]] = {}
+def word_set(path: Path, column: str = "word", *, classes: Collection[str] | None = None) -> dict[str, frozenset[str]]:
+    """A word-list lexicon (columns ``word``, ``class``) as one frozenset per class. With ``classes`` the
+    file must use exactly those, so a mistyped or missing class fails on load rather than matching nothing."""
+    found: dict[str, set[str]] = {}
     for row in read_tsv(path, (column, "class"), required=(column, "class")):
-        classes.setdefault(row["class"], set()).add(row[column].lower())
-    return {name: frozenset(words) for name, words in classes.items()}
+        found.setdefault(row["class"], set()).add(row[column].lower())
+    if classes is not None and set(found) != set(classes):
+        raise LexiconError(f"{path}: classes {sorted(found)}, expected {sorted(classes)}")
+    return {name: frozenset(words) for name, words in found.items()}

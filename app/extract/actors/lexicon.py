@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pycountry
 
-from app.extract.lexicon import LexiconError, Row, read_tsv, word_set
+from app.extract.lexicon import Row, read_tsv
 from app.keys import actor_slug
 from app.vocab import ACTOR_KINDS
 
-__all__ = ["ALIASES_PATH", "DATA_DIR", "Entry", "Lexicon", "lexicon", "read_aliases", "read_table", "slugify",
-           "word_classes"]
+__all__ = ["ALIASES_PATH", "DATA_DIR", "Entry", "Lexicon", "lexicon", "read_aliases", "read_table", "slugify"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ALIASES_PATH = DATA_DIR / "aliases.tsv"
@@ -66,14 +64,6 @@ class Entry:
     name: str
     kind: str
     demonym: bool = False
-
-
-def word_classes(path: Path, classes: Collection[str]) -> dict[str, frozenset[str]]:
-    """A ``word``/``class`` word list that must use exactly ``classes``, so a mistyped class fails on load."""
-    sets = word_set(path)
-    if set(sets) != set(classes):
-        raise LexiconError(f"{path}: classes {sorted(sets)}, expected {sorted(classes)}")
-    return sets
 
 
 def _check_alias(row: Row) -> None:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
 
-from app.extract.actors.lexicon import DATA_DIR, Entry, Lexicon, word_classes
+from app.extract.actors.lexicon import DATA_DIR, Entry, Lexicon
 from app.extract.actors.titles import HONORIFICS, is_role_word, strip_leading_titles, title_before
+from app.extract.lexicon import word_set
 
 __all__ = ["ENT_KINDS", "INITIAL", "LEADING_DROP", "ORG_WORDS", "Cand", "TokenView", "acronym", "casekey", "collect",
            "is_acronym"]
@@ -30,7 +31,7 @@ _PRONOUNS = frozenset({
     "us"
 })
 _BAD_NAME = re.compile(r"^[\W\d_]+$")
-_WORDS = word_classes(DATA_DIR / "name_words.tsv", ("organization", "place", "link"))
+_WORDS = word_set(DATA_DIR / "name_words.tsv", classes=("organization", "place", "link"))
 # Lower-case words that may sit inside a name (`Council on Foreign Relations`, `Charles de Gaulle`).
 _NAME_LINKS = _WORDS["link"]
 _CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|"

@@ -10,9 +10,10 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
-from app.extract.actors.lexicon import DATA_DIR, word_classes
+from app.extract.actors.lexicon import DATA_DIR
+from app.extract.lexicon import word_set
 
-_WORDS = word_classes(DATA_DIR / "titles.tsv", ("role", "honorific"))
+_WORDS = word_set(DATA_DIR / "titles.tsv", classes=("role", "honorific"))
 # Head nouns of roles: a run of words before a name counts as a title only if it contains one.
 ROLE_WORDS = _WORDS["role"]
 # Honorifics: dropped from names, never kept as titles.

@@ -19,10 +19,10 @@ TRIGGER_COLUMNS = ("lemma", "pos", "type", "condition", "cameo")
 TRIGGER_POS = ("V", "N")
 CONDITION_KEYS = frozenset({"obj", "pobj", "prep", "prt", "mod", "head", "comp"})
 
-_CONTROL = word_set(DATA_DIR / "control_verbs.tsv")
-_MODALITY = word_set(DATA_DIR / "modality_words.tsv")
-_ARGUMENTS = word_set(DATA_DIR / "argument_words.tsv")
-_TRIGGER_WORDS = word_set(DATA_DIR / "trigger_words.tsv")
+_CONTROL = word_set(DATA_DIR / "control_verbs.tsv", classes="announce asking commit failing intent planning ready refuse speech trying".split())
+_MODALITY = word_set(DATA_DIR / "modality_words.tsv", classes="condition_mark demand_modal future_modal intent_aux negation possibility_noun possible_modal possible_modifier sequence_mark".split())
+_ARGUMENTS = word_set(DATA_DIR / "argument_words.tsv", classes="determiner geo_noun intent_pronoun place_prep pronoun summary_prep target_prep".split())
+_TRIGGER_WORDS = word_set(DATA_DIR / "trigger_words.tsv", classes="circumstance_prep happen not_event_governor person_noun take_part take_part_prep".split())
 
 # Control verbs whose infinitival complement is the event; the frame decides type and modality.
 INTENT = _CONTROL["intent"]
@@ -104,7 +104,7 @@ def load_lexicon(path: str = str(TRIGGERS_PATH)) -> TriggerTable:
     return {key: tuple(rules) for key, rules in table.items()}
 
 
-_CLAUSE = word_set(DATA_DIR / "clause_words.tsv")
+_CLAUSE = word_set(DATA_DIR / "clause_words.tsv", classes="agentive_passive demand first_person hazard proposal protester relative stative weapon".split())
 STATIVE = _CLAUSE["stative"]
 DEMAND_VERBS = _CLAUSE["demand"]
 PROPOSAL_WORDS = _CLAUSE["proposal"]
@@ -116,4 +116,4 @@ PROTESTERS = _CLAUSE["protester"]
 AGENTIVE_PASSIVES = _CLAUSE["agentive_passive"]
 PAST_TENSE: dict[str, str] = {r["lemma"].lower(): r["past"] for r in read_tsv(
     DATA_DIR / "past_tense.tsv", ("lemma", "past"), required=("lemma", "past"))}
-EVENT_NOUNS = word_set(DATA_DIR / "event_nouns.tsv")["event_noun"]
+EVENT_NOUNS = word_set(DATA_DIR / "event_nouns.tsv", classes="event_noun".split())["event_noun"]

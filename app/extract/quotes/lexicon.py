@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.extract.lexicon import LexiconError, Row, read_tsv, word_set
+from app.extract.lexicon import Row, read_tsv, word_set
 
 DATA = Path(__file__).parent / "data"
-
-
-def _classes(name: str, expected: set[str]) -> dict[str, frozenset[str]]:
-    """A word-list file whose classes must be exactly ``expected`` (a typo in a class fails on load)."""
-    classes = word_set(DATA / name)
-    if set(classes) != expected:
-        raise LexiconError(f"{DATA / name}: classes {sorted(classes)}, expected {sorted(expected)}")
-    return classes
 
 
 def _check_lemma(row: Row) -> None:
@@ -30,7 +22,7 @@ def _prep_cues() -> dict[str, tuple[str, ...]]:
     return {lemma: tuple(words) for lemma, words in preps.items()}
 
 
-_CUES = _classes("cues.tsv", {"speech", "cognition", "object", "frame", "quote", "not_cue"})
+_CUES = word_set(DATA / "cues.tsv", classes={"speech", "cognition", "object", "frame", "quote", "not_cue"})
 SPEECH = _CUES["speech"]          # subject + verb + clause is an attribution; attributes a direct quote
 COGNITION = _CUES["cognition"]    # an attribution only with a clausal complement
 OBJECT_CUES = _CUES["object"]     # the object is the content: "X denied the allegations"
@@ -40,7 +32,7 @@ PREP_CUES = _prep_cues()          # the prepositional object is the content: "ta
 CUE_LEMMAS = SPEECH | COGNITION | OBJECT_CUES | frozenset(PREP_CUES)
 QUOTE_VERBS = SPEECH | _CUES["quote"]  # strong enough to attribute an adjacent direct quote
 
-_PRONOUNS = _classes("pronouns.tsv", {"personal", "relative", "agent", "family_he", "family_she",
+_PRONOUNS = word_set(DATA / "pronouns.tsv", classes={"personal", "relative", "agent", "family_he", "family_she",
                                       "family_they", "family_it"})
 PERSONAL_PRONOUNS = _PRONOUNS["personal"]
 RELATIVE_PRONOUNS = _PRONOUNS["relative"]
@@ -50,11 +42,11 @@ PLURAL_PRONOUNS = _PRONOUNS["family_they"] & PERSONAL_PRONOUNS
 PRONOUN_FORMS = {word: forms for name, forms in _PRONOUNS.items() if name.startswith("family_")
                  for word in forms & PERSONAL_PRONOUNS}
 
-_GENDER = _classes("gender.tsv", {"male", "female", "honorific_male", "honorific_female"})
+_GENDER = word_set(DATA / "gender.tsv", classes={"male", "female", "honorific_male", "honorific_female"})
 MALE = _GENDER["male"]
 FEMALE = _GENDER["female"]
 HONORIFICS = {**dict.fromkeys(_GENDER["honorific_male"], "m"), **dict.fromkeys(_GENDER["honorific_female"], "f")}
 
-_LABELS = _classes("labels.tsv", {"not_inner_label", "not_line_label"})
+_LABELS = word_set(DATA / "labels.tsv", classes={"not_inner_label", "not_line_label"})
 NOT_INNER_LABELS = _LABELS["not_inner_label"]  # lower-cased: compare the label's lower() form
 NOT_LINE_LABELS = _LABELS["not_line_label"]
