@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from app.extract.actors.index import ActorIndex
+from app.extract.actors import actor_index
 from app.extract.events.arguments import (
     ActorTokens,
     co_subjects,
@@ -92,11 +92,6 @@ class _DocContext:
     quotes: list[Quote]
     gate: TypeGate | None = None
     sentence_types: dict[int, str] = field(default_factory=dict)   # token -> lexical type of its candidate
-
-
-def _actor_index(doc: Doc) -> ActorIndex:
-    index = doc._.dl_actor_index if Doc.has_extension("dl_actor_index") else None
-    return index if index is not None else ActorIndex(doc._.dl_actors or [], doc._.dl_actor_spans or [])
 
 
 def _timex_tokens(doc: Doc, timexes: list[Timex]) -> set[int]:
@@ -415,7 +410,7 @@ def find_events(doc: Doc, settings: EventSettings = DEFAULT_SETTINGS, table: Tri
     """Every event of the doc, in text order, one per trigger position."""
     table = table if table is not None else load_lexicon(settings.lexicon_path())
     type_gate = gate if gate is not None else load_gate(settings.gate_path())
-    actors = ActorTokens(doc, _actor_index(doc))
+    actors = ActorTokens(doc, actor_index(doc))
     timexes = [tx for tx in (doc._.dl_timexes or []) if usable(tx)]
     per_sent = [(s, candidates(s, actors.persons, table)) for s in doc.sents]
     cand_tokens = {c.trigger.i for _, cs in per_sent for c in cs} | {c.anchor.i for _, cs in per_sent for c in cs}

@@ -14,7 +14,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from app.extract.actors.index import ActorIndex
+from app.extract.actors import actor_index
 from app.extract.article import ArticleLayout
 from app.extract.quotes.attribution import SpeakerResolver, SpeakerSpan
 from app.extract.quotes.candidates import Cand, find_candidates
@@ -76,8 +76,7 @@ def extract_quotes(doc: Doc, settings: QuoteSettings = DEFAULT_SETTINGS) -> list
     if not doc_text.strip():
         return []
     cands = find_candidates(doc, text, settings)
-    index = doc._.dl_actor_index
-    resolver = SpeakerResolver(doc, index if index is not None else ActorIndex([], []), settings)
+    resolver = SpeakerResolver(doc, actor_index(doc), settings)
     timexes = sorted(doc._.dl_timexes or [], key=lambda t: t.start)
     published = doc._.dl_published
     layout = doc._.dl_layout
