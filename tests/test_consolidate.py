@@ -14,11 +14,11 @@ from support.dreamliner import (
     CARSON_A,
     CARSON_QUOTE,
     UNVEIL_A,
-    _actor,
     _article_a,
     _article_b,
     _event,
     _store,
+    actor_record,
 )
 
 from app.consolidate import consolidate_article
@@ -78,10 +78,10 @@ def test_repeated_quote_with_small_edits_is_one_quote_with_two_sources(session):
 def test_people_sharing_a_surname_stay_apart(session):
     text = "Jane Carson met Scott Carson in Everett to discuss the delivery schedule of the airliner."
     _store(session, "carsons", text, dt.date(2007, 7, 9),
-           [_actor("jane-carson", "Jane Carson", "person", text, aliases=["Carson"]),
-            _actor("scott-carson", "Scott Carson", "person", text, "Scott Carson", aliases=["Carson"])], [])
+           [actor_record("jane-carson", "Jane Carson", "person", text, aliases=["Carson"]),
+            actor_record("scott-carson", "Scott Carson", "person", text, "Scott Carson", aliases=["Carson"])], [])
     text2 = "Carson said the airliner would be delivered to the customer in the spring of next year."
-    _store(session, "carson-only", text2, dt.date(2007, 7, 10), [_actor("carson", "Carson", "person", text2)], [])
+    _store(session, "carson-only", text2, dt.date(2007, 7, 10), [actor_record("carson", "Carson", "person", text2)], [])
     short = session.scalar(select(ActorRow).where(ActorRow.name == "Carson"))
     assert short.merged_into_id is None  # two known Carsons: no evidence which one
     jane = session.scalar(select(ActorRow).where(ActorRow.name == "Jane Carson"))
@@ -122,7 +122,7 @@ def test_sentence_naming_a_model_is_on_that_models_timeline(session):
     text = ("The A380 was revealed in January 2005\n"
             "The world's largest passenger aircraft, the Airbus A380, has made its maiden flight after lifting "
             "off from Toulouse.")
-    airbus = _actor("airbus", "Airbus", "organization", text)
+    airbus = actor_record("airbus", "Airbus", "organization", text)
     jan = text.index("January 2005")
     extraction = Extraction(id="wikinews-8951", title=None, source=None, published="2005-04-27",
                             published_inferred=False, actors=[airbus],
@@ -150,8 +150,8 @@ def test_dates_at_the_ends_of_the_calendar_do_not_overflow(session, value):
     """A TIMEX '00' (1st century: year 1 onwards) minus the look-back window once raised OverflowError."""
     for ident in ("edge-a", "edge-b"):
         text = f"{UNVEIL_A}\n{CARSON_A}" if ident == "edge-a" else f"{CARSON_A}\n{UNVEIL_A}"
-        boeing = _actor("boeing", "Boeing", "organization", text)
-        carson = _actor("scott-carson", "Scott Carson", "person", text)
+        boeing = actor_record("boeing", "Boeing", "organization", text)
+        carson = actor_record("scott-carson", "Scott Carson", "person", text)
         event = _event("e1", text, UNVEIL_A, "unveiled", "ENGAGE", value, "boeing", [])
         q = CARSON_A.index("“") + 1 + text.index(CARSON_A)
         quote = Quote(speaker="scott-carson", speaker_text="Scott Carson", text=CARSON_QUOTE, kind="direct",
@@ -173,9 +173,9 @@ def test_headline_joins_its_lead_but_other_sentences_of_the_article_stay_apart(s
     """wikinews-11716 (CC BY): the headline and the lead tell one happening (won/wins the order); the next
     sentence names Airbus and shares words ('order', 'worth') but tells something else."""
     text = f"{QATAR_TITLE}\n{QATAR_LEAD}\n{QATAR_NEXT}"
-    airbus = _actor("airbus", "Airbus", "organization", text)
-    qatar = _actor("qatar-airways", "Qatar Airways", "organization", text)
-    boeing = _actor("boeing", "Boeing", "organization", text)
+    airbus = actor_record("airbus", "Airbus", "organization", text)
+    qatar = actor_record("qatar-airways", "Qatar Airways", "organization", text)
+    boeing = actor_record("boeing", "Boeing", "organization", text)
     _store(session, "wikinews-11716", text, dt.date(2005, 6, 13), [airbus, qatar, boeing], [])
     roots = session.scalars(select(EventRow).where(EventRow.merged_into_id.is_(None))).all()
     by_sentences = sorted(sorted(s.sentence for s in r.sources) for r in roots)

@@ -8,15 +8,15 @@ trigger offsets), so these tests run without spaCy.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
+from support.dreamliner import actor_record as actor
 
 from app.consolidate import consolidate_article
 from app.consolidate.senses import sense_of
-from app.extract.records import Actor, Extraction, Mention, Timex
+from app.extract.records import Actor, Extraction, Timex
 from app.extract.records import Event as EventRecord
 from app.models import Event, EventSource, MergeRecord
 from app.queries.events import event_page, shown_trigger
@@ -41,34 +41,12 @@ CLAIM_A = ("Boeing claims that the resulting reduction of weight compared to the
 CLAIM_B = "Boeing claims that the new 290 + seat wide-body, twin engine jetliner is more fuel efficient."
 
 
-@dataclass(slots=True)
-class Clause(EventRecord):
-    """A record in the clause extractor's shape (the fields records.Event gains with it)."""
-
-    trigger_start: int | None = None
-    trigger_end: int | None = None
-    mood: str | None = None
-    reported_by: str | None = None
-    quote_index: int | None = None
-    lemma: str | None = None
-
-
-def actor(ident: str, name: str, kind: str, text: str, *surfaces: str) -> Actor:
-    mentions = []
-    for surface in surfaces or (name,):
-        at = text.find(surface)
-        while at >= 0:
-            mentions.append(Mention(at, at + len(surface), surface))
-            at = text.find(surface, at + 1)
-    return Actor(id=ident, name=name, kind=kind, mentions=mentions)
-
-
 def clause(text: str, sentence: str, word: str, lemma: str, source: str | None, targets: list[str],
            date: str | None = None, date_text: str | None = None, type_: str | None = None,
-           mood: str = "asserted") -> Clause:
+           mood: str = "asserted") -> EventRecord:
     start = text.index(sentence)
     at = start + sentence.index(word)
-    return Clause(id=f"e-{at}-{lemma}", date=date, type=type_, modality="asserted", source_actor=source,
+    return EventRecord(id=f"e-{at}-{lemma}", date=date, type=type_, modality="asserted", source_actor=source,
                   target_actors=targets, place=None, summary=f"{source} {word}", sentence=sentence, start=start,
                   end=start + len(sentence), date_text=date_text, trigger=word, trigger_start=at,
                   trigger_end=at + len(word), mood=mood, lemma=lemma)

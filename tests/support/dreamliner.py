@@ -20,7 +20,7 @@ CARSON_B = ("“This has been a wonderful and exciting day to celebrate this bre
             "employees, suppliers and our communities,” Carson said.")
 
 
-def _actor(ident: str, name: str, kind: str, text: str, *surfaces: str, aliases: list[str] | None = None) -> Actor:
+def actor_record(ident: str, name: str, kind: str, text: str, *surfaces: str, aliases: list[str] | None = None) -> Actor:
     mentions = []
     for surface in surfaces or (name,):
         start = text.find(surface)
@@ -49,8 +49,8 @@ def _store(session, ident: str, text: str, published: dt.date, actors, events, q
 
 def _article_a(session):
     text = f"{UNVEIL_A}\n{CARSON_A}"
-    boeing = _actor("boeing", "Boeing", "organization", text)
-    carson = _actor("scott-carson", "Scott Carson", "person", text, aliases=["Carson"])
+    boeing = actor_record("boeing", "Boeing", "organization", text)
+    carson = actor_record("scott-carson", "Scott Carson", "person", text, aliases=["Carson"])
     event = _event("e1", text, UNVEIL_A, "unveiled", "ENGAGE", "2007-07-08", "boeing", [])
     q = CARSON_A.index("“") + 1 + text.index(CARSON_A)
     quote = Quote(speaker="scott-carson", speaker_text="Scott Carson", text=CARSON_QUOTE, kind="direct",
@@ -60,8 +60,8 @@ def _article_a(session):
 
 def _article_b(session):
     text = f"{UNVEIL_B}\n{CARSON_B}"
-    boeing = _actor("boeing", "Boeing", "organization", text)
-    carson = _actor("carson", "Carson", "person", text)
+    boeing = actor_record("boeing", "Boeing", "organization", text)
+    carson = actor_record("carson", "Carson", "person", text)
     event = _event("e1", text, UNVEIL_B, "unveiled", "ENGAGE", "2007-07-08", "boeing", [])
     start = text.index(CARSON_B) + 1
     body = CARSON_B[1:CARSON_B.index("”")]
