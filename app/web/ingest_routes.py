@@ -23,6 +23,8 @@ from app.runtime import Runtime
 from app.settings import Settings
 from app.textio import MAX_FILE_BYTES
 from app.web.deps import SessionDep, get_session
+from app.web.formats import route
+from app.web.render import render_template, wants_fragment
 from app.web.schema import INGEST_BODY, error_responses
 from app.web.security import TokenThrottle
 from app.web.transport import BodyTooLarge, body_too_large_hint
@@ -155,8 +157,6 @@ def _refusal(request: Request, exc: IngestRefused, as_json: bool) -> Response:
     if as_json:
         return JSONResponse({"error": {"status": exc.status, "detail": exc.detail}}, status_code=exc.status,
                             headers=headers)
-    from app.web.render import render_template
-
     response = render_template(request, "ingest.html", _form_context(request, error=exc.detail), status=exc.status)
     response.headers.update(headers)
     return response
@@ -169,9 +169,9 @@ def _form_context(request: Request, error: str | None = None) -> dict[str, Any]:
 
 
 def install(app: FastAPI) -> None:
-    from app.web.render import render_template, wants_fragment
+    """The ingest form and API and the job pages, each registered with its format (errors answer in it)."""
 
-    @app.get("/-/ingest", include_in_schema=False)
+    @route(app.router, "/-/ingest", "html", include_in_schema=False)
     def ingest_form(request: Request) -> Response:
         return render_template(request, "ingest.html", _form_context(request))
 
@@ -210,19 +210,19 @@ def install(app: FastAPI) -> None:
                                  "progress": f"{location}.json"}, status_code=202, headers={"Location": location})
         return RedirectResponse(location, status_code=303)
 
-    @app.post("/-/ingest", include_in_schema=False)
+    @route(app.router, "/-/ingest", "html", methods=("POST",), include_in_schema=False)
     async def ingest_submit(request: Request, session: CommittedSessionDep, enqueue: EnqueueDep,
                             background: BackgroundTasks) -> Response:
         return await _submit(request, session, enqueue, background, as_json=False)
 
-    @app.post("/-/ingest.json", status_code=202, openapi_extra=INGEST_BODY,
-              responses=error_responses("json", 400, 401, 403, 413, 422, 429))
+    @route(app.router, "/-/ingest.json", "json", methods=("POST",), status_code=202, openapi_extra=INGEST_BODY,
+           responses=error_responses("json", 400, 401, 403, 413, 422, 429))
     async def ingest_submit_json(request: Request, session: CommittedSessionDep, enqueue: EnqueueDep,
                                  background: BackgroundTasks) -> Response:
         """Create an ingestion job; answers 202 with the job's progress URL."""
         return await _submit(request, session, enqueue, background, as_json=True)
 
-    @app.get("/-/jobs/{job_id}.json", responses=error_responses("json", 404, 422))
+    @route(app.router, "/-/jobs/{job_id}.json", "json", responses=error_responses("json", 404, 422))
     def job_json(job_id: str, session: SessionDep) -> Response:
         """An ingestion job's progress and each input's outcome."""
         ident = parse_id(job_id)
@@ -232,7 +232,7 @@ def install(app: FastAPI) -> None:
                                 status_code=404)
         return JSONResponse(data)
 
-    @app.get("/-/jobs/{job_id}", include_in_schema=False)
+    @route(app.router, "/-/jobs/{job_id}", "html", include_in_schema=False)
     def job_page(job_id: str, request: Request, session: SessionDep) -> Response:
         ident = parse_id(job_id)
         data = job_progress(session, ident) if ident is not None else None
