@@ -36,6 +36,8 @@ from app.extract.events.frames import (
 )
 from app.extract.events.lexicon import (
     CONDITION_MARKS,
+    EVENT_NOUNS,
+    PERFORM,
     PRONOUNS,
     SEQUENCE_MARKS,
     SPEECH,
@@ -212,6 +214,13 @@ def retold(noun: Token) -> bool:
         c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these") for c in noun.children)
 
 
+def _performed_by_product(c: Cand, subj_tok: Token | None) -> bool:
+    """'The A380 will make a special charity flight': the event noun is what its verb's product subject does."""
+    if c.anchor is c.trigger or subj_tok is None:
+        return False
+    return bool(PRODUCT_CODE.fullmatch(subj_tok.text)) or names_product(subj_tok)
+
+
 def _is_clause(c: Cand, subj_tok: Token | None, patient: Token | None, source: str | None,
                tgt: list[str]) -> bool:
     """An untyped verb is an event when it reports what an actor did or had done to it, or what a named
@@ -219,7 +228,7 @@ def _is_clause(c: Cand, subj_tok: Token | None, patient: Token | None, source: s
     t = c.trigger
     if t.pos_ in ("NOUN", "PROPN") and (t is c.anchor or c.type is None):
         # a nominal event needs an actor or a named product among its own arguments ("the A380 delays")
-        return bool(source or tgt) or names_product(t) or retold(t)
+        return bool(source or tgt) or names_product(t) or retold(t) or _performed_by_product(c, subj_tok)
     if t.lemma_.lower() in STATIVE or t.pos_ != "VERB":
         return False
     if source or tgt:
@@ -345,9 +354,12 @@ def _trigger_span(c: Cand) -> tuple[int, int]:
 
 
 def main_predicate(sent: Span) -> Token | None:
-    """The content word a sentence hangs on: its root verb; a copula's complement; a headline's noun."""
+    """The content word a sentence hangs on: its root verb (the event noun a verb of performing takes); a
+    copula's complement; a headline's noun."""
     root = sent.root
     if root.pos_ == "VERB" and root.is_alpha and root.lemma_.lower() != "be":
+        if root.lemma_.lower() in PERFORM:  # 'will make a special charity flight': the flight is what happens
+            return next((c for c in root.children if c.dep_ == "dobj" and c.lemma_.lower() in EVENT_NOUNS), root)
         return root
     if root.pos_ == "AUX" or root.lemma_.lower() == "be" or not root.is_alpha:
         for c in root.children:

@@ -22,7 +22,7 @@ CONDITION_KEYS = frozenset({"obj", "pobj", "prep", "prt", "mod", "head", "comp"}
 _CONTROL = word_set(DATA_DIR / "control_verbs.tsv", classes="announce asking commit failing intent planning ready refuse speech trying".split())
 _MODALITY = word_set(DATA_DIR / "modality_words.tsv", classes="condition_mark demand_modal future_modal intent_aux negation possibility_noun possible_modal possible_modifier sequence_mark".split())
 _ARGUMENTS = word_set(DATA_DIR / "argument_words.tsv", classes="determiner geo_noun intent_pronoun place_prep pronoun summary_prep target_prep".split())
-_TRIGGER_WORDS = word_set(DATA_DIR / "trigger_words.tsv", classes="circumstance_prep happen not_event_governor person_noun take_part take_part_prep".split())
+_TRIGGER_WORDS = word_set(DATA_DIR / "trigger_words.tsv", classes="circumstance_prep happen not_event_governor perform person_noun take_part take_part_prep".split())
 
 # Control verbs whose infinitival complement is the event; the frame decides type and modality.
 INTENT = _CONTROL["intent"]
@@ -55,6 +55,7 @@ DETERMINERS = _ARGUMENTS["determiner"]
 GEO_NOUNS = _ARGUMENTS["geo_noun"]
 
 HAPPEN = _TRIGGER_WORDS["happen"]
+PERFORM = _TRIGGER_WORDS["perform"]
 TAKE_PART = _TRIGGER_WORDS["take_part"]
 TAKE_PART_PREPS = _TRIGGER_WORDS["take_part_prep"]
 CIRCUMSTANCE_PREPS = _TRIGGER_WORDS["circumstance_prep"]

@@ -14,6 +14,7 @@ from app.extract.events.lexicon import (
     CIRCUMSTANCE_PREPS,
     EVENT_NOUNS,
     HAPPEN,
+    PERFORM,
     PERSON_NOUNS,
     TAKE_PART,
     TAKE_PART_PREPS,
@@ -145,10 +146,15 @@ def _noun_cand(tok: Token, typ: str) -> Cand | None:
 
 
 def _happening(tok: Token) -> Cand | None:
-    """An untyped event noun as the subject of a verb of happening ('the first flight will take off'): one
-    event on that verb with the noun as its trigger, as a typed noun's."""
+    """An untyped event noun as the subject of a verb of happening ('the first flight will take off') or the
+    object of a verb of performing ('will make a special charity flight'): one event on that verb with the
+    noun as its trigger, as a typed noun's."""
     head = tok.head
-    if tok.dep_ not in ("nsubj", "nsubjpass") or head.pos_ != "VERB" or head.lemma_.lower() not in HAPPEN:
+    if head.pos_ != "VERB":
+        return None
+    verb = head.lemma_.lower()
+    subject = tok.dep_ in ("nsubj", "nsubjpass") and verb in HAPPEN
+    if not (subject or (tok.dep_ == "dobj" and verb in PERFORM)):  # or performed: 'will make a charity flight'
         return None
     words = [tok, head] + [c for c in head.children if c.dep_ == "prt"]
     return Cand(head, tok, None, sorted(words, key=lambda t: t.i))
