@@ -73,7 +73,10 @@ def pick_date(c: Cand, sent: Span, links: DateLinks) -> tuple[Timex | None, bool
         if links.secondary.get(tok.i):
             return links.secondary[tok.i][0], True
     t = c.anchor
-    for _ in range(MAX_CLAUSE_CLIMB):
+    # 'stated on Thursday that it had signed a contract': a past perfect tells what came before the clause
+    # it hangs on, so that clause's date is not its own
+    earlier = any(ch.dep_ == "aux" and ch.lower_ in ("had", "'d") for ch in t.children)
+    for _ in range(0 if earlier else MAX_CLAUSE_CLIMB):
         if t.head is t:
             break
         t = t.head
