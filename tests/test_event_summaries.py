@@ -13,3 +13,19 @@ def test_a_common_noun_source_keeps_its_words_and_a_named_source_its_name(seed_r
     assert "United States said" not in summaries
     assert "Russia presented the draft treaty to the US and NATO" in summaries   # "Russian officials presented…"
     assert any(s.startswith("Jake Sullivan said") for s in summaries)         # a name stays the name
+
+
+@pytest.mark.slow
+def test_a_headline_infinitive_is_a_plan_and_a_passive_keeps_its_voice(extractor):
+    """Wikinews headlines (CC BY 2.5): 'X to do Y' says X will; 'to be compensated' stays passive."""
+    import datetime as dt
+
+    text = ("China Eastern Airlines to purchase twenty new Airbus A320 jets\n"
+            "Singapore Airlines to be compensated for A380 delays\n"
+            "The planes were not delivered in May.")
+    events = extractor.extract(text, published=dt.date(2009, 6, 18)).events
+    by_lemma = {e.lemma: e for e in events}
+    assert by_lemma["purchase"].modality == "planned"
+    assert by_lemma["purchase"].summary == "China Eastern Airlines will purchase twenty new Airbus A320 jets"
+    assert by_lemma["compensate"].summary == "Singapore Airlines will be compensated"
+    assert by_lemma["deliver"].summary == "The planes were not delivered"

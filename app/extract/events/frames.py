@@ -174,6 +174,8 @@ def _link_marks(i: int, t: Token) -> tuple[bool, bool, bool]:
         possible = True
     if t.dep_ in ("acl", "advcl") and i == 0 and any(c.dep_ == "aux" and c.tag_ == "TO" for c in t.children):
         possible = True
+    if t.dep_ == "ROOT" and any(c.dep_ == "aux" and c.tag_ == "TO" for c in t.children):
+        planned = True  # a headline's 'China Eastern Airlines to purchase twenty jets': it will
     if t.dep_ in ("acl", "ccomp", "relcl") and t.head.lemma_.lower() in POSSIBILITY_NOUNS:
         possible = True
     if t.dep_ == "advcl" and _has_condition_mark(t):

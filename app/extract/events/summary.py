@@ -78,12 +78,17 @@ def _verb_words(c: Cand, mood: str, mod: str) -> list[str]:
         return [_word(t) for t in group] + rest
     lemma = head.lemma_.lower()
     neg = any(t.dep_ == "neg" for t in group)
+    # a passive keeps its voice: 'Singapore Airlines to be compensated' -> 'will be compensated'
+    verb = ["be", head.text] if any(t.dep_ == "auxpass" for t in group) and head.tag_ == "VBN" else [lemma]
     if mod == PLANNED and not neg:
-        lead = ["will", lemma]
+        lead = ["will", *verb]
     elif mod == NEGATED or neg:
-        lead = ["did not", lemma] if mood in (ASSERTED, NEGATED) else ["may not", lemma]
+        plural = any(x.dep_ == "nsubjpass" and (x.tag_ in ("NNS", "NNPS") or x.lower_ in ("they", "we"))
+                     for x in head.children)
+        done = ["were not" if plural else "was not", head.text] if len(verb) == 2 else ["did not", lemma]
+        lead = done if mood in (ASSERTED, NEGATED) else ["may not", *verb]
     elif mod != ASSERTED:
-        lead = ["may", lemma]
+        lead = ["may", *verb]
     elif any(t.dep_ == "auxpass" for t in group) or (head.tag_ == "VBN" and c.trigger is c.anchor and \
             head.dep_ in ("acl", "amod")):
         lead = [head.text]
