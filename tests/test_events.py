@@ -374,3 +374,25 @@ def test_an_event_noun_that_happens_is_one_event_on_its_noun(extractor):
     assert flights[0].trigger == "flight will take off" and flights[0].id == f"e-{text.index('flight')}-flight"
     assert not [e for e in events if e.lemma == "take"]
     assert any(e.trigger == "flight" and e.start > 90 for e in flights)
+
+
+@pytest.mark.slow
+def test_a_past_perfect_is_not_dated_by_the_clause_that_reports_it(extractor):
+    """Wikinews (CC BY 2.5), 'China Eastern Airlines to purchase twenty new Airbus A320 jets', 2009-06-18:
+    the contract was signed before Thursday, the day it was stated; the signing's own date is the next sentence's."""
+    text = ("China Eastern Airlines stated on Thursday that it had signed a contract to purchase a score of Airbus "
+            "A320 passenger jets for 9.9 billion yuan. The airline signed the agreement in Paris on June 15.")
+    _, events = _events(extractor, text, published=dt.date(2009, 6, 18))
+    stated = next(e for e in events if e.lemma == "state")
+    signed = [e for e in events if e.lemma == "sign"]
+    assert stated.date_text == "Thursday" and stated.date == "2009-06-18"
+    assert [e.date_text for e in signed] == [None, "June 15"] and signed[1].date == "2009-06-15"
+
+
+@pytest.mark.slow
+def test_a_flight_made_is_the_flights_event(extractor):
+    """Wikinews (CC BY 2.5), 'First A380 enters commercial service', 2007-10-17: 'make' is no happening of
+    its own; the event is the flight, with the A380 that makes it."""
+    text = "The A380 will make a special charity flight on October 25 from Singapore to Sydney."
+    _, events = _events(extractor, text, published=dt.date(2007, 10, 17))
+    assert [(e.lemma, e.date, e.mood) for e in events] == [("flight", "2007-10-25", "planned")]
