@@ -142,7 +142,7 @@ def test_the_same_defeat_in_two_articles_is_one_event_with_the_reason_in_words(s
     assert {s.article_id for s in survivor.sources} == {first.id, second.id}
     page = event_page(session, survivor.id)
     words = page["merges"][0]["words"]
-    assert words == "same action 'defeat', same actors Northrop Grumman, EADS and Boeing, dates compatible"
+    assert words == "same action 'defeat', same actors Northrop Grumman, EADS and Boeing, the date given fits"
     assert [e["sentence"] for e in page["evidence"]] == [DEFEAT_A, DEFEAT_B]
 
 

@@ -131,19 +131,28 @@ def date_reason(a: EventView, b: EventView) -> tuple[bool, str | None]:
         return True, "same day"
     if a.explicit_date and b.explicit_date:
         return True, "dates agree"
+    if a.explicit_date != b.explicit_date:
+        given, report = (a, b) if a.explicit_date else (b, a)
+        if given.precision in FITTING and given.first and given.last and report.first and report.last \
+                and shift(given.first, -1) <= report.first and report.last <= shift(given.last, 1):
+            return True, "the date given fits"  # 'first flew in April 2005' and a report published in that April
     return True, "dates compatible"
 
 
+AGREEING = ("same day", "dates agree", "the date given fits")
+FITTING = ("day", "week", "month")
+
+
 def _moods_agree(a: EventView, b: EventView, dated: bool) -> bool:
-    """Same mood group; across articles a plan may meet its happening when the plan names the day, week or
-    month it falls in."""
+    """Same mood group; across articles a plan may meet its happening when the plan names the day, week,
+    month or year it falls in."""
     ga, gb = _group(a.mood), _group(b.mood)
     if ga == gb:
         return True
     if "negated" in (ga, gb):
         return False
     plan = a if ga == "unreal" else b
-    return dated and plan.explicit_date and plan.precision in ("day", "week", "month")
+    return dated and plan.explicit_date and plan.precision in ("day", "week", "month", "year")
 
 
 def _sources_clash(a: EventView, b: EventView) -> bool:
@@ -209,7 +218,7 @@ def compare(new: EventView, old: EventView, max_sentences: int) -> Match | None:
         if not (same_action and things):
             return None
         reason["undated"] = True  # two outlets retell a product's happening, neither giving it a date
-    elif same_action and (len(actors) + len(things) >= 2 or ((actors or things) and how in ("same day", "dates agree"))):
+    elif same_action and (len(actors) + len(things) >= 2 or ((actors or things) and how in AGREEING)):
         pass  # two outlets: the action with two of its arguments, or with one on a date both give
     elif _same_kind_of_act(new, old, actors, how):
         reason["same_type"] = new.event.type
@@ -283,6 +292,8 @@ def reason_words(reason: dict[str, Any], names: dict[int, str]) -> str:
         parts.append(("same actor " if len(who) == 1 else "same actors ") + _joined(who))
     if things := [t.upper() for t in reason.get("shared_things", [])]:
         parts.append("the same " + _joined(things))
+    if reason.get("came_about"):
+        parts.append("one report tells it happened")
     if reason.get("undated"):
         parts.append("neither report dates it")
     elif reason.get("dates"):

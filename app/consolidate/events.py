@@ -10,6 +10,7 @@ hands its evidence over as EventSource rows that say why they joined, in words.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -19,17 +20,19 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.consolidate.event_match import (
     PRODUCT_DAYS,
+    UNREAL,
     WINDOW_DAYS,
     EventView,
     compare,
     may_match,
     mood_of,
     product_only,
+    reads_as_noun,
     reason_words,
     things_of,
 )
 from app.consolidate.senses import is_light, sense_of, word_senses
-from app.consolidate.text import MODEL_NAME, interval, sentence_spans, shift, words
+from app.consolidate.text import MODEL_NAME, interval, model_names, sentence_spans, shift, words
 from app.keys import slugify
 from app.models import (
     Actor,
@@ -210,6 +213,8 @@ def merge_article_events(session: Session, article: Article, family: dict[int, i
     cache: dict[int, Any] = {}
     views = {e.id: _view(e, mentioned, family, cache, cited.get(e.id, {article.id: {e.start}}), True)
              for e in events}
+    topics = _Topics(session, article)
+    _implicit_topic(views.values(), topics(article.id))
     pending, rows = _candidates(session, list(views.values()), family)
     rows.update({e.id: e for e in events})  # this article's events: their in-memory state is the truth
     done: list[_Merge] = []
@@ -217,20 +222,56 @@ def merge_article_events(session: Session, article: Article, family: dict[int, i
         for event in events:
             others = [e.id for e in events if e.id != event.id]  # one article's events all meet each other
             _merge_one(session, views[event.id], others + pending.get(event.id, []), rows, views,
-                       (mentioned, family, cache, cited), done)
+                       (mentioned, family, cache, cited, topics), done)
     if done:
         _write_merges(session, done)
     return len(done)
 
 
+def article_topic(title: str | None, text: str) -> frozenset[str]:
+    """The product an article is about: the one its headline names ('First Airbus A380 delivered'), else the
+    one it names most, when it names one at least twice and more often than any other."""
+    topic = model_names((title or text.split("\n", 1)[0])[:300])
+    if topic:
+        return topic
+    counts = Counter(code for start, end in sentence_spans(text) for code in model_names(text[start:end]))
+    best = counts.most_common(2)
+    if best and best[0][1] >= 2 and (len(best) == 1 or best[1][1] < best[0][1]):
+        return frozenset({best[0][0]})
+    return frozenset()
+
+
+def _implicit_topic(views: Any, topic: frozenset[str]) -> None:
+    """A report naming no actor or product ('the first flight will take off') is about what its article is
+    about: the article's product stands as the report's implicit argument."""
+    if topic:
+        for v in views:
+            if not v.named and not things_of(v):
+                v.things = topic
+
+
+class _Topics:
+    """Article topics, read once per article and only for the unnamed reports that need them."""
+
+    def __init__(self, session: Session, article: Article) -> None:
+        self.session = session
+        self.known = {article.id: article_topic(article.title, article.text)}
+
+    def __call__(self, article_id: int) -> frozenset[str]:
+        if article_id not in self.known:
+            row = self.session.execute(select(Article.title, Article.text).where(Article.id == article_id)).one()
+            self.known[article_id] = article_topic(row.title, row.text)
+        return self.known[article_id]
+
+
 def _merge_one(session: Session, view: EventView, candidates: list[int], rows: dict[int, Any],
                views: dict[int, EventView], context: tuple[dict[int, set[int]], dict[int, int], dict[int, Any],
-                                                        dict[int, Cited]],
+                                                        dict[int, Cited], _Topics],
                done: list[_Merge]) -> None:
     """The candidate that best tells the same happening absorbs the event, if any does."""
     if view.event.merged_into_id is not None:
         return
-    mentioned, family, cache, cited = context
+    mentioned, family, cache, cited, topics = context
     best = None
     for ident in dict.fromkeys(candidates):
         cand = rows.get(ident)
@@ -238,6 +279,8 @@ def _merge_one(session: Session, view: EventView, candidates: list[int], rows: d
             continue  # merged earlier in this article
         if ident not in views:
             views[ident] = _view(cand, mentioned, family, cache, cited.get(ident, {}), False)
+            if not views[ident].named and not things_of(views[ident]):
+                _implicit_topic([views[ident]], topics(cand.article_id))
         match = compare(view, views[ident], MAX_SENTENCES)
         if match is not None and (best is None or match.rank > best[0].rank
                                   or (match.rank == best[0].rank and ident < best[1])):
@@ -422,10 +465,22 @@ def merge_event(session: Session, survivor: EventView, merged: EventView, reason
     if not isinstance(keep, Event):  # a plain candidate row: load the real one to change it
         keep = session.get_one(Event, keep.id)
         survivor.event = keep
-    if merged.explicit_date and not survivor.explicit_date and merged.first is not None:
+    inside = merged.precision != "day" and survivor.precision == "day" and survivor.first is not None \
+        and merged.first is not None and merged.last is not None and merged.first <= survivor.first <= merged.last
+    # a month the other report gives that holds this report's own day ('first flew in April 2005' and the
+    # report of April 27): the day is the closer date
+    if merged.explicit_date and not survivor.explicit_date and merged.first is not None and not inside:
         reason["date_refined"] = [keep.date_value, gone.date_value]
         _take_date(keep, gone)
         survivor.explicit_date = True
+        survivor.first, survivor.last, survivor.precision = merged.first, merged.last, merged.precision
+        survivor.span = None
+    elif survivor.explicit_date and not merged.explicit_date and merged.precision == "day" \
+            and survivor.precision in ("week", "month") and merged.first and survivor.first and survivor.last \
+            and survivor.first <= merged.first <= survivor.last:
+        # the report of that very day inside the week or month the other gives: the day is the closer date
+        reason["date_refined"] = [keep.date_value, gone.date_value]
+        _take_date(keep, gone)
         survivor.first, survivor.last, survivor.precision = merged.first, merged.last, merged.precision
         survivor.span = None
     elif (merged.explicit_date and survivor.explicit_date and merged.precision == "day"
@@ -434,6 +489,11 @@ def merge_event(session: Session, survivor: EventView, merged: EventView, reason
         reason["date_refined"] = [keep.date_value, gone.date_value]
         _take_date(keep, gone)
         survivor.first, survivor.last, survivor.precision = merged.first, merged.last, merged.precision
+        survivor.span = None
+    if survivor.mood in UNREAL and merged.mood == "asserted" and not reads_as_noun(gone):
+        # a plan or a possibility that a report tells done: the happening took place
+        reason["came_about"] = True
+        survivor.mood = keep.mood = keep.modality = "asserted"
         survivor.span = None
     if keep.type is None and gone.type is not None:
         # the type and summary of the typed report; its trigger only where the survivor's sentence holds it

@@ -29,7 +29,7 @@ _IRREGULAR = {"won": "win", "made": "make", "flew": "fly", "flown": "fly", "sold
               "came": "come", "brought": "bring", "chose": "choose", "chosen": "choose", "drew": "draw",
               "broke": "break", "broken": "break", "froze": "freeze", "seized": "seize", "shot": "shoot",
               "sale": "sell", "sales": "sell", "loss": "lose", "losses": "lose", "death": "die", "deaths": "die",
-              "growth": "grow", "choice": "choose", "proof": "prove", "flies": "fly", "dies": "die", "died": "die"}
+              "growth": "grow", "flight": "fly", "flights": "fly", "choice": "choose", "proof": "prove", "flies": "fly", "dies": "die", "died": "die"}
 # nominalisations to their verb, longest suffix first; (suffix, replacement, shortest stem left)
 _DERIVED = (("ssion", "ss", 3), ("sion", "d", 3), ("ization", "ize", 3), ("isation", "ize", 3),
             ("ation", "", 3), ("ction", "ct", 3), ("ment", "", 4), ("ery", "er", 4), ("ial", "y", 2),
