@@ -5,6 +5,7 @@ from __future__ import annotations
 ACTOR_KINDS: tuple[str, ...] = ("person", "organization", "country", "group", "place")
 QUOTE_KINDS: tuple[str, ...] = ("direct", "indirect")
 MODALITIES: tuple[str, ...] = ("asserted", "planned", "possible", "negated")
+NEGATED = MODALITIES[3]  # what the articles say did not happen: on event pages, not on timelines by default
 TIMEX_TYPES: tuple[str, ...] = ("DATE", "TIME", "DURATION", "SET")
 
 # PLOVER 0.8 event types, in the ontology's order (cooperation first, material conflict last).

@@ -158,3 +158,18 @@ def test_actor_field_suggests_active_actors(client, ids):
     assert [o["value"] for o in BeautifulSoup(r.text, "html.parser").select("option")] == ["Joe Biden"]
     r = client.get("/timeline/actor-options?actor=kreml")  # aliases count
     assert [o["value"] for o in BeautifulSoup(r.text, "html.parser").select("option")] == ["Russia"]
+
+
+def test_the_timeline_leaves_out_denials_unless_asked(session, ids):
+    """What the articles say did not happen is no point in time: modality=any or =negated brings it back."""
+    denied = _add(session, ids["article"], "Russia did not withdraw troops",
+                  dt.date(2021, 12, 14), dt.date(2021, 12, 14), "day", type_=None)
+    denied.modality = "negated"
+    session.flush()
+    default = _summaries(timeline_page(session, TimelineFilters(), with_density=False))
+    every = _summaries(timeline_page(session, TimelineFilters.from_query(None, None, "any", None, None, None, None),
+                                     with_density=False))
+    only = _summaries(timeline_page(session, TimelineFilters(modality="negated"), with_density=False))
+    assert "Russia did not withdraw troops" not in default
+    assert "Russia did not withdraw troops" in every and only == ["Russia did not withdraw troops"]
+    assert set(every) - set(default) == {"Russia did not withdraw troops"}

@@ -43,7 +43,7 @@ def test_timeline_prints_consolidated_events_as_json_lines(story_db):
     result = runner.invoke(cli, ["timeline", "--actor", "Boeing", "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     events = _lines(result.stdout)
-    assert events and all(set(e) == {"id", "date", "type", "summary", "actors", "sources"} for e in events)
+    assert events and all(set(e) == {"id", "date", "type", "summary", "actors", "sources", "modality"} for e in events)
     unveiled = [e for e in events if e["type"] == "ENGAGE"]
     assert len(unveiled) == 1 and unveiled[0]["date"] == "2007-07-08"
     assert {s["article"] for s in unveiled[0]["sources"]} == {"wikinews-73808", "outlet-b-787"}
@@ -128,3 +128,21 @@ def test_within_a_day_the_event_more_articles_report_comes_first_and_undated_eve
     ordered = in_timeline_order([event(1, None, 5), event(2, "2007-07-08", 1), event(3, "2007-07-08", 2),
                                  event(4, "2007-07-01", 1)])
     assert [e.id for e in ordered] == [4, 3, 2, 1]
+
+
+# Wikinews, "Airbus launches world's largest passenger jet" (2005-01-18, CC BY 2.5; via MEANTIME)
+_DENIAL = {"id": "wikinews-3307", "published": "2005-01-18", "title": "Airbus launches world's largest passenger jet",
+           "text": "Airbus launches world's largest passenger jet\n"
+                   "Boeing's upcoming new design, the 7E7, does not attempt to compete directly with the A380.\n"
+                   "Boeing unveiled the 7E7 design in Seattle."}
+
+
+def test_what_did_not_happen_is_left_out_unless_denials_are_asked_for(env):
+    stored = runner.invoke(cli, ["ingest", "--jsonl", "-"], input=json.dumps(_DENIAL) + "\n")
+    assert stored.exit_code == 0, stored.output
+    every = _lines(runner.invoke(cli, ["timeline", "--actor", "Boeing", "--denials"]).stdout)
+    denied = [e for e in every if e["modality"] == "negated"]
+    assert denied and "attempt" in denied[0]["summary"]
+    default = _lines(runner.invoke(cli, ["timeline", "--actor", "Boeing"]).stdout)
+    assert default and all(e["modality"] != "negated" for e in default)
+    assert {e["id"] for e in default} == {e["id"] for e in every} - {e["id"] for e in denied}

@@ -154,7 +154,7 @@ def test_timex_interval_rejects_non_dates(value):
 
 _VALUE = re.compile(
     r"\d{2,4}(-(\d\d(-\d\d)?|W\d\d(-(\d|WE))?|Q\d|H\d|SP|SU|FA|WI))?(T(\d\d:\d\d|MO|AF|EV|NI))?"
-    r"|XXXX(-[\dWX]+)*(-\d|-WE)?(T(\d\d:\d\d|MO|AF|EV|NI))?"
+    r"|XXXX(-[\dWX]+)*(-\d|-WE)?(T(\d\d:\d\d|MO|AF|EV|NI))?|XXXX-(SP|SU|FA|WI)"
     r"|P(\d+|X)[YMWDQEC]|P\d+Y\d+M|P\d+M\d+D|P\d*T?\d*[HMS]?\d*[HMS]?|PT(\d+|X)[HMS]|PT\d+M\d+S|P\d+[YMWD]\d+[YMWDH]"
     r"|PAST_REF|PRESENT_REF|FUTURE_REF"
 )

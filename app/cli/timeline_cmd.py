@@ -12,6 +12,8 @@ import typer
 def timeline(
     actor: Annotated[str, typer.Option("--actor", help="Actor name or alias (case-insensitive).")],
     format: Annotated[str, typer.Option("--format", help="jsonl (one event per line) or table.")] = "jsonl",
+    denials: Annotated[bool, typer.Option("--denials", help="Also list what the articles say did not happen.")]
+    = False,
 ) -> None:
     from app import migrate
     from app.db import make_engine, make_sessionmaker
@@ -29,7 +31,7 @@ def timeline(
     engine = make_engine(url)
     try:
         with make_sessionmaker(engine)() as session:
-            events = actor_timeline(session, actor)
+            events = actor_timeline(session, actor, denials=denials)
     finally:
         engine.dispose()
     out = sys.stdout

@@ -22,6 +22,7 @@ from app.consolidate.text import MODEL_NAME
 from app.fts import STOPWORDS
 from app.keys import normalise_alias
 from app.models import Actor, Alias, Article, Event, EventSource, EventTarget, Mention, live
+from app.vocab import NEGATED
 
 
 @dataclass(slots=True)
@@ -40,6 +41,7 @@ class TimelineEvent:
     summary: str
     actors: list[str]
     sources: list[TimelineSource] = field(default_factory=list)
+    modality: str = "asserted"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -169,14 +171,15 @@ def _timeline_event(session: Session, event: Event, canonical: list[str]) -> Tim
         select(Actor.name).where(Actor.id.in_([a for a in actor_ids if a])).order_by(Actor.name))]))
     return TimelineEvent(
         id=event.id, date=date_string(event.date_value, event.first_day), type=event.type,
-        summary=event.summary, actors=names,
+        summary=event.summary, actors=names, modality=event.modality,
         sources=[TimelineSource(article=ext or str(aid), start=s.start, end=s.end, sentence=s.sentence)
                  for s, ext, aid in sources],
     )
 
 
-def actor_timeline(session: Session, name: str) -> list[TimelineEvent]:
-    """The consolidated events NAME takes part in, oldest first; undated ones last."""
+def actor_timeline(session: Session, name: str, denials: bool = False) -> list[TimelineEvent]:
+    """The consolidated events NAME takes part in, oldest first; undated ones last. What the articles say did
+    not happen ('Boeing did not compete') is no point in time: left out unless ``denials``."""
     ids = actors_named(session, name)
     event_ids = set(session.scalars(actor_event_ids(session, ids))) if ids else events_naming(session, name)
     if not event_ids:
@@ -188,7 +191,10 @@ def actor_timeline(session: Session, name: str) -> list[TimelineEvent]:
         canonical = list(session.scalars(select(Actor.name).where(Actor.id.in_(ids), live(Actor))))
     else:
         canonical = [name.strip()]
-    events = session.scalars(select(Event).where(Event.id.in_(roots), live(Event))).all()
+    stmt = select(Event).where(Event.id.in_(roots), live(Event))
+    if not denials:
+        stmt = stmt.where(Event.modality != NEGATED)
+    events = session.scalars(stmt).all()
     return in_timeline_order([_timeline_event(session, event, canonical) for event in events])
 
 

@@ -25,10 +25,12 @@ from app.queries.common import (
     text_match,
 )
 from app.queries.errors import BadInput
-from app.vocab import MODALITIES, PLOVER_LABELS
+from app.vocab import MODALITIES, NEGATED, PLOVER_LABELS
 
 # Type filters beyond one PLOVER type: consolidation's sentence events have no type (NULL), and analysts who
 # want only classified happenings hide them with type=any-typed
+# modality=any: every event, denials included (by default the timeline leaves out what did not happen)
+ANY_MODALITY = "any"
 TYPE_GROUPS = {"any-typed": "Typed events only", "untyped": "Unclassified only"}
 PAGE_SIZE = 30  # keeps a first load (page + CSS + htmx) under 100 KB uncompressed
 
@@ -56,8 +58,9 @@ class TimelineFilters:
             raise BadInput(f"'type' must be a PLOVER event type, not '{type}'.",
                            hint="One of: " + ", ".join([*PLOVER_LABELS, *TYPE_GROUPS]) + ".")
         mod = (modality or "").strip().lower()
-        if mod and mod not in MODALITIES:
-            raise BadInput(f"'modality' must be one of {', '.join(MODALITIES)}, not '{modality}'.")
+        if mod and mod not in (*MODALITIES, ANY_MODALITY):
+            raise BadInput(f"'modality' must be one of {', '.join((*MODALITIES, ANY_MODALITY))}, not '{modality}'.",
+                           hint="Leave it out for everything but denials.")
         first, last = parse_day(since, "since"), parse_day(until, "until")
         if first and last and first > last:
             raise BadInput(f"'since' ({first}) is after 'until' ({last}).", hint="Swap the two dates.")
@@ -179,8 +182,12 @@ def filtered_events(session: Session, f: TimelineFilters, actors: list[Actor] | 
         stmt = stmt.where(Event.type.is_(None))
     elif f.type:
         stmt = stmt.where(Event.type == f.type)
-    if f.modality:
+    if f.modality == ANY_MODALITY:
+        pass
+    elif f.modality:
         stmt = stmt.where(Event.modality == f.modality)
+    else:  # what the articles say did not happen is no point in time unless asked for
+        stmt = stmt.where(Event.modality != NEGATED)
     if f.source:
         stmt = stmt.where(exists().where(
             EventSource.event_id == Event.id, EventSource.article_id == Article.id,
