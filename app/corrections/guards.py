@@ -23,7 +23,8 @@ def kept_apart(session: Session) -> set[frozenset[int]]:
 
 def not_events(session: Session, article_id: int) -> set[tuple[int, int]]:
     """(start, end) of the evidence sentences in this article an editor said hold no event."""
-    found = set()
+    found: set[tuple[int, int]] = set()
+    args: dict[str, Any]
     for args in session.scalars(select(Correction.args).where(Correction.action == "not_an_event",
                                                               Correction.undone_at.is_(None))):
         ref: dict[str, Any] = (args or {}).get("event") or {}

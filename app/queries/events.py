@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.fts import STOPWORDS
 from app.models import Actor, Article, Event, EventSource, EventTarget, MergeRecord, Quote, Source, live
 from app.queries.common import actor_ref, date_label, event_rows, live_events, parse_id
+from app.queries.corrections import history, removal_reason
 from app.queries.errors import Gone, Moved, NotFound
 
 REF = re.compile(r"^([0-9]+)(?:-(.*))?$")
@@ -42,6 +43,11 @@ def live_event(session: Session, event_id: int) -> Event:
     if survivor.id != event.id:
         raise Moved("event", survivor.id, survivor.slug)
     if event.removed_at is not None:
+        editor = removal_reason(session, "event", event.id)
+        if editor is not None:
+            reason = editor["after"].get("reason") or editor["note"]
+            raise Gone(f"Event {event_id} is not an event, an editor said on {editor['at']:%d %b %Y}"
+                       + (f": {reason}" if reason else "."), hint="The corrections log lists every change.")
         raise Gone(f"Event {event_id} was removed on {event.removed_at:%d %b %Y}: a later extraction of its "
                    "article no longer finds it.", hint="The article it came from is still available.")
     return event
@@ -128,6 +134,7 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
         "quotes": [quote_ref(q, a) for q, a in quotes],
         "nearby": nearby,
         "merges": merges,
+        "corrections": history(session, "event", event.id),
     }
 
 
