@@ -6,32 +6,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
+from support.editor import EDITOR_TOKEN
 
 pytestmark = pytest.mark.db
 
-EDITOR_TOKEN = "editor-secret"
-
 
 @pytest.fixture()
-def web(database_url, migrated_engine, connection):
-    """A TestClient (over https, so the Secure cookie is sent back) with an editor token configured."""
-    from fastapi.testclient import TestClient
-    from sqlalchemy.orm import Session
-
-    from app.settings import Settings
-    from app.web.app import create_app
-    from app.web.deps import get_session
-
-    app = create_app(Settings(database_url=database_url, ingest_token="ingest-secret", editor_token=EDITOR_TOKEN))
-
-    def test_session():
-        with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as s:
-            yield s
-            s.commit()
-
-    app.dependency_overrides[get_session] = test_session
-    with TestClient(app, base_url="https://testserver") as c:
-        yield c
+def web(editor_client):
+    return editor_client
 
 
 def api(web, body, token=EDITOR_TOKEN):
