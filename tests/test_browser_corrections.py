@@ -1,5 +1,5 @@
 # ruff: noqa: F811  (pytest fixtures imported from support.browser are parameters here)
-"""An editor in a real Chromium: signs in with the keyboard, merges two actors from the actor page, sees the
+"""An editor in a real Chromium, with the keyboard alone: signs in, merges two actors from the actor page, sees the
 redirect and the history, undoes it; the signed-in pages with their forms open are axe-clean."""
 
 from __future__ import annotations
@@ -51,13 +51,22 @@ def editor_page(chromium, editor_server):
     assert not problems, problems
 
 
+def tab_to(pg, selector: str, limit: int = 300) -> None:
+    """Press Tab until the element is focused: it is reachable by keyboard alone, in the page's own order."""
+    for _ in range(limit):
+        if pg.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        pg.keyboard.press("Tab")
+    raise AssertionError(f"{selector} is not reachable with Tab")
+
+
 def sign_in_with_the_keyboard(pg, base: str) -> None:
     pg.goto(base + "/actors/united-states")
-    link = pg.get_by_role("link", name="Editors: sign in to correct this page")
-    link.focus()
+    tab_to(pg, "p.editor-link a")
+    assert pg.evaluate("document.activeElement.textContent") == "Editors: sign in to correct this page"
     pg.keyboard.press("Enter")
     pg.wait_for_url("**/-/editor?next=*")
-    pg.locator("#editor-token").focus()
+    tab_to(pg, "#editor-token")
     pg.keyboard.type(EDITOR_TOKEN)
     pg.keyboard.press("Enter")
     pg.wait_for_url(base + "/actors/united-states")
@@ -68,11 +77,14 @@ def test_an_editor_merges_two_actors_sees_the_redirect_and_history_and_undoes_it
     pg.goto(base + "/actors/biden-administration")
     assert pg.url == base + "/actors/biden-administration"
     sign_in_with_the_keyboard(pg, base)
-    pg.get_by_text("Correct United States").click()
-    pg.fill("#merge_actors-other", "Biden administration")
-    pg.fill("#merge_actors-note", "the administration speaks for the country")
+    tab_to(pg, "details.editor-forms > summary")
+    pg.keyboard.press("Enter")  # opens the editor's forms
+    tab_to(pg, "#merge_actors-other")
+    pg.keyboard.type("Biden administration")
+    pg.keyboard.press("Tab")
+    pg.keyboard.type("the administration speaks for the country")
     with pg.expect_navigation():
-        pg.get_by_role("button", name="Merge").click()
+        pg.keyboard.press("Enter")  # submits the merge form
     assert pg.url == base + "/actors/united-states"
     note = pg.locator("details.corrected")
     assert "corrected" in note.inner_text().lower()
@@ -88,9 +100,12 @@ def test_an_editor_merges_two_actors_sees_the_redirect_and_history_and_undoes_it
     assert "merged actors" in pg.locator("ol.log").inner_text()
 
     pg.goto(base + "/actors/united-states")
-    pg.locator("details.corrected summary").click()
+    tab_to(pg, "details.corrected > summary")
+    pg.keyboard.press("Enter")
+    tab_to(pg, "details.corrected button[type=submit]")
+    assert pg.evaluate("document.activeElement.textContent") == "Undo"
     with pg.expect_navigation():
-        pg.get_by_role("button", name="Undo").click()
+        pg.keyboard.press("Enter")
     assert pg.url == base + "/actors/united-states"
     pg.locator("details.corrected summary").click()
     assert "(undone)" in pg.locator("ol.history").inner_text()

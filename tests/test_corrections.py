@@ -180,3 +180,22 @@ def test_quote_speaker_kind_link_and_not_a_quote(session, ids):
     with pytest.raises(FieldError) as bad:
         correct(session, {"action": "unlink_quote_event", "quote": quote.id})
     assert bad.value.field == "quote" and "removed" in str(bad.value)
+
+
+def test_a_report_split_off_an_event_stands_again_and_undo_merges_it_back(session, ids):
+    keep, merged = ids["survivor"], ids["merged"]
+    src = session.scalar(select(EventSource).where(EventSource.event_id == merged))
+    src.event_id, src.reason = keep, {"merged_from": merged}  # what consolidation's merge leaves behind
+    session.flush()
+    with pytest.raises(FieldError) as only:
+        correct(session, {"action": "split_event_source", "event": ids["week"], "evidence": src.id})
+    assert only.value.field == "evidence"
+    split = correct(session, {"action": "split_event_source", "event": keep, "evidence": src.id})
+    session.expire_all()
+    assert session.get(Event, merged).merged_into_id is None and session.get(EventSource, src.id).event_id == merged
+    assert split.object_id == merged
+    reextract(session)
+    assert session.get(EventSource, src.id).event_id == merged and session.get(Event, merged).merged_into_id is None
+    correct(session, {"action": "undo", "correction": split.id})
+    session.expire_all()
+    assert session.get(Event, merged).merged_into_id == keep and session.get(EventSource, src.id).event_id == keep

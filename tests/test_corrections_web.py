@@ -80,6 +80,9 @@ def test_forms_need_a_signed_in_editor_and_the_csrf_token(web, ids):
     csrf = sign_in(web)
     assert web.post("/-/corrections", data=form, follow_redirects=False).status_code == 403  # no CSRF token
     assert web.post("/-/corrections", data={**form, "csrf": "0" * 64}, follow_redirects=False).status_code == 403
+    wrong = web.post("/-/corrections", data={**form, "other": "nobody at all", "csrf": csrf})
+    assert wrong.status_code == 422 and "&#39;other&#39;: no actor is called" in wrong.text
+    assert BeautifulSoup(wrong.text, "html.parser").select_one("a[href='/actors/united-states']")  # back link
     done = web.post("/-/corrections", data={**form, "csrf": csrf}, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/actors/united-states"
     page = BeautifulSoup(web.get("/actors/united-states").text, "html.parser")
@@ -133,3 +136,18 @@ def test_a_retyped_event_shows_its_type_and_history_on_its_page_json_and_csv(web
     assert any("THREATEN" in line and "Joe Biden to hold talks" in line for line in web.get("/timeline.csv").text.splitlines())
     html = BeautifulSoup(web.get(f"/events/{ids['week']}-joe-biden-to-hold-talks-with-putin").text, "html.parser")
     assert "changed the type" in html.select_one("details.corrected").get_text()
+
+
+def test_the_event_page_offers_each_of_its_reports_to_split_off(web, ids, session):
+    from sqlalchemy import select
+
+    from app.models import EventSource
+
+    src = session.scalar(select(EventSource).where(EventSource.event_id == ids["merged"]))
+    src.event_id = ids["survivor"]
+    session.commit()
+    sign_in(web)
+    page = BeautifulSoup(web.get(f"/events/{ids['survivor']}-x", follow_redirects=True).text, "html.parser")
+    options = {o["value"] for o in page.select("#split_event_source-evidence option")}
+    assert str(src.id) in options and len(options) == 2
+    assert page.select_one("form.correction-form input[name=action][value=retype_event]")

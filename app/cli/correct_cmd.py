@@ -20,7 +20,8 @@ OPTIONAL = {"kind": "the new actor's kind (default: the actor's own)", "reason":
 ARGUMENT_HELP = {"keep": "the one that stays (name, alias or slug; an event number)", "other": "the one merged into KEEP",
                  "actor": "name, alias or slug", "event": "event number", "quote": "quote number",
                  "source": "who acted: name, alias or slug ('-' for nobody)", "targets": "on whom (several allowed)",
-                 "speaker": "name, alias or slug", "correction": "correction number"}
+                 "speaker": "name, alias or slug", "correction": "correction number",
+                 "evidence": "the number of one of the event's sources (its page's JSON: evidence[].source_ids)"}
 NOTE = Annotated[str, typer.Option("--note", help="Why: shown in the log and on the page.")]
 BY = Annotated[str, typer.Option("--by", help="The editor's name.")]
 

@@ -253,7 +253,76 @@ def revert_merge(session: Session, args: Args, applied: dict[str, Any]) -> None:
     _recount(session, keep, other)
 
 
+# --- split a source off ---------------------------------------------------------------------------------------
+
+def prepare_split(session: Session, body: Args) -> Prepared:
+    event = find_event(session, body, "event")
+    ident = body.get("evidence")
+    src = session.get(EventSource, int(ident)) if str(ident or "").strip().isdigit() else None
+    if src is None or src.event_id != event.id:
+        raise FieldError("evidence", f"event {event.id} has no evidence {str(ident)[:40]!r}; give the number of one "
+                                     "of its sources.")
+    if session.scalar(select(func.count()).where(EventSource.event_id == event.id)) < 2:
+        raise FieldError("evidence", f"it is event {event.id}'s only source; mark the event 'not an event' instead.")
+    ref = event_ref(session, event)
+    return Prepared({"event": ref, "evidence": {"article_id": src.article_id, "key": src.key}}, "event", _key(ref))
+
+
+def apply_split(session: Session, args: Args, previous: dict[str, Any]) -> Change:
+    """One report is another happening: the event it was merged from stands again, or a new event holds it."""
+    event = resolve_event(session, args["event"])
+    ref = args["evidence"]
+    src = session.scalar(select(EventSource).where(EventSource.article_id == ref["article_id"],
+                                                   EventSource.key == ref["key"]))
+    if src is None:
+        raise NotApplicable(f"evidence {ref['key']} of article {ref['article_id']} no longer exists")
+    into = session.get(Event, previous["into"]) if previous.get("into") else None
+    if into is not None and src.event_id == into.id and into.merged_into_id is None:
+        return _split_change(event, into, previous)  # still split: nothing to do
+    if src.event_id != event.id:
+        raise NotApplicable(f"evidence {ref['key']} is no longer part of event {event.id}")
+    origin = session.get(Event, (src.reason or {}).get("merged_from") or 0)
+    if into is None and origin is not None and origin.merged_into_id == event.id:
+        into = origin  # the report consolidation merged in: its own event stands again
+    if into is None:
+        into = Event(**{c: getattr(event, c) for c in _COPIED}, article_id=src.article_id, sentence=src.sentence,
+                     start=src.start, end=src.end, source_count=1)
+        session.add(into)
+        session.flush()
+        previous = {**previous, "created": True}
+    into.merged_into_id, into.removed_at = None, None
+    src.event_id = into.id
+    session.flush()
+    _recount(session, event, into)
+    return _split_change(event, into, {**previous, "into": into.id})
+
+
+_COPIED = ("slug", "date_value", "date_text", "first_day", "last_day", "precision", "type", "modality",
+           "source_actor_id", "place", "summary", "trigger", "lemma", "sense", "mood", "reported_by_id")
+
+
+def _split_change(event: Event, into: Event, applied: dict[str, Any]) -> Change:
+    return Change(event.id, into.id, {"event": event_view(event), "evidence_of": event.id},
+                  {"event": event_view(event), "evidence_of": into.id, "split": event_view(into)}, applied)
+
+
+def revert_split(session: Session, args: Args, applied: dict[str, Any]) -> None:
+    event = resolve_event(session, args["event"])
+    into = session.get(Event, applied["into"])
+    ref = args["evidence"]
+    src = session.scalar(select(EventSource).where(EventSource.article_id == ref["article_id"],
+                                                   EventSource.key == ref["key"]))
+    if into is None or src is None:
+        raise NotApplicable("the split-off evidence no longer exists")
+    src.event_id = event.id
+    into.merged_into_id = event.id  # its permalink leads back to the event it was split from
+    session.flush()
+    _recount(session, event, into)
+
+
 ACTIONS = (
+    Action("split_event_source", "event", ("event", "evidence"), prepare_split, apply_split, revert_split,
+           "one of the event's reports is another happening: it becomes an event of its own"),
     Action("merge_events", "event", ("keep", "other"), prepare_merge, apply_merge, revert_merge,
            "one happening: OTHER's evidence moves to KEEP, OTHER's permalink redirects"),
     Action("retype_event", "event", ("event", "type"), prepare_retype, apply_retype, _revert,

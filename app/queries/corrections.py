@@ -13,7 +13,7 @@ from app.queries.errors import BadInput
 ACTION_WORDS = {
     "merge_actors": "merged actors", "split_alias": "split an alias off", "rename_actor": "renamed",
     "set_actor_kind": "changed the kind", "add_alias": "added an alias", "remove_alias": "removed an alias",
-    "merge_events": "merged events", "retype_event": "changed the type", "set_event_modality": "changed the modality",
+    "merge_events": "merged events", "split_event_source": "split a report off", "retype_event": "changed the type", "set_event_modality": "changed the modality",
     "set_event_actors": "changed the actors", "set_event_date": "changed the date", "not_an_event": "not an event",
     "reassign_speaker": "changed the speaker", "set_quote_kind": "changed direct/indirect",
     "not_a_quote": "not a quote", "link_quote_event": "linked to an event", "unlink_quote_event": "unlinked its event",

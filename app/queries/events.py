@@ -83,20 +83,21 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
     row = event_rows(session, [event])[0]
     trigger = shown_trigger(event.trigger, event.sentence)
     evidence = []
-    seen: set[tuple[int, int, int]] = set()
+    seen: dict[tuple[int, int, int], dict[str, Any]] = {}
     for src, title, published, outlet in session.execute(
         select(EventSource, Article.title, Article.published, Source.name)
         .join(Article, Article.id == EventSource.article_id).outerjoin(Source, Source.id == Article.source_id)
         .where(EventSource.event_id == event.id).order_by(Article.published, EventSource.id)
     ):
-        if (src.article_id, src.start, src.end) in seen:
-            continue  # two reports of the event in one sentence: the sentence is shown once
-        seen.add((src.article_id, src.start, src.end))
-        evidence.append({
+        if (shown := seen.get((src.article_id, src.start, src.end))) is not None:
+            shown["source_ids"].append(src.id)  # two reports of the event in one sentence: the sentence is shown once
+            continue
+        seen[(src.article_id, src.start, src.end)] = entry = {
             "article_id": src.article_id, "title": title or f"Article {src.article_id}", "published": published,
             "source": outlet, "sentence": src.sentence, "parts": highlight(src.sentence, trigger),
-            "start": src.start, "end": src.end,
-        })
+            "start": src.start, "end": src.end, "source_ids": [src.id],  # what a correction names a report by
+        }
+        evidence.append(entry)
     if not evidence:  # an event stored before event_sources existed still has its own sentence
         evidence.append({"article_id": event.article_id, "title": row["article"]["title"],
                          "published": row["article"]["published"], "source": row["article"]["source"],

@@ -27,7 +27,7 @@ VARY = {"Vary": "HX-Request"}  # htmx and a page load get different bodies from 
 def environment() -> Environment:
     """Built once on first use: the page declarations check their blocks against it when they are imported."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "xml"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
     env.globals["urls"] = urls
     env.filters["plural"] = lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}"
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, dt.date) else (d or "")
