@@ -257,12 +257,12 @@ def revert_merge(session: Session, args: Args, applied: dict[str, Any]) -> None:
 
 def prepare_split(session: Session, body: Args) -> Prepared:
     event = find_event(session, body, "event")
-    ident = body.get("evidence")
-    src = session.get(EventSource, int(ident)) if str(ident or "").strip().isdigit() else None
+    ident = str(body.get("evidence") or "").strip()
+    src = session.get(EventSource, int(ident)) if ident.isdigit() and int(ident) < 2**31 else None
     if src is None or src.event_id != event.id:
-        raise FieldError("evidence", f"event {event.id} has no evidence {str(ident)[:40]!r}; give the number of one "
+        raise FieldError("evidence", f"event {event.id} has no evidence {ident[:40]!r}; give the number of one "
                                      "of its sources.")
-    if session.scalar(select(func.count()).where(EventSource.event_id == event.id)) < 2:
+    if (session.scalar(select(func.count()).where(EventSource.event_id == event.id)) or 0) < 2:
         raise FieldError("evidence", f"it is event {event.id}'s only source; mark the event 'not an event' instead.")
     ref = event_ref(session, event)
     return Prepared({"event": ref, "evidence": {"article_id": src.article_id, "key": src.key}}, "event", _key(ref))
