@@ -170,3 +170,21 @@ def test_the_cli_corrects_lists_and_reports_what_reextraction_could_not_apply(en
     assert undone.exit_code == 0, undone.output
     again = runner.invoke(cli, ["correct", "undo", str(rows[0]["id"])])
     assert again.exit_code == 1 and "already undone" in again.output
+
+
+def test_undo_after_reextraction_takes_apart_the_event_merges_the_actor_merge_caused(seed, session_factory, extractor):
+    """Re-extraction while the merge stood let consolidation join 'The draft was prepared' (about the US) to
+    'Biden administration is preparing'; undo takes that apart, leaving what a plain re-extraction gives."""
+    from app.models import MergeRecord
+
+    reextract_all(session_factory, extractor, seed)  # the baseline: the corpus as re-extraction leaves it
+    before = timelines(session_factory)
+    merge = correct(session_factory, {"action": "merge_actors", "keep": "united-states",
+                                      "other": "biden-administration"})
+    reextract_all(session_factory, extractor, seed)
+    with session_factory() as s:
+        caused = [m for m in s.scalars(select(MergeRecord).where(MergeRecord.kind == "event"))
+                  if "prepare" in (m.reason or {}).get("action_words", [])]
+    assert caused  # the merge of actors did make consolidation join two events
+    correct(session_factory, {"action": "undo", "correction": merge})
+    assert timelines(session_factory) == before

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, distinct, func, select, update
 from sqlalchemy.orm import Session
 
 from app.corrections.common import (
@@ -25,7 +25,7 @@ from app.corrections.common import (
     text_field,
 )
 from app.keys import actor_slug, normalise_alias
-from app.models import Actor, Alias, Event, EventTarget, Mention, Quote
+from app.models import Actor, Alias, Event, EventSource, EventTarget, Mention, MergeRecord, Quote
 from app.vocab import ACTOR_KINDS
 
 
@@ -166,8 +166,9 @@ def apply_merge(session: Session, args: Args, previous: dict[str, Any]) -> Chang
     other.merged_into_id = keep.id
     session.flush()
     moved = move_actor_rows(session, other, keep, previous)
+    merges_after = previous.get("merges_after", session.scalar(select(func.max(MergeRecord.id))) or 0)
     applied = {**moved, "aliases": added, "children": _union(previous, "children", children),
-               "titles": _union(previous, "titles", titles), "was_merged_into": was}
+               "titles": _union(previous, "titles", titles), "was_merged_into": was, "merges_after": merges_after}
     after = {"other": {**actor_view(other), "merged_into": keep.slug},
              "moved": {"aliases": len(added), "mentions": len(moved["mentions"]), "events": len(moved["events"]),
                        "event_targets": len(moved["targets"]) + len(moved["dropped_targets"]),
@@ -187,6 +188,39 @@ def revert_merge(session: Session, args: Args, applied: dict[str, Any]) -> None:
     session.flush()
     _drop_aliases(session, keep, applied.get("aliases") or [])
     move_back(session, other, keep, applied)
+    unmerge_caused_events(session, keep, applied)
+
+
+def unmerge_caused_events(session: Session, keep: Actor, applied: dict[str, Any]) -> None:
+    """Take apart the event merges consolidation made because the two actors were one: merges since the
+    correction, on a shared actor ``keep``, of an event whose actor it moved. Their evidence goes back to
+    the merged event, which stands again (its survivor's own fields are the extractor's at the next re-extraction)."""
+    moved = set(applied.get("events") or []) | set(applied.get("targets") or []) | set(applied.get("reported") or [])
+    if not moved or "merges_after" not in applied:
+        return
+    records = session.scalars(select(MergeRecord).where(MergeRecord.kind == "event",
+                                                        MergeRecord.id > applied["merges_after"])
+                              .order_by(MergeRecord.id.desc()))
+    for record in records:
+        shared = set((record.reason or {}).get("shared_actors") or [])
+        if keep.id not in shared or not {record.survivor_id, record.merged_id} & moved:
+            continue
+        gone = session.get(Event, record.merged_id)
+        if gone is None or gone.merged_into_id != record.survivor_id:
+            continue
+        for src in session.scalars(select(EventSource).where(EventSource.event_id == record.survivor_id)):
+            if (src.reason or {}).get("merged_from") == gone.id:
+                src.event_id = gone.id
+                src.reason = {k: v for k, v in (src.reason or {}).items() if k == "origin"} or None
+        gone.merged_into_id = None
+        session.delete(record)
+        session.flush()
+        for ident in (record.survivor_id, gone.id):
+            event = session.get(Event, ident)
+            if event is not None:
+                event.source_count = session.scalar(select(func.count(distinct(EventSource.article_id)))
+                                                    .where(EventSource.event_id == ident)) or 1
+    session.flush()
 
 
 # --- split ----------------------------------------------------------------------------------------------------
