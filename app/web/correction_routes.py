@@ -24,7 +24,7 @@ from app.web.editor import EditorRefused, bearer, check_form, check_token, sign_
 from app.web.formats import RouteFormat, page_routes, route
 from app.web.page import Page
 from app.web.render import base_url, json_response, render_template
-from app.web.schema import error_responses
+from app.web.schema import CORRECTION_BODY, error_responses
 from app.web.security import TokenThrottle
 
 router = APIRouter()
@@ -98,7 +98,7 @@ def _app_error_json(exc: AppError) -> JSONResponse:
     return JSONResponse({"error": error}, status_code=exc.status)
 
 
-@route(router, "/-/corrections.json", "json", methods=("POST",), status_code=201,
+@route(router, "/-/corrections.json", "json", methods=("POST",), status_code=201, openapi_extra=CORRECTION_BODY,
        responses=error_responses("json", 400, 401, 403, 409, 422, 429))
 async def corrections_api(request: Request, session: CommittedSessionDep) -> Response:
     """Make a correction: a JSON object with 'action' and its fields ('keep', 'other', 'event', 'type', …),

@@ -81,3 +81,11 @@ INGEST_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
         "token": {"type": "string"}, "text": {"type": "string"}, "urls": {"type": "string"},
         "feed": {"type": "string"}, "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
 }}}
+
+
+CORRECTION_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"type": "object", "required": ["action"], "additionalProperties": True, "properties": {
+        "action": {"type": "string", "description": "merge_actors, retype_event, …, or undo (`dateline correct --help`)"},
+        "note": {"type": "string"}, "by": {"type": "string", "description": "the editor's name"}}},
+    "example": {"action": "merge_actors", "keep": "united-states", "other": "biden-administration",
+                "note": "the administration speaks for the country", "by": "ann"}}}}}
