@@ -66,7 +66,9 @@ def sign_in_with_the_keyboard(pg, base: str) -> None:
     assert pg.evaluate("document.activeElement.textContent") == "Editors: sign in to correct this page"
     pg.keyboard.press("Enter")
     pg.wait_for_url("**/-/editor?next=*")
-    tab_to(pg, "#editor-token")
+    tab_to(pg, "#editor-name")
+    pg.keyboard.type("Ann Editor")
+    pg.keyboard.press("Tab")
     pg.keyboard.type(EDITOR_TOKEN)
     pg.keyboard.press("Enter")
     pg.wait_for_url(base + "/actors/united-states")
@@ -91,6 +93,7 @@ def test_an_editor_merges_two_actors_sees_the_redirect_and_history_and_undoes_it
     note.locator("summary").click()
     history = note.locator("ol.history").inner_text()
     assert "merged actors" in history and "the administration speaks for the country" in history
+    assert "Ann Editor" in history
     assert "Biden administration" in pg.locator(".page-head").inner_text()  # now one of its names
     screenshot(pg, "actor-merged")
 

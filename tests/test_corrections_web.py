@@ -23,7 +23,7 @@ def api(web, body, token=EDITOR_TOKEN):
 
 def sign_in(web) -> str:
     """Sign in through the form; returns the CSRF token the actor page's forms carry."""
-    response = web.post("/-/editor", data={"token": EDITOR_TOKEN, "next": "/actors/united-states"},
+    response = web.post("/-/editor", data={"token": EDITOR_TOKEN, "name": "Ann Editor", "next": "/actors/united-states"},
                         follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/actors/united-states"
     cookie = response.headers["set-cookie"].lower()
@@ -88,6 +88,7 @@ def test_forms_need_a_signed_in_editor_and_the_csrf_token(web, ids):
     page = BeautifulSoup(web.get("/actors/united-states").text, "html.parser")
     note = page.select_one("details.corrected")
     assert note and "Corrected" in note.get_text() and "merged actors" in note.get_text()
+    assert "Ann Editor" in note.get_text()  # the name given at sign-in, not a field of the form
     undo = note.select_one("form input[name=action][value=undo]").find_parent("form")
     fields = {i["name"]: i.get("value", "") for i in undo.select("input")}
     assert web.post("/-/corrections", data=fields, follow_redirects=False).status_code == 303

@@ -20,7 +20,7 @@ from app.queries.corrections import correction_row, corrections_list, newest_cor
 from app.queries.errors import AppError
 from app.web import urls
 from app.web.deps import CommittedSessionDep, SessionDep, Text
-from app.web.editor import EditorRefused, bearer, check_form, check_token, sign_in, sign_out
+from app.web.editor import EditorRefused, bearer, check_form, check_token, editor_state, sign_in, sign_out
 from app.web.formats import RouteFormat, page_routes, route
 from app.web.page import Page
 from app.web.render import base_url, json_response, render_template
@@ -139,11 +139,11 @@ def _next_page(value: str) -> str | None:
 async def corrections_form(request: Request, session: CommittedSessionDep) -> Response:
     """A correction from a form on an actor, event or quote page; back to that page (303) when it is made."""
     form = await request.form(max_files=0, max_fields=MAX_FIELDS)
-    body = {k: str(v) for k, v in form.items() if k not in ("csrf", "next")}
+    body = {k: str(v) for k, v in form.items() if k not in ("csrf", "next", "by")}
     back = _next_page(str(form.get("next") or ""))
     try:
         check_form(request, str(form.get("csrf") or "") or None)
-        row = correct(session, body)
+        row = correct(session, {**body, "by": editor_state(request).name or ""})  # the name given at sign-in
     except EditorRefused as exc:
         return _form_error(request, exc.status, "Not allowed", exc.detail, back)
     except AppError as exc:
@@ -179,8 +179,9 @@ async def editor_sign_in(request: Request) -> Response:
         if exc.status == 403 and form.get("token"):
             throttle.failed(client)
         return _form_error(request, exc.status, "Not signed in", exc.detail, back)
+    name = " ".join(str(form.get("name") or "").split())[:100] or "editor"
     response = RedirectResponse(back or urls.corrections(), status_code=303)
-    sign_in(request, response)
+    sign_in(request, response, name)
     return response
 
 

@@ -36,6 +36,7 @@ class EditorState:
     enabled: bool
     signed_in: bool
     csrf: str | None
+    name: str | None = None  # who the log says made the change, given at sign-in
 
 
 def _mac(token: str, message: str) -> str:
@@ -63,12 +64,13 @@ def bearer(request: Request) -> str | None:
     return (header[7:].strip() or None) if header.lower().startswith("bearer ") else None
 
 
-def sign_in(request: Request, response: Response) -> None:
-    """Keep the editor signed in for two weeks (the token itself never leaves the server)."""
+def sign_in(request: Request, response: Response, name: str) -> None:
+    """Keep the editor signed in for two weeks under ``name`` (the token itself never leaves the server)."""
     token = _settings(request).editor_token or ""
     expires = int(time.time()) + SIGN_IN_DAYS * 86400
-    response.set_cookie(COOKIE, f"{expires}.{_mac(token, f'editor:{expires}')}", max_age=SIGN_IN_DAYS * 86400,
-                        path="/", secure=True, httponly=True, samesite="strict")
+    who = name.encode().hex()
+    response.set_cookie(COOKIE, f"{expires}.{who}.{_mac(token, f'editor:{expires}:{who}')}",
+                        max_age=SIGN_IN_DAYS * 86400, path="/", secure=True, httponly=True, samesite="strict")
 
 
 def sign_out(response: Response) -> None:
@@ -81,10 +83,18 @@ def _cookie_status(request: Request) -> int:
     value = request.cookies.get(COOKIE)
     if not value:
         return 401
-    expires, _, mac = value.partition(".")
+    expires, _, rest = value.partition(".")
+    who, _, mac = rest.partition(".")
     if not token or not expires.isdigit() or int(expires) < time.time():
         return 403
-    return 200 if hmac.compare_digest(mac.encode(), _mac(token, f"editor:{expires}").encode()) else 403
+    return 200 if hmac.compare_digest(mac.encode(), _mac(token, f"editor:{expires}:{who}").encode()) else 403
+
+
+def _cookie_name(request: Request) -> str | None:
+    try:
+        return bytes.fromhex(request.cookies[COOKIE].split(".")[1]).decode() or None
+    except (KeyError, IndexError, ValueError):
+        return None
 
 
 def csrf_token(request: Request) -> str | None:
@@ -98,7 +108,8 @@ def csrf_token(request: Request) -> str | None:
 def editor_state(request: Request) -> EditorState:
     enabled = bool(_settings(request).editor_token)
     csrf = csrf_token(request) if enabled else None
-    return EditorState(enabled=enabled, signed_in=csrf is not None, csrf=csrf)
+    return EditorState(enabled=enabled, signed_in=csrf is not None, csrf=csrf,
+                       name=_cookie_name(request) if csrf is not None else None)
 
 
 def check_form(request: Request, given_csrf: str | None) -> None:
