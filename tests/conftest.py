@@ -127,3 +127,26 @@ def ids(session):
     out = load(session)
     session.commit()
     return out
+
+
+@pytest.fixture()
+def editor_client(database_url, migrated_engine, connection):
+    """Like ``client``, with DATELINE_EDITOR_TOKEN set and over https (so the Secure sign-in cookie is sent back)."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy.orm import Session
+    from support.editor import EDITOR_TOKEN
+
+    from app.settings import Settings
+    from app.web.app import create_app
+    from app.web.deps import get_session
+
+    app = create_app(Settings(database_url=database_url, ingest_token="ingest-secret", editor_token=EDITOR_TOKEN))
+
+    def test_session():
+        with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as s:
+            yield s
+            s.commit()
+
+    app.dependency_overrides[get_session] = test_session
+    with TestClient(app, base_url="https://testserver") as c:
+        yield c

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from app.cli import db_cmd, extract_cmd, ingest_cmd, serve_cmd, timeline_cmd
+from app.cli import correct_cmd, db_cmd, extract_cmd, ingest_cmd, serve_cmd, timeline_cmd
+from app.corrections import ACTIONS
 
 cli = typer.Typer(
     name="dateline",
@@ -31,6 +32,9 @@ cli.command("ingest", help="Store files, folders, URLs or JSON Lines with their 
 cli.command("watch", help="Poll RSS/Atom feeds every N minutes and ingest new entries.")(ingest_cmd.watch)
 cli.command("stats", help="Count stored articles, actors, events and quotes (--format json).")(ingest_cmd.stats)
 cli.command("reextract", help="Re-run extraction on articles from an older pipeline (--all: every one).")(ingest_cmd.reextract)
+correct_cmd.install(ACTIONS)
+cli.add_typer(correct_cmd.correct, name="correct", help="Correct an actor, event or quote (logged; undo any).")
+cli.command("corrections", help="Every correction in order (--format table|jsonl).")(correct_cmd.corrections)
 cli.command("worker", help="Run queued ingestion jobs (embedded SQLite queue or DATELINE_QUEUE_URL Redis).")(ingest_cmd.worker)
 
 

@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from collections import Counter
+
     import httpx
     from rich.progress import Progress
+    from sqlalchemy.orm import Session, sessionmaker
 
     from app.runtime import Runtime
 
@@ -192,9 +195,25 @@ def reextract(
                     _say(progress, f"error: article {article_id}: {error}")
 
             counts = run(runtime.sessionmaker, ids, processes=processes, model=runtime.spacy_model, on_done=done)
-    typer.echo(f"{counts['reextracted']} articles re-extracted, {counts['failed']} failed", err=True)
+        typer.echo(f"{counts['reextracted']} articles re-extracted, {counts['failed']} failed", err=True)
+        _report_corrections(runtime.sessionmaker, counts)
     if counts["failed"]:
         raise typer.Exit(1)
+
+
+def _report_corrections(factory: sessionmaker[Session], counts: Counter[str]) -> None:
+    """How many editors' corrections hold after re-extraction, and each one that could not be applied."""
+    from app.corrections import live_corrections
+
+    if not counts["corrections_reapplied"] and not counts["corrections_not_applied"]:
+        return
+    typer.echo(f"corrections: {counts['corrections_reapplied']} re-applied, "
+               f"{counts['corrections_not_applied']} could not be applied", err=True)
+    with factory() as session:
+        for row in live_corrections(session):
+            if row.problem:
+                typer.echo(f"  correction {row.id} ({row.action} {row.subject_kind} {row.subject_key}): "
+                           f"{row.problem}", err=True)
 
 
 def worker(

@@ -13,20 +13,27 @@ from sqlalchemy.orm import Session
 from app.consolidate.actors import family, merge_article_actors
 from app.consolidate.events import add_sentence_events, article_mentions, merge_article_events
 from app.consolidate.quotes import link_quotes_to_events, merge_article_quotes
+from app.corrections import reapply_for_article
 from app.models import Article
 
 __all__ = ["consolidate_article"]
 
 
 def consolidate_article(session: Session, article: Article) -> None:
-    """Merge this article's actors, events and quotes into what the corpus already knows (flush only)."""
+    """Merge this article's actors, events and quotes into what the corpus already knows (flush only).
+
+    Editors' corrections come last, re-applied to what this article (re)stored; an event an editor said is
+    none is taken away first, so no merge carries its evidence into another event.
+    """
     session.flush()
     mentions = article_mentions(session, article.id)
     ids = sorted({actor_id for _, _, actor_id in mentions})
+    reapply_for_article(session, article.id, set(), actions=("not_an_event",))
     merge_article_actors(session, ids)
     roots = family(session, set(ids))
     add_sentence_events(session, article, mentions)
     merge_article_events(session, article, roots, mentions)
     merge_article_quotes(session, article, roots)
     link_quotes_to_events(session, article, roots)
+    reapply_for_article(session, article.id, set(ids) | set(roots.values()))
     session.flush()

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.corrections.guards import kept_apart
 from app.keys import normalise_alias
 from app.models import Actor, Alias, MergeRecord
 
@@ -90,14 +91,15 @@ def merge_article_actors(session: Session, ids: list[int]) -> int:
                                      .where(Alias.normalized.in_(wanted)).order_by(Actor.id)):
         holders[key].append(cand)
     merged = 0
+    apart = kept_apart(session)  # actors an editor split stay two
     for actor in actors:
         if actor.merged_into_id is not None:
             continue
-        found = _best_candidate(session, actor, keys[actor.id], holders)
+        found = _best_candidate(session, actor, keys[actor.id], holders, apart)
         if found is not None:
             merge_actor(session, found[0], actor, found[1])  # later look-ups reach it through merged_into_id
             merged += 1
-    merged += _merge_short_forms(session, actors)
+    merged += _merge_short_forms(session, actors, apart)
     session.flush()
     return merged
 
@@ -121,7 +123,7 @@ def _short_tokens_of(a: list[str], b: list[str]) -> bool:
     return b[-len(a):] == a or (b[:len(a)] == a and all(w in CORPORATE_TAIL for w in b[len(a):]))
 
 
-def _merge_short_forms(session: Session, actors: Sequence[Actor]) -> int:
+def _merge_short_forms(session: Session, actors: Sequence[Actor], apart: set[frozenset[int]]) -> int:
     """A short name used in the same article as exactly one longer name ending with it is that entity."""
     tokens = {a.id: _tokens(a.name) for a in actors}  # once per actor: the pairs below are quadratic
     merged = 0
@@ -138,7 +140,7 @@ def _merge_short_forms(session: Session, actors: Sequence[Actor]) -> int:
         if root is None or len(longer) != 1:
             continue
         target = next(iter(longer.values()))
-        if target is None or target.id == root.id:
+        if target is None or target.id == root.id or frozenset((target.id, root.id)) in apart:
             continue
         merge_actor(session, target, root, {"evidence": ["short form in the same article"],
                                             "confidence": 0.75, "matched": [short.name]})
@@ -146,14 +148,16 @@ def _merge_short_forms(session: Session, actors: Sequence[Actor]) -> int:
     return merged
 
 
-def _best_candidate(session: Session, actor: Actor, keys: dict[str, str],
-                    holders: dict[str, list[Actor]]) -> tuple[Actor, dict[str, Any]] | None:
+def _best_candidate(session: Session, actor: Actor, keys: dict[str, str], holders: dict[str, list[Actor]],
+                    apart: set[frozenset[int]]) -> tuple[Actor, dict[str, Any]] | None:
     by_actor: dict[int, tuple[Actor, list[str]]] = {}
     rows = sorted(((key, cand) for key in keys for cand in holders.get(key, ()) if cand.id != actor.id),
                   key=lambda r: r[1].id)
     for key, cand in rows:
         root = cand if cand.merged_into_id is None else session.get(Actor, cand.merged_into_id)
         if root is None or root.id == actor.id or not compatible(actor.kind, root.kind):
+            continue
+        if frozenset((actor.id, root.id)) in apart:
             continue
         if _first_name_clash(actor, root):
             continue

@@ -33,6 +33,7 @@ from app.consolidate.event_match import (
 )
 from app.consolidate.senses import is_light, sense_of, word_senses
 from app.consolidate.text import MODEL_NAME, interval, model_names, sentence_spans, shift, words
+from app.corrections.guards import not_events
 from app.keys import slugify
 from app.models import (
     Actor,
@@ -93,6 +94,7 @@ def add_sentence_events(session: Session, article: Article, mentions: list[Span]
     sources = session.execute(select(EventSource.key, EventSource.start, EventSource.end)
                               .where(EventSource.article_id == article.id)).all()
     covered = [(s, e) for key, s, e in sources if not key.startswith("s-")]
+    covered += list(not_events(session, article.id))  # an editor said these sentences hold no event
     own = {key for key, _, _ in sources if key.startswith("s-")}
     removed = {  # sentence events a re-extraction took away; reviving them keeps their ids (and permalinks)
         (start, end): event_id for event_id, start, end in session.execute(

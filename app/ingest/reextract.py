@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.corrections import live_corrections, reapply
 from app.db import transaction
 from app.extract.parallel import ExtractionPool
 from app.extract.pipeline import PIPELINE_VERSION, ArticleInput, ExtractionError, Extractor
@@ -26,7 +27,10 @@ def stale_article_ids(session: Session, everything: bool = False) -> list[int]:
 def reextract(factory: sessionmaker[Session], ids: list[int], *, processes: int | None = None,
               extractor: Extractor | None = None, model: str | None = None,
               on_done: Callable[[int, str | None], None] | None = None) -> Counter[str]:
-    """Re-run extraction for ``ids``, one transaction per article; returns counts of done / failed.
+    """Re-run extraction for ``ids``, one transaction per article, then re-apply every correction in force (each
+    article's consolidation already re-applied those about it; the last pass catches the ones that span articles
+    and records, in ``Correction.problem``, those whose subject is gone). Returns counts of reextracted / failed,
+    and of corrections re-applied / not applied.
 
     ``model`` names the spaCy model the pool loads when no ``extractor`` is given (the runtime's setting).
     """
@@ -61,4 +65,8 @@ def reextract(factory: sessionmaker[Session], ids: list[int], *, processes: int 
             counts["failed" if error else "reextracted"] += 1
             if on_done is not None:
                 on_done(article_id, error)
+    with transaction(factory) as session:
+        failed = reapply(session)
+        counts["corrections_reapplied"] = len(live_corrections(session)) - len(failed)
+        counts["corrections_not_applied"] = len(failed)
     return counts

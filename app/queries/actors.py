@@ -14,6 +14,7 @@ from app.models import Actor, Alias, Event, EventTarget, Quote, live
 from app.queries.actor_timeline import actor_event_ids, actor_family
 from app.queries.cache import cached
 from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newest_first
+from app.queries.corrections import history
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
 from app.vocab import ACTOR_KINDS
@@ -128,6 +129,7 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
         "did": event_rows(session, did), "done_to": event_rows(session, done_to),
         "quotes": [quote_ref(q, a) for q, a in said],
         "partners": partners,
+        "corrections": history(session, "actor", actor.id),
     }
 
 

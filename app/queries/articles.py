@@ -39,7 +39,8 @@ def article_page(session: Session, article_id: int) -> dict[str, Any]:
     mentions = session.execute(select(Mention, Actor.slug, Actor.name).join(Actor, Actor.id == Mention.actor_id)
                                .where(Mention.article_id == article.id)).all()
     timexes = list(session.scalars(select(TimexRow).where(TimexRow.article_id == article.id)))
-    quotes = list(session.scalars(select(Quote).where(Quote.article_id == article.id)))
+    # a quote an editor said is none is not marked (merged ones are: the words are still in this text)
+    quotes = list(session.scalars(select(Quote).where(Quote.article_id == article.id, Quote.removed_at.is_(None))))
     events = list(session.scalars(select(Event).where(Event.article_id == article.id, Event.removed_at.is_(None))))
     spans: list[tuple[int, int, str, dict[str, Any]]] = []
     spans += [(m.start, m.end, "actor", {"actor": s, "actor_name": n}) for m, s, n in mentions]

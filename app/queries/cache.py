@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Article, Event, Quote
+from app.models import Article, Correction, Event, Quote
 
 T = TypeVar("T")
 TTL = 30.0
@@ -31,12 +31,13 @@ _lock = threading.Lock()
 
 
 def data_version(session: Session) -> tuple[Any, ...]:
-    """Changes whenever articles, events or quotes are added or events merged (index-only lookups)."""
+    """Changes whenever articles, events or quotes are added, events merged or a correction made (index-only lookups)."""
     return tuple(session.execute(select(
         select(func.max(Article.id)).scalar_subquery(),
         select(func.max(Event.id)).scalar_subquery(),
         select(func.max(Quote.id)).scalar_subquery(),
         select(func.count()).select_from(Event).where(Event.merged_into_id.is_not(None)).scalar_subquery(),
+        select(func.max(Correction.id)).scalar_subquery(),  # every correction and undo is a new row
     )).one())
 
 

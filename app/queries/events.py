@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.fts import STOPWORDS
 from app.models import Actor, Article, Event, EventSource, EventTarget, MergeRecord, Quote, Source, live
 from app.queries.common import actor_ref, date_label, event_rows, live_events, parse_id
+from app.queries.corrections import history, removal_reason
 from app.queries.errors import Gone, Moved, NotFound
 
 REF = re.compile(r"^([0-9]+)(?:-(.*))?$")
@@ -42,6 +43,11 @@ def live_event(session: Session, event_id: int) -> Event:
     if survivor.id != event.id:
         raise Moved("event", survivor.id, survivor.slug)
     if event.removed_at is not None:
+        editor = removal_reason(session, "event", event.id)
+        if editor is not None:
+            reason = editor["after"].get("reason") or editor["note"]
+            raise Gone(f"Event {event_id} is not an event, an editor said on {editor['at']:%d %b %Y}"
+                       + (f": {reason}" if reason else "."), hint="The corrections log lists every change.")
         raise Gone(f"Event {event_id} was removed on {event.removed_at:%d %b %Y}: a later extraction of its "
                    "article no longer finds it.", hint="The article it came from is still available.")
     return event
@@ -77,20 +83,21 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
     row = event_rows(session, [event])[0]
     trigger = shown_trigger(event.trigger, event.sentence)
     evidence = []
-    seen: set[tuple[int, int, int]] = set()
+    seen: dict[tuple[int, int, int], dict[str, Any]] = {}
     for src, title, published, outlet in session.execute(
         select(EventSource, Article.title, Article.published, Source.name)
         .join(Article, Article.id == EventSource.article_id).outerjoin(Source, Source.id == Article.source_id)
         .where(EventSource.event_id == event.id).order_by(Article.published, EventSource.id)
     ):
-        if (src.article_id, src.start, src.end) in seen:
-            continue  # two reports of the event in one sentence: the sentence is shown once
-        seen.add((src.article_id, src.start, src.end))
-        evidence.append({
+        if (shown := seen.get((src.article_id, src.start, src.end))) is not None:
+            shown["source_ids"].append(src.id)  # two reports of the event in one sentence: the sentence is shown once
+            continue
+        seen[(src.article_id, src.start, src.end)] = entry = {
             "article_id": src.article_id, "title": title or f"Article {src.article_id}", "published": published,
             "source": outlet, "sentence": src.sentence, "parts": highlight(src.sentence, trigger),
-            "start": src.start, "end": src.end,
-        })
+            "start": src.start, "end": src.end, "source_ids": [src.id],  # what a correction names a report by
+        }
+        evidence.append(entry)
     if not evidence:  # an event stored before event_sources existed still has its own sentence
         evidence.append({"article_id": event.article_id, "title": row["article"]["title"],
                          "published": row["article"]["published"], "source": row["article"]["source"],
@@ -128,6 +135,7 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
         "quotes": [quote_ref(q, a) for q, a in quotes],
         "nearby": nearby,
         "merges": merges,
+        "corrections": history(session, "event", event.id),
     }
 
 

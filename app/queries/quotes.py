@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.models import Actor, Article, Quote, QuoteSource, Source, live
 from app.queries.common import actor_ref, date_label, newest_first, parse_day, parse_id, text_match
-from app.queries.errors import BadInput, Moved, NotFound
+from app.queries.corrections import history, removal_reason
+from app.queries.errors import BadInput, Gone, Moved, NotFound
 from app.queries.events import quote_ref
 
 PAGE_SIZE = 30
@@ -95,6 +96,11 @@ def quote_page(session: Session, quote_id: int) -> dict[str, Any]:
         raise NotFound(f"There is no quote {quote_id}.", hint="Search the quotes instead.")
     if quote.merged_into_id:
         raise Moved("quote", quote.merged_into_id)
+    if quote.removed_at is not None:
+        editor = removal_reason(session, "quote", quote.id)
+        reason = (editor["after"].get("reason") or editor["note"]) if editor else ""
+        raise Gone(f"Quote {quote_id} is not a quote, an editor said" + (f": {reason}" if reason else "."),
+                   hint="The corrections log lists every change.")
     speaker = session.get(Actor, quote.speaker_actor_id) if quote.speaker_actor_id else None
     carried = session.execute(
         select(QuoteSource.article_id, Article.title, Article.published, Source.name)
@@ -102,6 +108,7 @@ def quote_page(session: Session, quote_id: int) -> dict[str, Any]:
         .where(QuoteSource.quote_id == quote.id).order_by(Article.published)).all()
     return {
         "quote": {**quote_ref(quote, speaker), "cue": quote.cue, "event_id": quote.event_id},
+        "corrections": history(session, "quote", quote.id),
         "articles": [{"id": i, "title": t or f"Article {i}", "published": p,
                       "published_label": date_label(p, p, "day") if p else None, "source": s}
                      for i, t, p, s in carried],

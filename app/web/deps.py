@@ -18,6 +18,9 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+# The request session, committed when the route function returns and before the response is sent
+# (FastAPI's "function" scope), so a redirect's next request, or a background task, sees what it wrote.
+CommittedSessionDep = Annotated[Session, Depends(get_session, scope="function")]
 Text = Annotated[str | None, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 

@@ -105,7 +105,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Moved)
     async def _moved(request: Request, exc: Moved) -> Response:
-        return RedirectResponse(moved_location(request, exc), status_code=301)
+        # permanent, yet revalidated: an editor can undo a merge, and a browser must then see the page again
+        return RedirectResponse(moved_location(request, exc), status_code=301, headers={"Cache-Control": "no-cache"})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

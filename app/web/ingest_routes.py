@@ -22,7 +22,7 @@ from app.queries.common import parse_id
 from app.runtime import Runtime
 from app.settings import Settings
 from app.textio import MAX_FILE_BYTES
-from app.web.deps import SessionDep, get_session
+from app.web.deps import CommittedSessionDep, SessionDep
 from app.web.formats import route
 from app.web.render import render_template, wants_fragment
 from app.web.schema import INGEST_BODY, error_responses
@@ -32,9 +32,6 @@ from app.web.transport import BodyTooLarge, body_too_large_hint
 MAX_ITEMS = 2000
 MAX_PASTE_CHARS = 1_000_000
 
-# The request session, committed when the route function returns and before the response is sent
-# (FastAPI's "function" scope), so background tasks and the client's next request see the new job.
-CommittedSessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 class IngestRefused(Exception):

@@ -14,7 +14,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from app.vocab import ACTOR_KINDS, MODALITIES, PLOVER_LABELS, QUOTE_KINDS
 from app.web import urls
+from app.web.editor import editor_state
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT / "templates"
@@ -25,11 +27,14 @@ VARY = {"Vary": "HX-Request"}  # htmx and a page load get different bodies from 
 def environment() -> Environment:
     """Built once on first use: the page declarations check their blocks against it when they are imported."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "xml"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
     env.globals["urls"] = urls
     env.filters["plural"] = lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}"
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, dt.date) else (d or "")
     env.filters["quote_html"] = quote_html
+    env.filters["pairs"] = lambda values: [(v, v) for v in values]  # a <select>'s (value, label) from plain values
+    env.globals["vocab"] = {"actor_kinds": ACTOR_KINDS, "quote_kinds": QUOTE_KINDS, "modalities": MODALITIES,
+                            "plover": PLOVER_LABELS}
     return env
 
 
@@ -87,7 +92,8 @@ def render_template(request: Request, name: str, context: dict[str, Any], status
                     block: str | None = None) -> HTMLResponse:
     """The whole template, or only ``block`` of it, rendered with the request in its context."""
     template = environment().get_template(name)
-    ctx = {"request": request, "base_url": base_url(request), "current_path": request.url.path, **context}
+    ctx = {"request": request, "base_url": base_url(request), "current_path": request.url.path,
+           "editor": editor_state(request), **context}
     if block is not None:
         body = "".join(template.blocks[block](template.new_context(ctx)))
     else:

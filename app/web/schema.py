@@ -9,10 +9,11 @@ from pydantic import BaseModel
 
 ERROR_DESCRIPTIONS = {
     400: "Bad request: an unknown Host, or a body that cannot be read",
-    401: "No ingest token was given",
-    403: "Wrong ingest token, ingestion switched off, or a post from another site",
+    401: "No ingest (or editor) token was given",
+    403: "Wrong token, ingestion or corrections switched off, or a post from another site",
     404: "No such thing",
-    410: "Removed: a later extraction no longer finds it",
+    410: "Removed: a later extraction no longer finds it, or an editor said it is not an event",
+    409: "The correction cannot be made in the current state (a later correction changed the same thing)",
     413: "The request body is over DATELINE_MAX_BODY_BYTES, or too many inputs",
     422: "A parameter has the wrong form; the detail names it",
     429: "Too many wrong tokens from this address; wait Retry-After seconds",
@@ -80,3 +81,11 @@ INGEST_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
         "token": {"type": "string"}, "text": {"type": "string"}, "urls": {"type": "string"},
         "feed": {"type": "string"}, "files": {"type": "array", "items": {"type": "string", "format": "binary"}}}}},
 }}}
+
+
+CORRECTION_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {"application/json": {
+    "schema": {"type": "object", "required": ["action"], "additionalProperties": True, "properties": {
+        "action": {"type": "string", "description": "merge_actors, retype_event, …, or undo (`dateline correct --help`)"},
+        "note": {"type": "string"}, "by": {"type": "string", "description": "the editor's name"}}},
+    "example": {"action": "merge_actors", "keep": "united-states", "other": "biden-administration",
+                "note": "the administration speaks for the country", "by": "ann"}}}}}

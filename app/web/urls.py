@@ -84,3 +84,27 @@ def static(name: str) -> str:
     """The asset's URL with its content version, so it can be cached for good and still change."""
     version = fingerprint(name)
     return f"/static/{name}?v={version}" if version else f"/static/{name}"
+
+
+def corrections(fmt: str = "", params: Params = None, anchor: str = "") -> str:
+    return path("/-/corrections", fmt, params, anchor)
+
+
+def editor(params: Params = None) -> str:
+    return path("/-/editor", None, params)
+
+
+def editor_sign_out() -> str:
+    return "/-/editor/sign-out"
+
+
+def correction_subject(subject: Mapping[str, object]) -> str | None:
+    """The page of what a correction is about (an event by the slug it had; the page redirects to the current one)."""
+    kind, ident, slug = subject.get("kind"), subject.get("id"), subject.get("slug")
+    if kind == "actor" and isinstance(slug, str):
+        return actor(slug)
+    if kind == "event" and isinstance(ident, int):
+        return event(ident, slug if isinstance(slug, str) else "")
+    if kind == "quote" and isinstance(ident, int):
+        return quote(ident)
+    return None
