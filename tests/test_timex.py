@@ -212,3 +212,11 @@ def test_a_present_that_is_due_looks_ahead(extractor):
     rec = extractor.extract("Deliveries to Singapore Airlines, its launch customer, are not due until October - "
                             "two years late.", published=dt.date(2007, 3, 19))
     assert [t.value for t in rec.timexes] == ["2007-10", "P2Y"]
+
+
+@pytest.mark.slow
+def test_a_since_date_lies_behind_the_report(extractor):
+    # Wikinews 71426 (CC BY 2.5), published 2007-06-09: the bid began the December before, not the next one
+    rec = extractor.extract("Aer Lingus rival Ryanair has been attempting to take over Aer Lingus since December.",
+                            published=dt.date(2007, 6, 9))
+    assert [t.value for t in rec.timexes] == ["2006-12"]

@@ -10,8 +10,8 @@ hands its evidence over as EventSource rows that say why they joined, in words.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 

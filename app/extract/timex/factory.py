@@ -77,6 +77,8 @@ class ClauseTense:
 
     def __call__(self, token: Token) -> str | None:
         """Climb to the governing verb, then read its tense (or its parent clause's, once)."""
+        if token.dep_ == "pobj" and token.head.lower_ == "since":
+            return "past"  # 'attempting to take over Aer Lingus since December': a since-date lies behind us
         v = token
         for _ in range(5):
             if v.pos_ in ("VERB", "AUX") or v.head is v:
