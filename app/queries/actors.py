@@ -31,27 +31,52 @@ def event_counts(session: Session) -> dict[int, int]:
     return cached(session, "actor-event-counts", compute)
 
 
-def actor_list(session: Session, q: str = "", kind: str = "", limit: int = 200) -> dict[str, Any]:
-    """Actors ranked by how many events they take part in; ``q`` matches names and aliases."""
-    kind = (kind or "").strip().lower()
-    if kind and kind not in ACTOR_KINDS:
-        raise BadInput(f"'kind' must be one of {', '.join(ACTOR_KINDS)}, not '{kind}'.")
+ACTOR_PAGE_SIZE = 100
+
+
+def _ranking(session: Session, q: str, kind: str) -> list[int]:
+    """The ids of every live actor matching ``q`` and ``kind``, most events first (then by name).
+
+    One query of (id, name) over the actors; the event counts come from the cached GROUP BY. The ranking
+    itself is cached, so paging through it costs one query for the page's rows.
+    """
     counts = event_counts(session)
-    stmt = select(Actor).where(live(Actor))
+    stmt = select(Actor.id, Actor.name).where(live(Actor))
     if kind:
         stmt = stmt.where(Actor.kind == kind)
-    if q.strip():
+    if q:
         key = f"%{normalise_alias(q)[:100]}%"
         stmt = stmt.where(or_(func.lower(Actor.name).like(key),
                               Actor.id.in_(select(Alias.actor_id).where(Alias.normalized.like(key)))))
-    if not q.strip() and not kind:
-        top = sorted(counts, key=lambda a: -counts[a])[: limit * 2]
-        stmt = stmt.where(Actor.id.in_(top)) if len(counts) > limit else stmt
-    found = list(session.scalars(stmt.limit(5000)))
-    found.sort(key=lambda a: (-counts.get(a.id, 0), a.name))
-    return {"filters": {"q": q, "kind": kind}, "kinds": list(ACTOR_KINDS),
+    rows = session.execute(stmt).all()
+    return [ident for ident, _ in sorted(rows, key=lambda r: (-counts.get(r[0], 0), r[1]))]
+
+
+def actor_list(session: Session, q: str = "", kind: str = "", page: int = 1,
+               limit: int | None = ACTOR_PAGE_SIZE) -> dict[str, Any]:
+    """One page of actors ranked by how many events they take part in; ``q`` matches names and aliases.
+
+    ``total`` counts every live actor that matches, the number ``/index.json`` and ``dateline stats`` give
+    when nothing is filtered; ``limit=None`` returns them all (the CSV).
+    """
+    kind = (kind or "").strip().lower()
+    if kind and kind not in ACTOR_KINDS:
+        raise BadInput(f"'kind' must be one of {', '.join(ACTOR_KINDS)}, not '{kind}'.")
+    q = (q or "").strip()
+    ranked = cached(session, ("actor-ranking", q, kind), lambda: _ranking(session, q, kind))
+    size = limit or max(1, len(ranked))
+    pages = max(1, -(-len(ranked) // size))
+    if page < 1 or page > pages:
+        raise BadInput(f"'page' must be between 1 and {pages}, not {page}.", hint="Follow the pager's links.")
+    chosen = ranked[(page - 1) * size: page * size]
+    counts = event_counts(session)
+    found: dict[int, Actor] = {}
+    for at in range(0, len(chosen), 500):  # bounded IN lists, also for the CSV of every actor
+        found.update((a.id, a) for a in session.scalars(select(Actor).where(Actor.id.in_(chosen[at:at + 500]))))
+    return {"filters": {"q": q, "kind": kind}, "kinds": list(ACTOR_KINDS), "total": len(ranked),
+            "page": page, "pages": pages, "first_rank": (page - 1) * size + 1,
             "actors": [{**actor_ref(a), "titles": a.titles or [], "events": counts.get(a.id, 0)}
-                       for a in found[:limit]]}
+                       for a in (found[i] for i in chosen if i in found)]}
 
 
 def actor_suggestions(session: Session, q: str = "", limit: int = 40) -> list[dict[str, Any]]:

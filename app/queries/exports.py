@@ -20,8 +20,8 @@ def export_page(session: Session, f: TimelineFilters, cursor: str | None, limit:
     data = timeline_page(session, f, cursor=cursor, limit=limit, with_density=False)
     events = [e for day in data["days"] for e in day["events"]]
     ids = [e["id"] for e in events]
-    rows = session.execute(select(Event.id, Event.sentence).where(Event.id.in_(ids))).tuples()
-    sentences: dict[int, str] = dict(rows.all())
+    rows = session.execute(select(Event.id, Event.sentence).where(Event.id.in_(ids)))
+    sentences: dict[int, str] = {ident: text for ident, text in rows}  # noqa: C416  (rows, not pairs, for mypy)
     return {"events": [{**e, "sentence": sentences.get(e["id"], "")} for e in events], "total": data["total"],
             "next_cursor": data["next_cursor"]}
 

@@ -270,6 +270,9 @@ def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = Non
     return {
         "filters": {**f.params(), "actor": [a.slug for a in actors]}, "filters_active": f.active, "days": group_by_period(rows), "count": len(rows),
         "total": timeline_total(session, f, actors),
+        "undated": 0 if f.active else cached(session, "undated-events", lambda: session.scalar(
+            select(func.count()).select_from(live_events().where(Event.first_day.is_(None))
+                                             .with_only_columns(Event.id).subquery())) or 0),
         "next_cursor": next_cursor, "cursor": cursor,
         "density": cached(session, ("density", repr(f)), lambda: density(session, f, actors=actors))
         if with_density else None,

@@ -20,6 +20,7 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 Text = Annotated[str | None, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=500)]
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
 
 
 def timeline_filters(actor: Annotated[list[str] | None, Query()] = None, type: Text = None, modality: Text = None,

@@ -63,7 +63,7 @@ def timeline_csv(request: Request, session: SessionDep, filters: TimelineFilters
 def actors_csv(request: Request, session: SessionDep, q: Text = None, kind: Text = None) -> Response:
     base = base_url(request)
     rows = [{**a, "titles": "; ".join(a["titles"]), "url": base + urls.actor(a["slug"])}
-            for a in actor_list(session, q or "", kind or "", limit=5000)["actors"]]
+            for a in actor_list(session, q or "", kind or "", limit=None)["actors"]]
     return csv_response(rows, ["id", "slug", "name", "kind", "titles", "events", "url"], "actors")
 
 

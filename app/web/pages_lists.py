@@ -8,11 +8,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.queries.actors import actor_list, actor_suggestions
+from app.queries.facets import timeline_facets
 from app.queries.home import home_page
 from app.queries.quotes import quote_list
 from app.queries.search import search_page
 from app.queries.timeline import PAGE_SIZE, timeline_page
-from app.web.deps import Limit, SessionDep, Text, TimelineFiltersDep
+from app.web.deps import Limit, PageNumber, SessionDep, Text, TimelineFiltersDep
 from app.web.formats import RouteFormat, page_routes, route
 from app.web.page import Page
 from app.web.render import render_template, see_other
@@ -55,6 +56,7 @@ def timeline(request: Request, session: SessionDep, fmt: RouteFormat, filters: T
     if target and TIMELINE.redirects_to_canonical(request, fmt):
         return see_other(target)  # before the actor suggestions are fetched: the page is drawn once
     data["actor_options"] = actor_suggestions(session, limit=15)  # more arrive as you type (htmx)
+    data["facets"] = timeline_facets(session, filters)
     return TIMELINE.respond_at(request, fmt, data, target)
 
 
@@ -66,8 +68,9 @@ def timeline_actor_options(request: Request, session: SessionDep, actor: Text = 
 
 
 @page_routes(router, "/actors")
-def actors(request: Request, session: SessionDep, fmt: RouteFormat, q: Text = None, kind: Text = None) -> Response:
-    data = ACTORS.data(session, q or "", kind or "")
+def actors(request: Request, session: SessionDep, fmt: RouteFormat, q: Text = None, kind: Text = None,
+           page: PageNumber = 1) -> Response:
+    data = ACTORS.data(session, q or "", kind or "", page)
     return ACTORS.respond_at(request, fmt, data, clean_url(request))
 
 
