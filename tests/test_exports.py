@@ -68,7 +68,7 @@ def test_timelinejs_holds_every_event_with_evidence_and_source(client, ids):
     assert data["total"] == 3 and len(data["events"]) == 3 and data["next"] is None and "link" not in r.headers
     slide = next(s for s in data["events"] if s["text"]["headline"] == "Russia rejects US demands")
     text = slide["text"]["text"]
-    assert html.escape(S1) in text and "Russia and United States" in text  # HTML, as TimelineJS reads it
+    assert html.escape(S1) in text and "Russia and the United States" in text  # HTML, as TimelineJS reads it
     assert "Baonghean.vn" in text and f'href="http://testserver/articles/{ids["article"]}"' in text
     assert slide["group"] == "Reject"
 

@@ -128,7 +128,8 @@ def activity(session: Session, actor_id: int) -> list[dict[str, Any]]:
     return out
 
 
-def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
+def live_actor(session: Session, slug: str) -> Actor:
+    """The actor at ``slug``; NotFound, or Moved to the survivor when it was merged into another."""
     actor = session.scalar(select(Actor).where(Actor.slug == slug))
     if actor is None:
         raise NotFound(f"There is no actor '{slug}'.", hint="The actor list shows everyone Dateline knows.")
@@ -136,6 +137,28 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
         survivor = session.get(Actor, actor.merged_into_id)
         if survivor is not None:
             raise Moved("actor", survivor.slug)
+    return actor
+
+
+def actor_counts(session: Session, actor_id: int) -> dict[str, int]:
+    """Events it is the source or a target of (the list's ranking rule) and its live quotes (one indexed count)."""
+    quotes = session.scalar(select(func.count()).select_from(Quote)
+                            .where(Quote.speaker_actor_id == actor_id, live(Quote))) or 0
+    return {"events": event_counts(session).get(actor_id, 0), "quotes": quotes}
+
+
+def actor_card_data(session: Session, slug: str) -> dict[str, Any]:
+    """What an actor's preview card shows: names, counts and the summary of its newest event."""
+    actor = live_actor(session, slug)
+    latest = session.scalar(live_events().with_only_columns(Event.summary).where(Event.source_actor_id == actor.id)
+                            .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(1))
+    aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
+    return {"actor": {**actor_ref(actor), "titles": actor.titles or [], "aliases": aliases},
+            "counts": actor_counts(session, actor.id), "latest": latest}
+
+
+def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
+    actor = live_actor(session, slug)
     did = list(session.scalars(live_events().where(Event.source_actor_id == actor.id)
                                .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(limit)))
     done_to = list(session.scalars(
@@ -149,6 +172,7 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
     aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
     return {
         "actor": {**actor_ref(actor), "titles": actor.titles or [], "aliases": aliases},
+        "counts": actor_counts(session, actor.id),
         "activity": cached(session, ("activity", actor.id), lambda: activity(session, actor.id)),
         "did": event_rows(session, did), "done_to": event_rows(session, done_to),
         "quotes": [quote_ref(q, a) for q, a in said],

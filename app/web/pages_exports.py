@@ -12,7 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from app.queries.actors import actor_list
-from app.queries.exports import actor_line, export_page
+from app.queries.common import actors_in_words
+from app.queries.exports import export_page
 from app.queries.quotes import quote_list
 from app.web import urls
 from app.web.deps import Limit, SessionDep, Text, TimelineFiltersDep
@@ -82,7 +83,7 @@ def quotes_csv(request: Request, session: SessionDep, q: Text = None, speaker: T
 
 def _event_html(e: dict[str, Any], base: str) -> str:
     """An event as a few lines of HTML (escaped): its evidence, who took part, and who reported it where."""
-    who = actor_line([a["name"] for a in [e["source_actor"], *e["targets"]] if a])
+    who = actors_in_words([e["source_actor"], *e["targets"]])
     article = e["article"]
     outlet = escape(article["source"] or "the article")
     title = escape(article["title"] or f"Article {article['id']}")

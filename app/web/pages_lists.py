@@ -7,24 +7,30 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.cards import home_fields, timeline_fields
 from app.queries.actors import actor_list, actor_suggestions
+from app.queries.exports import describe_filters, timeline_card_data
 from app.queries.facets import timeline_facets
 from app.queries.home import home_page
 from app.queries.quotes import quote_list
 from app.queries.search import search_page
 from app.queries.timeline import PAGE_SIZE, timeline_page
+from app.web import share
 from app.web.deps import Limit, PageNumber, SessionDep, Text, TimelineFiltersDep
 from app.web.formats import RouteFormat, page_routes, route
 from app.web.page import Page
+from app.web.pages_items import card_response
 from app.web.render import render_template, see_other
 
 router = APIRouter()
 
-HOME = Page("index.html", block=None, data=home_page, title="What happened lately")
-TIMELINE = Page("timeline.html", block="results", data=timeline_page, title="Timeline")
-ACTORS = Page("actors.html", block="results", data=actor_list, title="Actors")
-QUOTES = Page("quotes.html", block="results", data=quote_list, title="Quotes")
-SEARCH = Page("search.html", block="results", data=search_page, title="Search")
+HOME = Page("index.html", block=None, data=home_page, title="What happened lately", meta=share.home)
+TIMELINE = Page("timeline.html", block="results", data=timeline_page, meta=share.timeline,
+                title=lambda data: describe_filters(data["filters"], [a["name"] for a in data["selected_actors"]])
+                if data["filters_active"] else "Timeline")
+ACTORS = Page("actors.html", block="results", data=actor_list, title="Actors", meta=share.actors)
+QUOTES = Page("quotes.html", block="results", data=quote_list, title="Quotes", meta=share.quotes)
+SEARCH = Page("search.html", block="results", data=search_page, title="Search", meta=share.search)
 
 
 def clean_url(request: Request, replace: dict[str, list[str]] | None = None) -> str | None:
@@ -40,6 +46,16 @@ def clean_url(request: Request, replace: dict[str, list[str]] | None = None) -> 
     if kept == items:
         return None
     return request.url.path + ("?" + urlencode(kept) if kept else "")
+
+
+@route(router, "/card.png", "png")
+def home_card(request: Request, session: SessionDep) -> Response:
+    return card_response(request, home_fields(HOME.data(session)))
+
+
+@route(router, "/timeline/card.png", "png")
+def timeline_card(request: Request, session: SessionDep, filters: TimelineFiltersDep) -> Response:
+    return card_response(request, timeline_fields(timeline_card_data(session, filters)))
 
 
 @page_routes(router, "/", "/index.json", html_in_schema=False)
