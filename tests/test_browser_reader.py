@@ -1,6 +1,7 @@
 # ruff: noqa: F811  (pytest fixtures imported from support.browser are parameters here)
-"""The sample corpus on a 390 px phone in Chromium: no page is wider than the screen; and the numbers a reader
-sees on the home page, the lists and `dateline stats` are one set of numbers."""
+"""The sample corpus as a reader meets it in Chromium: on a 390 px phone no page is wider than the screen; the
+seed article reads as an article (headline once, captions, no markers) and its dates say their day on hover and
+focus; the numbers on the home page, the lists and `dateline stats` are one set of numbers."""
 
 from __future__ import annotations
 
@@ -59,3 +60,26 @@ def test_home_lists_and_stats_give_the_same_numbers(live_server):
     assert httpx.get(base + "/timeline/timelinejs.json").json()["total"] == counts["events"]
     actors_csv = httpx.get(base + "/actors.csv").text.strip().splitlines()
     assert len(actors_csv) - 1 == counts["actors"]
+
+
+def test_the_seed_article_reads_as_an_article(chromium, live_server, phone_pages):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(live_server.url + phone_pages["article"])
+    body = page.locator("main").inner_text()
+    assert "![" not in body and "Photo: AP |" not in body
+    assert body.count("Russia staged failed US-NATO talks to create an excuse to invade Ukraine") == 1
+    assert page.locator("figure.caption .credit").all_inner_texts() == ["PHOTO: AP", "PHOTO: AP"]  # small caps
+    assert page.locator(".article-text a.ref-event").count() == page.locator("#events-h + ol li").count() > 10
+    date = page.locator(".article-text a.date-mark[data-resolved]").first
+    tip = "(el) => getComputedStyle(el, '::after').content"
+    assert page.evaluate("(el) => getComputedStyle(el, '::after').content", date.element_handle()) == "none"
+    date.focus()
+    resolved = date.get_attribute("data-resolved")
+    assert page.evaluate(tip, date.element_handle()) == f'"{resolved}"'  # shown on focus
+    page.mouse.move(0, 0)
+    page.locator("h1").click()
+    date.hover()
+    assert page.evaluate(tip, date.element_handle()) == f'"{resolved}"'  # and on hover
+    screenshot(page, "article-date-hover")
+    context.close()
