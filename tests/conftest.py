@@ -127,3 +127,13 @@ def ids(session):
     out = load(session)
     session.commit()
     return out
+
+
+@pytest.fixture(autouse=True)
+def _fresh_query_cache():
+    """Every test starts with an empty aggregate cache: rolled-back tests reuse ids, so the cache's data version
+    (newest ids) could otherwise match another test's rows."""
+    from app.queries import cache
+
+    cache.clear()
+    yield

