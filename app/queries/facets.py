@@ -7,8 +7,8 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, String, func, select, type_coerce, union
+from sqlalchemy.orm import Session, aliased
 
 from app.models import Actor, Article, Event, EventSource, EventTarget, Source
 from app.queries.cache import cached
@@ -30,44 +30,46 @@ def facets(session: Session, f: TimelineFilters, actors: list[Actor]) -> dict[st
     """Each facet's values, most events first (the 'when' facet newest first), each with its count and the
     filter values that select it: ``{"type": "CONSULT"}``, ``{"actor": "russia"}``, ``{"since": …, "until": …}``.
 
-    Four GROUP BYs over the filter's ids (the live partial indexes serve the unfiltered case); no event row is
-    read into Python. An actor counts an event it is the source or a target of, as the actor filter does; an
+    Four GROUP BYs under the filter's own WHERE (the live partial indexes serve the unfiltered case); no event
+    row is read into Python. An actor counts an event it is the source or a target of, as the actor filter does; an
     outlet counts an event any of whose reports it published, as the source filter does.
     """
-    ids = filtered_events(session, f, actors).with_only_columns(Event.id).subquery()
-    in_view = Event.id.in_(select(ids.c.id))
-    by_type = session.execute(select(Event.type, func.count()).where(in_view).group_by(Event.type)
+    view = filtered_events(session, f, actors)  # the filter's WHERE, grouped directly (no IN over its ids)
+    by_type = session.execute(view.with_only_columns(Event.type, func.count()).group_by(Event.type)
                               .order_by(func.count().desc()).limit(TOP + 1)).all()
     types = [{"value": t or "untyped", "label": PLOVER_LABELS.get(t, t.title()) if t else "Unclassified",
               "count": n, "params": {"type": t or "untyped"}} for t, n in by_type if (t or "untyped") != f.type]
-    both = union_all(select(Event.source_actor_id.label("a")).where(in_view, Event.source_actor_id.is_not(None)),
-                     select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(select(ids.c.id)))
-                     ).subquery()
-    by_actor = session.execute(select(Actor.slug, Actor.name, func.count()).join(both, both.c.a == Actor.id)
-                               .group_by(Actor.id, Actor.slug, Actor.name)
-                               .order_by(func.count().desc(), Actor.name).limit(TOP + len(actors))).all()
+    roles = union(view.with_only_columns(Event.id.label("e"), Event.source_actor_id.label("a"))
+                  .where(Event.source_actor_id.is_not(None)),
+                  view.join(EventTarget, EventTarget.event_id == Event.id)
+                  .with_only_columns(Event.id.label("e"), EventTarget.actor_id.label("a"))).subquery()
+    by_actor = session.execute(select(roles.c.a, func.count()).group_by(roles.c.a)
+                               .order_by(func.count().desc()).limit(TOP + len(actors))).all()
+    names = {a.id: a for a in session.scalars(select(Actor).where(Actor.id.in_([a for a, _ in by_actor])))}
     selected_order = [a.slug for a in actors]
     selected = set(selected_order)
-    actor_values = [{"value": slug, "label": name, "count": n, "params": {"actor": [*selected_order, slug]}}
-                    for slug, name, n in by_actor if slug not in selected][:TOP]
-    by_source = session.execute(
-        select(Source.name, func.count(func.distinct(EventSource.event_id)))
-        .join(Article, Article.id == EventSource.article_id).join(Source, Source.id == Article.source_id)
-        .where(EventSource.event_id.in_(select(ids.c.id))).group_by(Source.name)
-        .order_by(func.count(func.distinct(EventSource.event_id)).desc()).limit(TOP + 1)).all()
+    actor_values = [{"value": names[a].slug, "label": names[a].name, "count": n,
+                     "params": {"actor": [*selected_order, names[a].slug]}}
+                    for a, n in by_actor if a in names and names[a].slug not in selected][:TOP]
+    report, paper, outlet = aliased(EventSource), aliased(Article), aliased(Source)  # apart from the source filter's
+    reports = (view.join(report, report.event_id == Event.id).join(paper, paper.id == report.article_id)
+               .join(outlet, outlet.id == paper.source_id))
+    per_source = func.count(func.distinct(Event.id))
+    by_source = session.execute(reports.with_only_columns(outlet.name, per_source).group_by(outlet.name)
+                                .order_by(per_source.desc()).limit(TOP + 1)).all()
     sources = [{"value": name, "label": name, "count": n, "params": {"source": name}}
                for name, n in by_source if name != f.source]
-    return {"type": types[:TOP], "actor": actor_values, "source": sources[:TOP], "when": _when(session, ids)}
+    return {"type": types[:TOP], "actor": actor_values, "source": sources[:TOP], "when": _when(session, view)}
 
 
-def _when(session: Session, ids: Any) -> list[dict[str, Any]]:
+def _when(session: Session, view: Select[Any]) -> list[dict[str, Any]]:
     """Events per month they start in (per year when they span more than MONTHS_SHOWN months), newest first.
 
     Grouped by day in SQL (ISO text on SQLite: no date parsing per row), folded into months here: the
     loop runs over distinct days, not events.
     """
     day = type_coerce(Event.first_day, String).label("d")
-    days = select(day).where(Event.id.in_(select(ids.c.id))).subquery()
+    days = view.with_only_columns(day).subquery()
     per_month: Counter[tuple[int, int]] = Counter()
     for row in session.execute(select(days.c.d, func.count()).group_by(days.c.d)):
         d, n = row[0], int(row[1])
