@@ -104,3 +104,9 @@ def test_cards_of_missing_things_are_404(client, ids):
     assert client.get("/quotes/999/card.png").status_code == 404
     assert client.get("/actors/nobody/card.png").status_code == 404
     assert client.get("/timeline/card.png?type=NOPE").status_code == 422
+
+
+def test_a_timeline_of_two_actors_is_titled_in_words(client, ids):
+    tags = meta(client, "/timeline?actor=russia&actor=united-states")
+    assert tags["og:title"] == "Events with Russia and the United States"
+    assert tags["description"].startswith("Events with Russia and the United States: 2 events")

@@ -278,5 +278,5 @@ def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = Non
         if with_density else None,
         "choices": {"types": list(PLOVER_LABELS), "type_groups": TYPE_GROUPS, "modalities": list(MODALITIES),
                     "sources": list(session.scalars(select(Source.name).order_by(Source.name).limit(200)))},
-        "selected_actors": [{"slug": a.slug, "name": a.name} for a in actors],
+        "selected_actors": [{"slug": a.slug, "name": a.name, "kind": a.kind} for a in actors],
     }

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from app.cards import home_fields, timeline_fields
 from app.queries.actors import actor_list, actor_suggestions
-from app.queries.exports import describe_filters, timeline_card_data
+from app.queries.exports import timeline_card_data
 from app.queries.facets import timeline_facets
 from app.queries.home import home_page
 from app.queries.quotes import quote_list
@@ -25,9 +25,7 @@ from app.web.render import render_template, see_other
 router = APIRouter()
 
 HOME = Page("index.html", block=None, data=home_page, title="What happened lately", meta=share.home)
-TIMELINE = Page("timeline.html", block="results", data=timeline_page, meta=share.timeline,
-                title=lambda data: describe_filters(data["filters"], [a["name"] for a in data["selected_actors"]])
-                if data["filters_active"] else "Timeline")
+TIMELINE = Page("timeline.html", block="results", data=timeline_page, meta=share.timeline, title=share.timeline_title)
 ACTORS = Page("actors.html", block="results", data=actor_list, title="Actors", meta=share.actors)
 QUOTES = Page("quotes.html", block="results", data=quote_list, title="Quotes", meta=share.quotes)
 SEARCH = Page("search.html", block="results", data=search_page, title="Search", meta=share.search)

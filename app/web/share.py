@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from app.queries.common import actors_in_words
+from app.queries.common import actors_in_words, running_name
 from app.queries.exports import describe_filters
 from app.web import urls
 
@@ -32,8 +32,15 @@ def home(data: Mapping[str, Any]) -> Meta:
             "url": urls.home(), "card": urls.home_card(), "type": "website"}
 
 
+def timeline_title(data: Mapping[str, Any]) -> str:
+    """A filtered timeline's title says its filter ('Events with Russia and the United States'); else 'Timeline'."""
+    if not data["filters_active"]:
+        return "Timeline"
+    return describe_filters(data["filters"], [running_name(a["name"], a.get("kind")) for a in data["selected_actors"]])
+
+
 def timeline(data: Mapping[str, Any]) -> Meta:
-    names = [a["name"] for a in data.get("selected_actors", [])]
+    names = [running_name(a["name"], a.get("kind")) for a in data.get("selected_actors", [])]
     words = describe_filters(data["filters"], names)
     view = {k: v for k, v in data["filters"].items() if k != "cursor"}
     return {"description": shorten(f"{words}: {_n(data['total'], 'event')}, newest first, each dated at its "
