@@ -150,3 +150,13 @@ def editor_client(database_url, migrated_engine, connection):
     app.dependency_overrides[get_session] = test_session
     with TestClient(app, base_url="https://testserver") as c:
         yield c
+
+
+@pytest.fixture(autouse=True)
+def _fresh_query_cache():
+    """Every test starts with an empty aggregate cache: rolled-back tests reuse ids, so the cache's data version
+    (newest ids) could otherwise match another test's rows."""
+    from app.queries import cache
+
+    cache.clear()
+    yield

@@ -59,7 +59,7 @@ def test_actor_accepts_a_name_or_an_alias(client, session, ids):
     for ref in ("Russia", "the Kremlin", "moscow"):
         data = client.get("/timeline.json", params={"actor": ref}).json()
         assert _summaries(data) == _summaries(by_slug), ref
-        assert data["selected_actors"] == [{"slug": "russia", "name": "Russia"}]
+        assert data["selected_actors"] == [{"slug": "russia", "name": "Russia", "kind": "country"}]
     r = client.get("/timeline.json?actor=Atlantis")
     assert r.status_code == 422 and "Atlantis" in r.json()["error"]["detail"]
     assert [a.slug for a in resolve_actors(session, ["US", "united-states"])] == ["united-states"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from typing import Any
 
@@ -32,27 +31,52 @@ def event_counts(session: Session) -> dict[int, int]:
     return cached(session, "actor-event-counts", compute)
 
 
-def actor_list(session: Session, q: str = "", kind: str = "", limit: int = 200) -> dict[str, Any]:
-    """Actors ranked by how many events they take part in; ``q`` matches names and aliases."""
-    kind = (kind or "").strip().lower()
-    if kind and kind not in ACTOR_KINDS:
-        raise BadInput(f"'kind' must be one of {', '.join(ACTOR_KINDS)}, not '{kind}'.")
+ACTOR_PAGE_SIZE = 100
+
+
+def _ranking(session: Session, q: str, kind: str) -> list[int]:
+    """The ids of every live actor matching ``q`` and ``kind``, most events first (then by name).
+
+    One query of (id, name) over the actors; the event counts come from the cached GROUP BY. The ranking
+    itself is cached, so paging through it costs one query for the page's rows.
+    """
     counts = event_counts(session)
-    stmt = select(Actor).where(live(Actor))
+    stmt = select(Actor.id, Actor.name).where(live(Actor))
     if kind:
         stmt = stmt.where(Actor.kind == kind)
-    if q.strip():
+    if q:
         key = f"%{normalise_alias(q)[:100]}%"
         stmt = stmt.where(or_(func.lower(Actor.name).like(key),
                               Actor.id.in_(select(Alias.actor_id).where(Alias.normalized.like(key)))))
-    if not q.strip() and not kind:
-        top = sorted(counts, key=lambda a: -counts[a])[: limit * 2]
-        stmt = stmt.where(Actor.id.in_(top)) if len(counts) > limit else stmt
-    found = list(session.scalars(stmt.limit(5000)))
-    found.sort(key=lambda a: (-counts.get(a.id, 0), a.name))
-    return {"filters": {"q": q, "kind": kind}, "kinds": list(ACTOR_KINDS),
+    rows = session.execute(stmt).all()
+    return [ident for ident, _ in sorted(rows, key=lambda r: (-counts.get(r[0], 0), r[1]))]
+
+
+def actor_list(session: Session, q: str = "", kind: str = "", page: int = 1,
+               limit: int | None = ACTOR_PAGE_SIZE) -> dict[str, Any]:
+    """One page of actors ranked by how many events they take part in; ``q`` matches names and aliases.
+
+    ``total`` counts every live actor that matches, the number ``/index.json`` and ``dateline stats`` give
+    when nothing is filtered; ``limit=None`` returns them all (the CSV).
+    """
+    kind = (kind or "").strip().lower()
+    if kind and kind not in ACTOR_KINDS:
+        raise BadInput(f"'kind' must be one of {', '.join(ACTOR_KINDS)}, not '{kind}'.")
+    q = (q or "").strip()
+    ranked = cached(session, ("actor-ranking", q, kind), lambda: _ranking(session, q, kind))
+    size = limit or max(1, len(ranked))
+    pages = max(1, -(-len(ranked) // size))
+    if page < 1 or page > pages:
+        raise BadInput(f"'page' must be between 1 and {pages}, not {page}.", hint="Follow the pager's links.")
+    chosen = ranked[(page - 1) * size: page * size]
+    counts = event_counts(session)
+    found: dict[int, Actor] = {}
+    for at in range(0, len(chosen), 500):  # bounded IN lists, also for the CSV of every actor
+        found.update((a.id, a) for a in session.scalars(select(Actor).where(Actor.id.in_(chosen[at:at + 500]))))
+    return {"filters": {"q": q, "kind": kind}, "kinds": list(ACTOR_KINDS), "total": len(ranked),
+            "page": page, "pages": pages, "first_rank": (page - 1) * size + 1,
             "actors": [{**actor_ref(a), "titles": a.titles or [], "events": counts.get(a.id, 0)}
-                       for a in found[:limit]]}
+                       for a in (found[i] for i in chosen if i in found)]}
 
 
 def actor_suggestions(session: Session, q: str = "", limit: int = 40) -> list[dict[str, Any]]:
@@ -72,39 +96,42 @@ def actor_suggestions(session: Session, q: str = "", limit: int = 40) -> list[di
     return [{"slug": a.slug, "name": a.name, "events": counts.get(a.id, 0)} for a in found[:limit]]
 
 
-def _month(d: dt.date) -> str:
-    return f"{d.year:04d}-{d.month:02d}"
-
-
 def activity(session: Session, actor_id: int) -> list[dict[str, Any]]:
-    """Events the actor takes part in (the shared membership rule) and its quotes per month, for the small chart."""
+    """Events the actor takes part in (the shared membership rule) and its quotes over its whole record, for the
+    small chart: per month when they span at most four years, per quarter up to twelve, else per year — so an
+    actor whose events reach back to the 1990s gets a chart that does too. ``month`` is each bar's first month."""
     members = actor_event_ids(session, actor_family(session, {actor_id}))
     day = type_coerce(Event.first_day, String).label("d")  # ISO text on SQLite: no ORM date parsing per row
     days = live_events().with_only_columns(day).where(Event.first_day.is_not(None), Event.id.in_(members)).subquery()
-    events: Counter[str] = Counter()
+    events: Counter[tuple[int, int]] = Counter()
     for row in session.execute(select(days.c.d, func.count()).group_by(days.c.d)):
-        events[str(row[0])[:7]] += row[1]
-    quotes = Counter(_month(d) for (d,) in session.execute(
-        select(Quote.date).where(Quote.speaker_actor_id == actor_id, Quote.date.is_not(None))) if d)
+        events[(int(str(row[0])[:4]), int(str(row[0])[5:7]))] += row[1]
+    quotes = Counter((d.year, d.month) for (d,) in session.execute(
+        select(Quote.date).where(Quote.speaker_actor_id == actor_id, Quote.date.is_not(None), live(Quote))) if d)
     months = sorted(set(events) | set(quotes))
     if not months:
         return []
-    last = months[-1]
-    y, m = map(int, last.split("-"))
-    total = y * 12 + m - 1 - 35  # the last three years with any activity
-    y, m = max((int(months[0][:4]), int(months[0][5:])), (total // 12, total % 12 + 1))
-    out = []
-    while True:
-        key = f"{y:04d}-{m:02d}"
-        out.append({"month": key, "label": f"{MONTHS[m - 1]} {y}", "events": events.get(key, 0),
-                    "quotes": quotes.get(key, 0)})
-        if key >= last:
-            break
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
+    (y0, m0), (y1, m1) = months[0], months[-1]
+    span = (y1 - y0) * 12 + m1 - m0 + 1
+    step, unit = (1, "month") if span <= 48 else (3, "quarter") if span <= 144 else (12, "year")
+    if step > 1:
+        m0 = 1 if step == 12 else (m0 - 1) // 3 * 3 + 1
+    bars: dict[tuple[int, int], dict[str, Any]] = {}
+    y, m = y0, m0
+    while (y, m) <= (y1, m1):
+        label = (f"{MONTHS[m - 1]} {y}" if unit == "month" else f"Q{(m - 1) // 3 + 1} {y}" if unit == "quarter"
+                 else str(y))
+        bars[(y, m)] = {"month": f"{y:04d}-{m:02d}", "unit": unit, "label": label, "events": 0, "quotes": 0}
+        y, m = (y + (m + step - 1) // 12, (m + step - 1) % 12 + 1)
+    for counts, key in ((events, "events"), (quotes, "quotes")):
+        for (yy, mm), n in counts.items():
+            start_month = 1 if step == 12 else (mm - 1) // step * step + 1
+            bars[(yy, start_month)][key] += n
+    return list(bars.values())
 
 
-def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
+def live_actor(session: Session, slug: str) -> Actor:
+    """The actor at ``slug``; NotFound, or Moved to the survivor when it was merged into another."""
     actor = session.scalar(select(Actor).where(Actor.slug == slug))
     if actor is None:
         raise NotFound(f"There is no actor '{slug}'.", hint="The actor list shows everyone Dateline knows.")
@@ -112,6 +139,28 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
         survivor = session.get(Actor, actor.merged_into_id)
         if survivor is not None:
             raise Moved("actor", survivor.slug)
+    return actor
+
+
+def actor_counts(session: Session, actor_id: int) -> dict[str, int]:
+    """Events it is the source or a target of (the list's ranking rule) and its live quotes (one indexed count)."""
+    quotes = session.scalar(select(func.count()).select_from(Quote)
+                            .where(Quote.speaker_actor_id == actor_id, live(Quote))) or 0
+    return {"events": event_counts(session).get(actor_id, 0), "quotes": quotes}
+
+
+def actor_card_data(session: Session, slug: str) -> dict[str, Any]:
+    """What an actor's preview card shows: names, counts and the summary of its newest event."""
+    actor = live_actor(session, slug)
+    latest = session.scalar(live_events().with_only_columns(Event.summary).where(Event.source_actor_id == actor.id)
+                            .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(1))
+    aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
+    return {"actor": {**actor_ref(actor), "titles": actor.titles or [], "aliases": aliases},
+            "counts": actor_counts(session, actor.id), "latest": latest}
+
+
+def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
+    actor = live_actor(session, slug)
     did = list(session.scalars(live_events().where(Event.source_actor_id == actor.id)
                                .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(limit)))
     done_to = list(session.scalars(
@@ -125,6 +174,7 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
     aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
     return {
         "actor": {**actor_ref(actor), "titles": actor.titles or [], "aliases": aliases},
+        "counts": actor_counts(session, actor.id),
         "activity": cached(session, ("activity", actor.id), lambda: activity(session, actor.id)),
         "did": event_rows(session, did), "done_to": event_rows(session, done_to),
         "quotes": [quote_ref(q, a) for q, a in said],

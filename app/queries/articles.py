@@ -1,4 +1,5 @@
-"""An article's text cut into segments, each marked with the actors, dates, quotes and events it belongs to."""
+"""An article as a reader reads it: the headline once, paragraphs and photo captions (with their credit) without the
+scraped furniture, each cut into segments marked with the actors, dates, quotes and events they belong to."""
 
 from __future__ import annotations
 
@@ -8,27 +9,105 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import Actor, Article, Event, Mention, Quote, Source, TimexRow
+from app.extract.article import read_layout
+from app.extract.timex.values import timex_value
+from app.models import Actor, Article, Event, EventSource, Mention, Quote, Source, TimexRow, live
 from app.queries.common import date_label
 from app.queries.errors import NotFound
 
+Span = tuple[int, int, str, dict[str, Any]]
 
-def segments(text: str, spans: list[tuple[int, int, str, dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Cut ``text`` at every span boundary; each piece lists the kinds covering it (nesting is flattened)."""
-    cuts = {0, len(text)}
-    for start, end, _, _ in spans:
-        if 0 <= start < end <= len(text):
-            cuts.update((start, end))
-    points = sorted(cuts)
+
+def segments(text: str, spans: list[Span], start: int = 0, end: int | None = None) -> list[dict[str, Any]]:
+    """Cut ``text[start:end]`` at every span boundary inside it; each piece lists the kinds covering it (nesting
+    flattened) and, in ``closes``, the spans that end with it (their links follow the piece)."""
+    end = len(text) if end is None else end
+    cuts = {start, end}
+    inside = [s for s in spans if s[0] < end and start < s[1] and s[0] < s[1]]
+    for s in inside:
+        cuts.update(p for p in (s[0], s[1]) if start < p < end)
     out = []
-    for a, b in pairwise(points):
-        covering = [s for s in spans if s[0] <= a and b <= s[1]]
-        kinds = sorted({s[2] for s in covering})
+    for a, b in pairwise(sorted(cuts)):
+        covering = [s for s in inside if s[0] <= a and b <= s[1]]
         info: dict[str, Any] = {}
         for s in covering:
             info.update(s[3])
-        out.append({"text": text[a:b], "kinds": kinds, **info})
+        closes = [s[3] for s in covering if s[1] == b and s[2] in ("event", "quote")]
+        out.append({"text": text[a:b], "kinds": sorted({s[2] for s in covering}), **info, "closes": closes})
     return out
+
+
+def _date_info(value: str) -> dict[str, Any]:
+    """What a date mark shows on hover and focus, and the timeline of the days it names (when it names days)."""
+    reading = timex_value(value)
+    if reading is None or reading.first is None or reading.last is None:
+        kind = reading.precision if reading else "unknown"
+        return {"date_value": value, "date_resolved": f"{kind}: {value}"}
+    label = date_label(reading.first, reading.last, reading.precision)
+    return {"date_value": value, "date_resolved": label, "date_first": reading.first.isoformat(),
+            "date_last": reading.last.isoformat()}
+
+
+def _blocks(text: str, title: str | None, spans: list[Span]) -> list[dict[str, Any]]:
+    """The article's lines as its headline (when the text opens with it), paragraphs and captions: image markers
+    and the dateline prefix dropped, a caption's credit ('Photo: AP') kept apart; offsets never move (see
+    app.extract.article)."""
+    layout = read_layout(text, title)
+    blocks: list[dict[str, Any]] = []
+    pos = 0
+    for line in text.split("\n"):
+        s, e = pos, pos + len(line)
+        pos = e + 1
+        if not line.strip():
+            continue
+        if layout.title_span and s <= layout.title_span[0] and layout.title_span[1] <= e:
+            blocks.append({"kind": "headline", "credit": None, "segments": segments(text, spans, *layout.title_span)})
+            continue
+        caption = next(((a, b) for a, b in layout.captions if s <= a and b <= e), None)
+        if caption:
+            credit = next((text[a:b].strip() for a, b in layout.credits if s <= a and b <= e), None)
+            blocks.append({"kind": "caption", "credit": credit, "segments": segments(text, spans, *caption)})
+            continue
+        kept = [(a, b) for a, b in _outside(s, e, layout.blanked) if text[a:b].strip()]
+        if kept:
+            first, last = kept[0][0], kept[-1][1]
+            lead = len(text[first:last]) - len(text[first:last].lstrip())
+            blocks.append({"kind": "paragraph", "credit": None, "segments": segments(text, spans, first + lead, last)})
+    return blocks
+
+
+def _outside(start: int, end: int, blanked: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of [start, end) no blanked span covers."""
+    parts, at = [], start
+    for a, b in sorted(blanked):
+        if b <= at or a >= end:
+            continue
+        if a > at:
+            parts.append((at, a))
+        at = max(at, b)
+    if at < end:
+        parts.append((at, end))
+    return parts
+
+
+def _events(session: Session, article: Article) -> tuple[list[Span], list[dict[str, Any]]]:
+    """Every sentence of the article that reports an event, with the live event it is evidence of (its own
+    events and those merged into an earlier report alike, through event_sources), numbered as they appear."""
+    rows = list(session.execute(
+        select(EventSource.start, EventSource.end, Event.id, Event.slug, Event.summary, Event.type)
+        .join(Event, Event.id == EventSource.event_id).where(EventSource.article_id == article.id, live(Event))))
+    covered = {r.id for r in rows}
+    rows += [r for r in session.execute(  # events stored before event_sources existed carry their own offsets
+        select(Event.start, Event.end, Event.id, Event.slug, Event.summary, Event.type)
+        .where(Event.article_id == article.id, live(Event))) if r.id not in covered]
+    numbers: dict[int, dict[str, Any]] = {}
+    spans: list[Span] = []
+    for r in sorted(rows, key=lambda r: (r.start, r.end, r.id)):
+        event = numbers.setdefault(r.id, {"id": r.id, "slug": r.slug, "summary": r.summary, "type": r.type,
+                                          "number": len(numbers) + 1})
+        spans.append((r.start, r.end, "event", {"event_id": r.id, "event_slug": r.slug,
+                                                "event_number": event["number"], "event_summary": r.summary}))
+    return spans, list(numbers.values())
 
 
 def article_page(session: Session, article_id: int) -> dict[str, Any]:
@@ -41,12 +120,11 @@ def article_page(session: Session, article_id: int) -> dict[str, Any]:
     timexes = list(session.scalars(select(TimexRow).where(TimexRow.article_id == article.id)))
     # a quote an editor said is none is not marked (merged ones are: the words are still in this text)
     quotes = list(session.scalars(select(Quote).where(Quote.article_id == article.id, Quote.removed_at.is_(None))))
-    events = list(session.scalars(select(Event).where(Event.article_id == article.id, Event.removed_at.is_(None))))
-    spans: list[tuple[int, int, str, dict[str, Any]]] = []
-    spans += [(m.start, m.end, "actor", {"actor": s, "actor_name": n}) for m, s, n in mentions]
-    spans += [(t.start, t.end, "date", {"date_value": t.value}) for t in timexes]
-    spans += [(q.start, q.end, "quote", {"quote_id": q.id}) for q in quotes]
-    spans += [(e.start, e.end, "event", {"event_id": e.id}) for e in events]
+    event_spans, events = _events(session, article)
+    spans: list[Span] = [(m.start, m.end, "actor", {"actor": s, "actor_name": n}) for m, s, n in mentions]
+    spans += [(t.start, t.end, "date", _date_info(t.value)) for t in timexes]
+    spans += [(q.start, q.end, "quote", {"quote_id": q.merged_into_id or q.id}) for q in quotes]
+    spans += event_spans
     return {
         "article": {"id": article.id, "title": article.title or f"Article {article.id}", "url": article.url,
                     "author": article.author, "source": source.name if source else None,
@@ -55,9 +133,8 @@ def article_page(session: Session, article_id: int) -> dict[str, Any]:
                     if article.published else None,
                     "published_inferred": article.published_inferred,
                     "text": article.text},
-        "segments": segments(article.text, spans),
+        "blocks": _blocks(article.text, article.title, spans),
         "counts": {"actors": len({s for _, s, _ in mentions}), "dates": len(timexes), "quotes": len(quotes),
                    "events": len(events)},
-        "events": [{"id": e.id, "slug": e.slug, "summary": e.summary, "type": e.type} for e in events
-                   if e.merged_into_id is None],
+        "events": events,
     }

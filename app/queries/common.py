@@ -106,6 +106,33 @@ def group_by_period(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return ordered
 
 
+# Country and organisation names a sentence gives an article: 'talks with the United States', never 'with United States'
+THE_NAMES = frozenset({"netherlands", "philippines", "bahamas", "gambia", "maldives", "comoros", "seychelles",
+                       "czech republic", "dominican republic", "central african republic", "vatican",
+                       "kremlin", "pentagon", "white house", "european union", "european commission"})
+THE_PREFIXES = ("united ", "republic of ", "democratic republic of ", "people's republic of ", "state of ")
+
+
+def running_name(name: str, kind: str | None = None) -> str:
+    """An actor's name as it reads inside a sentence: 'the United States', 'the European Union', 'Russia'."""
+    key = name.lower()
+    if kind in ("country", "organization", None) and (key in THE_NAMES or key.startswith(THE_PREFIXES)):
+        return "the " + name
+    return name
+
+
+def actor_line(names: list[str]) -> str:
+    """Names joined as a reader writes them: 'Russia', 'Russia and NATO', 'Russia, NATO and the United States'."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def actors_in_words(actors: list[dict[str, Any] | None]) -> str:
+    """Actor refs (None skipped) as one running line: 'Russia and the United States'."""
+    return actor_line([running_name(a["name"], a.get("kind")) for a in actors if a])
+
+
 def actor_ref(actor: Actor | Any) -> dict[str, Any]:
     return {"id": actor.id, "slug": actor.slug, "name": actor.name, "kind": actor.kind}
 

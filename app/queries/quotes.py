@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, or_, select, tuple_
+from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Article, Quote, QuoteSource, Source, live
+from app.queries.cache import cached
 from app.queries.common import actor_ref, date_label, newest_first, parse_day, parse_id, text_match
 from app.queries.corrections import history, removal_reason
 from app.queries.errors import BadInput, Gone, Moved, NotFound
@@ -49,28 +50,30 @@ def quote_list(session: Session, q: str = "", speaker: str = "", since: str | No
                until: str | None = None, cursor: str | None = None, limit: int = PAGE_SIZE) -> dict[str, Any]:
     """Quotes newest first; ``q`` is full-text, ``speaker`` an actor slug; undated quotes come last."""
     first, last = parse_day(since, "since"), parse_day(until, "until")
-    stmt = (select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
-            .where(live(Quote)))
+    conditions: list[Any] = [live(Quote)]
     q = (q or "").strip()[:200]
     if q:
         clause = text_match(session, "quotes", Quote.id, q, limit)
         if clause is not None:
-            stmt = stmt.where(clause)
+            conditions.append(clause)
     speaker_ref = None
     if speaker:
         who = session.scalar(select(Actor).where(Actor.slug == speaker))
         if who is None:
             raise BadInput(f"No actor is called '{speaker}'.", hint="Pick a speaker from the list.")
         speaker_ref = actor_ref(who)
-        stmt = stmt.where(Quote.speaker_actor_id == who.id)
+        conditions.append(Quote.speaker_actor_id == who.id)
     if first:
-        stmt = stmt.where(Quote.date >= first)
+        conditions.append(Quote.date >= first)
     if last:
-        stmt = stmt.where(Quote.date <= last)
+        conditions.append(Quote.date <= last)
+    if first or last:
+        conditions.append(Quote.date.is_not(None))
+    total = cached(session, ("quote-total", q, speaker, first, last), lambda: session.scalar(
+        select(func.count()).select_from(select(Quote.id).where(*conditions).subquery())) or 0)
+    stmt = select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id).where(*conditions)
     if cursor:
         stmt = stmt.where(_after(cursor))
-    else:
-        stmt = stmt.where(Quote.date.is_not(None)) if (first or last) else stmt
     rows = session.execute(stmt.order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
@@ -83,7 +86,7 @@ def quote_list(session: Session, q: str = "", speaker: str = "", since: str | No
     return {
         "filters": {"q": q, "speaker": speaker, "since": first.isoformat() if first else None,
                     "until": last.isoformat() if last else None},
-        "speaker": speaker_ref,
+        "speaker": speaker_ref, "total": total,
         "quotes": [quote_ref(quote, actor) for quote, actor in rows],
         "next_cursor": next_cursor, "cursor": cursor,
         "speakers": [{"slug": s, "name": n} for s, n in speakers],

@@ -244,6 +244,19 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
             "undrawn": undrawn}
 
 
+def timeline_total(session: Session, f: TimelineFilters, actors: list[Actor] | None = None) -> int:
+    """How many events match ``f``: the number the timeline, its exports and ``/index.json`` (unfiltered) agree on.
+
+    One COUNT over the filter's SELECT (the live partial indexes answer it without reading event rows
+    when no text or outlet is asked for), cached like the other aggregates.
+    """
+    def compute() -> int:
+        ids = filtered_events(session, f, actors).with_only_columns(Event.id).subquery()
+        return session.scalar(select(func.count()).select_from(ids)) or 0
+
+    return cached(session, ("timeline-total", repr(f)), compute)
+
+
 def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = None,
                   limit: int = PAGE_SIZE, with_density: bool = True) -> dict[str, Any]:
     """One page of the timeline grouped by period (day, week, month, year…), the next cursor and the strip."""
@@ -263,10 +276,14 @@ def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = Non
     next_cursor = encode_cursor(events[-1].first_day, events[-1].id) if more and events[-1].first_day else None
     return {
         "filters": {**f.params(), "actor": [a.slug for a in actors]}, "filters_active": f.active, "days": group_by_period(rows), "count": len(rows),
+        "total": timeline_total(session, f, actors),
+        "undated": 0 if f.active else cached(session, "undated-events", lambda: session.scalar(
+            select(func.count()).select_from(live_events().where(Event.first_day.is_(None))
+                                             .with_only_columns(Event.id).subquery())) or 0),
         "next_cursor": next_cursor, "cursor": cursor,
         "density": cached(session, ("density", repr(f)), lambda: density(session, f, actors=actors))
         if with_density else None,
         "choices": {"types": list(PLOVER_LABELS), "type_groups": TYPE_GROUPS, "modalities": list(MODALITIES),
                     "sources": list(session.scalars(select(Source.name).order_by(Source.name).limit(200)))},
-        "selected_actors": [{"slug": a.slug, "name": a.name} for a in actors],
+        "selected_actors": [{"slug": a.slug, "name": a.name, "kind": a.kind} for a in actors],
     }

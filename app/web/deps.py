@@ -23,6 +23,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 CommittedSessionDep = Annotated[Session, Depends(get_session, scope="function")]
 Text = Annotated[str | None, Query(max_length=200)]
 Limit = Annotated[int, Query(ge=1, le=500)]
+PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
 
 
 def timeline_filters(actor: Annotated[list[str] | None, Query()] = None, type: Text = None, modality: Text = None,

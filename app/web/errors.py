@@ -89,8 +89,12 @@ def moved_location(request: Request, exc: Moved) -> str:
         location = urls.event_card(int(exc.ident))
     elif exc.kind == "event":
         location = urls.event(int(exc.ident), exc.slug, fmt)
+    elif exc.kind == "actor" and declared == "png":
+        location = urls.actor_card(str(exc.ident))
     elif exc.kind == "actor":
         location = urls.actor(str(exc.ident), fmt)
+    elif declared == "png":
+        location = urls.quote_card(int(exc.ident))
     else:
         location = urls.quote(int(exc.ident), fmt)
     return location + ("?" + request.url.query if request.url.query else "")

@@ -27,6 +27,7 @@ class Page:
     block: str | None
     data: Callable[..., PageData]
     title: str | Callable[[Mapping[str, Any]], str]
+    meta: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None  # app.web.share: description, card, URL
 
     def __post_init__(self) -> None:
         blocks = template_blocks(self.template)
@@ -46,7 +47,9 @@ class Page:
         if fmt == "json":
             return json_response(data)
         block = self.block if self.sends_block(request, fmt) else None
-        return render_template(request, self.template, {**data, "page_title": self.title_for(data)}, block=block)
+        meta = self.meta(data) if self.meta is not None and block is None else None
+        return render_template(request, self.template, {**data, "page_title": self.title_for(data), "page_meta": meta},
+                               block=block)
 
     def redirects_to_canonical(self, request: Request, fmt: Format) -> bool:
         """Whether an untidy URL is answered with a 303 to its clean form: yes for a page load; JSON and htmx swaps

@@ -7,23 +7,28 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.cards import home_fields, timeline_fields
 from app.queries.actors import actor_list, actor_suggestions
+from app.queries.exports import timeline_card_data
+from app.queries.facets import timeline_facets
 from app.queries.home import home_page
 from app.queries.quotes import quote_list
 from app.queries.search import search_page
 from app.queries.timeline import PAGE_SIZE, timeline_page
-from app.web.deps import Limit, SessionDep, Text, TimelineFiltersDep
+from app.web import share
+from app.web.deps import Limit, PageNumber, SessionDep, Text, TimelineFiltersDep
 from app.web.formats import RouteFormat, page_routes, route
 from app.web.page import Page
+from app.web.pages_items import card_response
 from app.web.render import render_template, see_other
 
 router = APIRouter()
 
-HOME = Page("index.html", block=None, data=home_page, title="What happened lately")
-TIMELINE = Page("timeline.html", block="results", data=timeline_page, title="Timeline")
-ACTORS = Page("actors.html", block="results", data=actor_list, title="Actors")
-QUOTES = Page("quotes.html", block="results", data=quote_list, title="Quotes")
-SEARCH = Page("search.html", block="results", data=search_page, title="Search")
+HOME = Page("index.html", block=None, data=home_page, title="What happened lately", meta=share.home)
+TIMELINE = Page("timeline.html", block="results", data=timeline_page, meta=share.timeline, title=share.timeline_title)
+ACTORS = Page("actors.html", block="results", data=actor_list, title="Actors", meta=share.actors)
+QUOTES = Page("quotes.html", block="results", data=quote_list, title="Quotes", meta=share.quotes)
+SEARCH = Page("search.html", block="results", data=search_page, title="Search", meta=share.search)
 
 
 def clean_url(request: Request, replace: dict[str, list[str]] | None = None) -> str | None:
@@ -41,6 +46,16 @@ def clean_url(request: Request, replace: dict[str, list[str]] | None = None) -> 
     return request.url.path + ("?" + urlencode(kept) if kept else "")
 
 
+@route(router, "/card.png", "png")
+def home_card(request: Request, session: SessionDep) -> Response:
+    return card_response(request, home_fields(HOME.data(session)))
+
+
+@route(router, "/timeline/card.png", "png")
+def timeline_card(request: Request, session: SessionDep, filters: TimelineFiltersDep) -> Response:
+    return card_response(request, timeline_fields(timeline_card_data(session, filters)))
+
+
 @page_routes(router, "/", "/index.json", html_in_schema=False)
 def home(request: Request, session: SessionDep, fmt: RouteFormat) -> Response:
     return HOME.respond(request, fmt, HOME.data(session))
@@ -55,6 +70,7 @@ def timeline(request: Request, session: SessionDep, fmt: RouteFormat, filters: T
     if target and TIMELINE.redirects_to_canonical(request, fmt):
         return see_other(target)  # before the actor suggestions are fetched: the page is drawn once
     data["actor_options"] = actor_suggestions(session, limit=15)  # more arrive as you type (htmx)
+    data["facets"] = timeline_facets(session, filters)
     return TIMELINE.respond_at(request, fmt, data, target)
 
 
@@ -66,8 +82,9 @@ def timeline_actor_options(request: Request, session: SessionDep, actor: Text = 
 
 
 @page_routes(router, "/actors")
-def actors(request: Request, session: SessionDep, fmt: RouteFormat, q: Text = None, kind: Text = None) -> Response:
-    data = ACTORS.data(session, q or "", kind or "")
+def actors(request: Request, session: SessionDep, fmt: RouteFormat, q: Text = None, kind: Text = None,
+           page: PageNumber = 1) -> Response:
+    data = ACTORS.data(session, q or "", kind or "", page)
     return ACTORS.respond_at(request, fmt, data, clean_url(request))
 
 

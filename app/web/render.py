@@ -20,6 +20,8 @@ from app.web.editor import editor_state
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT / "templates"
+DEFAULT_DESCRIPTION = ("Dateline: news articles in, a browsable record out — the actors, dates, quotes and events of "
+                       "each story, with the sentences that report them.")
 VARY = {"Vary": "HX-Request"}  # htmx and a page load get different bodies from one URL: caches must keep both
 
 
@@ -29,6 +31,7 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=select_autoescape(["html", "xml"]),
                       trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
     env.globals["urls"] = urls
+    env.globals["default_description"] = DEFAULT_DESCRIPTION
     env.filters["plural"] = lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}"
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, dt.date) else (d or "")
     env.filters["quote_html"] = quote_html

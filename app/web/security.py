@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.settings import Settings
 from app.web.errors import error_response
-from app.web.policy import security_headers
+from app.web.policy import cors_headers, security_headers
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -133,7 +133,8 @@ class RequestGuard:
 
 
 class SecurityHeaders:
-    """CSP, nosniff, referrer policy and frame refusal on every answer; HSTS when the site is served over https."""
+    """CSP, nosniff, referrer policy and frame refusal on every answer; HSTS when the site is served over https;
+    CORS for public data (policy.cors_headers)."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
@@ -150,6 +151,8 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in wanted.items():
                     headers.setdefault(name, value)  # /-/docs brings its own policy
+                for name, value in cors_headers(scope, headers.get("content-type", "")).items():
+                    headers[name] = value
             await send(message)
 
         await self.app(scope, receive, with_headers)

@@ -56,6 +56,22 @@ def event_card(event_id: int) -> str:
     return path(f"/events/{event_id}/card", "png")
 
 
+def quote_card(quote_id: int) -> str:
+    return path(f"/quotes/{quote_id}/card", "png")
+
+
+def actor_card(slug: str) -> str:
+    return path(f"/actors/{slug}/card", "png")
+
+
+def timeline_card(params: Params = None) -> str:
+    return path("/timeline/card", "png", params)
+
+
+def home_card() -> str:
+    return path("/card", "png")
+
+
 def actors(params: Params = None, fmt: str = "") -> str:
     return path("/actors", fmt, params)
 

@@ -61,6 +61,7 @@ class LiveServer:
 
     def __init__(self, database_url: str, data_dir: str) -> None:
         self.port = free_port()
+        self.database_url = database_url
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": database_url, "DATELINE_DATA_DIR": data_dir}
         self.log = open(Path(data_dir) / "server.log", "wb")  # noqa: SIM115  (kept open for the server)
