@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ACTOR_KINDS = ("person", "organization", "country", "group", "place")
+ACTOR_KINDS = ("person", "organization", "country", "group", "place", "product")
 QUOTE_KINDS = ("direct", "indirect")
 MODALITIES = ("asserted", "planned", "possible", "negated")
 MOODS = ("conditional", "demanded", "proposed", "planned", "possible", "negated", "asserted")
@@ -27,6 +27,7 @@ class Actor:
     aliases: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    maker: str | None = None  # a product's maker, by actor id (`airbus` for `Airbus A380`)
 
 
 @dataclass(slots=True)

@@ -85,6 +85,7 @@ def group(doc: Doc, cands: list[Cand]) -> Clusters:
             if c.cluster < 0:
                 cl.add(cid, c)
             org_tails.setdefault(doc[c.end - 1].text.casefold(), set()).add(cid)
+    product_words = _group_products(doc, cands, cl)
     # Pass 2: everything else, by text; a single word that is part of a person's name joins that person.
     for c in cands:
         if c.cluster >= 0:
@@ -92,6 +93,10 @@ def group(doc: Doc, cands: list[Cand]) -> Clusters:
         text = doc[c.start:c.end].text
         key = casekey(text)
         words = key.split()
+        if key in product_words and c.entry is None:
+            c.kind = "product"  # `Dreamliner` after `Boeing 787 Dreamliner`
+            cl.add(product_words[key], c)
+            continue
         person_hits = [cid for cid in surnames.get(words[-1], []) if all(w in surnames for w in words)] \
             if c.kind in ("person", "organization", "place") and len(words) <= 2 else []
         if person_hits and (c.kind == "person" or len(set(person_hits)) == 1):
@@ -117,6 +122,25 @@ def group(doc: Doc, cands: list[Cand]) -> Clusters:
             c.cluster = -1
     cands[:] = [c for c in cands if c.cluster >= 0]
     return cl
+
+
+def _group_products(doc: Doc, cands: list[Cand], cl: Clusters) -> dict[str, int]:
+    """One cluster per model designation (`Airbus A380` and `A380`); returns the product's own name words
+    (`dreamliner`) by cluster, so a bare `Dreamliner` joins its product."""
+    by_model: dict[str, int] = {}
+    words: dict[str, int] = {}
+    for c in cands:
+        if c.kind != "product" or c.cluster >= 0:
+            continue
+        key = doc[c.maker].text.casefold()
+        if key in by_model:
+            cl.add(by_model[key], c)
+        else:
+            by_model[key] = cl.new(c)
+        for t in doc[c.maker + 1:c.end]:
+            if t.is_alpha and t.is_title:
+                words.setdefault(t.text.casefold(), by_model[key])
+    return words
 
 
 def _retype_people(doc: Doc, cands: list[Cand]) -> None:
@@ -152,6 +176,8 @@ def propagate(doc: Doc, cands: list[Cand], cl: Clusters, view: TokenView) -> Non
             keys = [tuple(t.text for t in toks)]
             if c.kind == "person" and len(toks) > 1 and len(toks[-1].text) > 2 and toks[-1].is_title:
                 keys.append((toks[-1].text,))
+            if c.kind == "product" and c.maker > c.start:  # `the A380`, `the 787 Dreamliner`
+                keys += [tuple(t.text for t in doc[c.maker:c.end]), (doc[c.maker].text,)]
             for key in keys:
                 for k in (key, tuple(w.upper() for w in key)):
                     if forms.get(k, cid) != cid:
@@ -242,11 +268,16 @@ def _merge_acronyms(doc: Doc, cl: Clusters) -> None:
             cl.members[cid] = []
 
 
-def _kind_of(members: list[Cand]) -> str:
-    """A lexicon entry decides; else the entity recogniser's majority, a multi-word person name winning."""
+def _kind_of(doc: Doc, members: list[Cand], organisations: set[str]) -> str:
+    """A lexicon entry decides, then a product's designation, then the article's evidence that the name is a
+    company (``organisations``, evidence.py); else the recogniser's majority, a multi-word person name winning."""
     for c in members:
         if c.entry is not None:
             return c.entry.kind
+    if any(c.kind == "product" for c in members):
+        return "product"
+    if any(casekey(doc[c.start:c.end].text) in organisations for c in members):
+        return "organization"
     votes = Counter(c.kind for c in members if c.from_ent)
     if not votes:
         votes = Counter(c.kind for c in members)
@@ -278,8 +309,11 @@ def _name_of(doc: Doc, original: str, members: list[Cand], kind: str) -> str:
     return _display(best, kind)
 
 
-def build(doc: Doc, cl: Clusters, max_appos_tokens: int) -> tuple[list[Actor], list[tuple[int, int, str]]]:
+def build(doc: Doc, cl: Clusters, max_appos_tokens: int,
+          organisations: set[str] | None = None) -> tuple[list[Actor], list[tuple[int, int, str]]]:
     """One Actor per non-empty cluster (id from its canonical name) and the sorted mention spans."""
+    organisations = organisations or set()
+    products: list[tuple[list[Cand], Actor]] = []
     original = doc._.dl_original if doc._.dl_original is not None else doc.text
     actors: list[Actor] = []
     spans: list[tuple[int, int, str]] = []
@@ -288,7 +322,7 @@ def build(doc: Doc, cl: Clusters, max_appos_tokens: int) -> tuple[list[Actor], l
         if not members:
             continue
         members.sort(key=lambda c: c.start)
-        kind = _kind_of(members)
+        kind = _kind_of(doc, members, organisations)
         name = _name_of(doc, original, members, kind)
         slug = actor_slug(name)
         if used.get(slug, kind) != kind:
@@ -300,6 +334,8 @@ def build(doc: Doc, cl: Clusters, max_appos_tokens: int) -> tuple[list[Actor], l
             used[slug] = kind
             actor = Actor(id=slug, name=name, kind=kind)
             actors.append(actor)
+        if kind == "product":
+            products.append((members, actor))
         for c in members:
             s = doc[c.start].idx
             e = doc[c.end - 1].idx + len(doc[c.end - 1])
@@ -320,5 +356,26 @@ def build(doc: Doc, cl: Clusters, max_appos_tokens: int) -> tuple[list[Actor], l
                         actor.titles.append(t)
     for actor in actors:
         actor.mentions.sort(key=lambda m: m.start)
+    _link_makers(doc, products, actors)
     spans.sort()
     return actors, spans
+
+
+def _link_makers(doc: Doc, products: list[tuple[list[Cand], Actor]], actors: list[Actor]) -> None:
+    """Each product names its maker's actor id; a maker named only inside its products (`Airbus A380`)
+    becomes an organisation of the article without mentions of its own, since it is not the one acting."""
+    by_form: dict[str, Actor] = {}
+    for actor in actors:
+        if actor.kind != "product":
+            for form in (actor.name, *actor.aliases, *(m.text for m in actor.mentions)):
+                by_form.setdefault(casekey(form), actor)
+    for members, product in products:
+        makers = [doc[c.start:c.maker].text for c in members if c.kind == "product" and c.maker > c.start]
+        if not makers:
+            continue
+        name = Counter(" ".join(m.split()) for m in makers).most_common(1)[0][0]
+        maker = by_form.get(casekey(name))
+        if maker is None:
+            maker = by_form[casekey(name)] = Actor(id=actor_slug(name), name=name, kind="organization")
+            actors.append(maker)
+        product.maker = maker.id

@@ -6,6 +6,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.extract.actors.clusters import build, group, propagate
+from app.extract.actors.evidence import organisation_names
 from app.extract.actors.index import ActorIndex
 from app.extract.actors.lexicon import Lexicon, lexicon
 from app.extract.actors.mentions import TokenView, collect
@@ -30,7 +31,7 @@ def find_actors(doc: Doc, lex: Lexicon, *, max_appos_tokens: int,
     cands = collect(doc, lex, view)
     clusters = group(doc, cands)
     propagate(doc, cands, clusters, view)
-    return build(doc, clusters, max_appos_tokens)
+    return build(doc, clusters, max_appos_tokens, organisation_names(doc, cands))
 
 
 class ActorFinder:
