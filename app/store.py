@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, distinct, func, insert, select
 from sqlalchemy.orm import Session
 
+from app.consolidate.roles import record_roles
 from app.consolidate.senses import sense_of
 from app.extract.records import Extraction
 from app.extract.timex import timex_interval
@@ -64,7 +65,8 @@ def upsert_actors(session: Session, records: list) -> dict[str, Actor]:
     for a in records:
         actor = found.get(a.id)
         if actor is None:
-            actor = Actor(slug=a.id, name=a.name, kind=a.kind, titles=list(dict.fromkeys(a.titles)))
+            actor = Actor(slug=a.id, name=a.name, kind=a.kind, titles=list(dict.fromkeys(a.titles)),
+                          role=getattr(a, "role", None))
             session.add(actor)
             found[a.id] = actor
         elif a.titles:
@@ -143,6 +145,7 @@ def write_extraction(session: Session, article: Article, extraction: Extraction,
     ]
     if mentions:
         session.execute(insert(Mention), mentions)
+    record_roles(session, article, extraction.actors, actor_ids)
     timexes = [
         {"article_id": article.id, "start": t.start, "end": t.end, "text": t.text[:300], "type": t.type,
          "value": t.value[:40]}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ACTOR_KINDS: tuple[str, ...] = ("person", "organization", "country", "group", "place", "product")
+ACTOR_KINDS: tuple[str, ...] = ("person", "organization", "country", "group", "place", "product", "role")
 QUOTE_KINDS: tuple[str, ...] = ("direct", "indirect")
 MODALITIES: tuple[str, ...] = ("asserted", "planned", "possible", "negated")
 TIMEX_TYPES: tuple[str, ...] = ("DATE", "TIME", "DURATION", "SET")

@@ -107,7 +107,8 @@ def group_by_period(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def actor_ref(actor: Actor | Any) -> dict[str, Any]:
-    return {"id": actor.id, "slug": actor.slug, "name": actor.name, "kind": actor.kind}
+    return {"id": actor.id, "slug": actor.slug, "name": actor.name, "kind": actor.kind,
+            "role": getattr(actor, "role", None)}
 
 
 # What event_rows reads: a list page selects just these (Row objects) instead of whole Event entities,

@@ -10,6 +10,7 @@ from app.extract.actors.evidence import organisation_names
 from app.extract.actors.index import ActorIndex
 from app.extract.actors.lexicon import Lexicon, lexicon
 from app.extract.actors.mentions import TokenView, collect
+from app.extract.actors.roles import find_role_references
 from app.extract.records import Actor
 
 __all__ = ["DEFAULT_CONFIG", "ActorFinder", "find_actors", "make_actor_finder"]
@@ -31,7 +32,9 @@ def find_actors(doc: Doc, lex: Lexicon, *, max_appos_tokens: int,
     cands = collect(doc, lex, view)
     clusters = group(doc, cands)
     propagate(doc, cands, clusters, view)
-    return build(doc, clusters, max_appos_tokens, organisation_names(doc, cands))
+    actors, spans = build(doc, clusters, max_appos_tokens, organisation_names(doc, cands))
+    find_role_references(doc, lex, actors, spans)
+    return actors, spans
 
 
 class ActorFinder:
