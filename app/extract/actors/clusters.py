@@ -46,8 +46,9 @@ class Clusters:
         cand.cluster = cid
 
 
-def group(doc: Doc, cands: list[Cand]) -> Clusters:
-    """One cluster per entity: same canonical entry, same text, surname to full name, acronym to name."""
+def group(doc: Doc, cands: list[Cand], teams: set[str] | None = None) -> Clusters:
+    """One cluster per entity: same canonical entry, same text, surname to full name, acronym to name.
+    Clusters found only in headlines or tables in capitals are dropped, unless they are ``teams``."""
     cl = Clusters()
     by_entry: dict[str, int] = {}
     by_text: dict[str, int] = {}
@@ -63,7 +64,7 @@ def group(doc: Doc, cands: list[Cand]) -> Clusters:
                 and doc[c.start].text.casefold() in name_words:
             c.entry, c.kind = None, "person"  # `Jordan` in an article about Eddie Jordan
         if c.entry is not None:
-            key = c.entry.kind + ":" + c.entry.name
+            key = c.entry.kind + ":" + c.entry.name + (":dateline" if c.dateline else "")
             if key in by_entry:
                 cl.add(by_entry[key], c)
             else:
@@ -115,7 +116,8 @@ def group(doc: Doc, cands: list[Cand]) -> Clusters:
             by_text[key] = cl.new(c)
     _merge_acronyms(doc, cl)
     for cid, members in enumerate(cl.members):
-        if members and all(c.weak for c in members):
+        if members and all(c.weak for c in members) and not (
+                teams and any(casekey(doc[c.start:c.end].text) in teams for c in members)):
             cl.members[cid] = []
     for c in cands:
         if c.cluster >= 0 and not cl.members[c.cluster]:
@@ -269,14 +271,16 @@ def _merge_acronyms(doc: Doc, cl: Clusters) -> None:
 
 
 def _kind_of(doc: Doc, members: list[Cand], organisations: set[str]) -> str:
-    """A lexicon entry decides, then a product's designation, then the article's evidence that the name is a
-    company (``organisations``, evidence.py); else the recogniser's majority, a multi-word person name winning."""
+    """A lexicon entry decides (a city the article shows to be a team is one), then a product's designation,
+    then the article's evidence that the name is a company or a team (``organisations``, evidence.py); else
+    the recogniser's majority, a multi-word person name winning."""
+    shown = any(casekey(doc[c.start:c.end].text) in organisations for c in members if not c.dateline)
     for c in members:
         if c.entry is not None:
-            return c.entry.kind
+            return "organization" if shown and c.entry.kind == "place" else c.entry.kind
     if any(c.kind == "product" for c in members):
         return "product"
-    if any(casekey(doc[c.start:c.end].text) in organisations for c in members):
+    if shown:
         return "organization"
     votes = Counter(c.kind for c in members if c.from_ent)
     if not votes:

@@ -9,11 +9,26 @@ Grumman`). One such phrase anywhere in the article types every mention of the na
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import re
 
-from app.extract.actors.mentions import COMPANY_AFTER, COMPANY_NOUNS, Cand, casekey
+from spacy.tokens import Doc, Token
 
-__all__ = ["organisation_names"]
+from app.extract.actors.mentions import (
+    COMPANY_AFTER,
+    COMPANY_NOUNS,
+    SCORE,
+    SPORT_WORDS,
+    TEAM_AFTER,
+    TEAM_VERBS,
+    Cand,
+    casekey,
+)
+
+__all__ = ["organisation_names", "team_names"]
+
+_MIN_SPORT_WORDS = 3  # distinct sports words that make an article a sports report
+_DATE_LIKE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_AGAINST = frozenset({"against", "v", "vs", "vs.", "over"})
 
 _APPOS_STOP = frozenset({"ADP", "VERB", "AUX", "PRON", "SCONJ", "CCONJ", "PUNCT"})
 _MAX_APPOS = 6
@@ -64,3 +79,44 @@ def _company_appositive(doc: Doc, end: int) -> bool:
         if tok.pos_ == "NOUN":
             last_noun = tok
     return last_noun is not None and last_noun.lower_ in COMPANY_NOUNS
+
+
+def team_names(doc: Doc, cands: list[Cand]) -> set[str]:
+    """Case keys of places (not countries) and names the article uses as teams: in a sports report, a
+    name with a score after it on a results line (`Somerset 83`, `CHICAGO 71 64`), a captain or a squad
+    (`Surrey captain Chris Lewis`), or that beats, draws or plays (`Leicestershire beat Somerset`). A
+    person is a team only by the second kind of evidence (`Sampras beat Agassi` is two players)."""
+    if len({t.lower_ for t in doc if t.lower_ in SPORT_WORDS}) < _MIN_SPORT_WORDS:
+        return set()
+    out: set[str] = set()
+    for c in cands:
+        if (c.entry is not None and c.entry.kind == "country") or c.kind in ("product", "group"):
+            continue
+        after = _team_after(doc, c.end)
+        if after or (c.kind != "person" and (_results_line(doc, c.start, c.end) or _plays(doc, c))):
+            out.add(casekey(doc[c.start:c.end].text))
+    return out
+
+
+def _team_after(doc: Doc, end: int) -> bool:
+    if end < len(doc) and doc[end].text in ("'s", "’s"):
+        end += 1
+    return end < len(doc) and doc[end].lower_ in TEAM_AFTER and not doc[end].is_sent_start
+
+
+def _line_start(doc: Doc, i: int) -> bool:
+    return i == 0 or "\n" in doc[i - 1].whitespace_ or doc[i - 1].is_space or doc[i - 1].text in (",", "-", "v", "vs")
+
+
+def _results_line(doc: Doc, start: int, end: int) -> bool:
+    if end >= len(doc) or not _line_start(doc, start):
+        return False
+    nxt = doc[end]
+    return bool(SCORE.match(nxt.text)) and not _DATE_LIKE.match(nxt.text)
+
+
+def _plays(doc: Doc, c: Cand) -> bool:
+    head: Token = doc[c.end - 1]
+    if head.dep_ in ("nsubj", "dobj") and head.head.lemma_.lower() in TEAM_VERBS:
+        return True
+    return head.dep_ == "pobj" and head.head.lower_ in _AGAINST

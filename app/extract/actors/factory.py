@@ -6,7 +6,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.extract.actors.clusters import build, group, propagate
-from app.extract.actors.evidence import organisation_names
+from app.extract.actors.evidence import organisation_names, team_names
 from app.extract.actors.index import ActorIndex
 from app.extract.actors.lexicon import Lexicon, lexicon
 from app.extract.actors.mentions import TokenView, collect
@@ -30,9 +30,10 @@ def find_actors(doc: Doc, lex: Lexicon, *, max_appos_tokens: int,
     """The actors of a parsed doc and their sorted ``(start, end, actor_id)`` mention spans."""
     view = TokenView(doc, caps_share)
     cands = collect(doc, lex, view)
-    clusters = group(doc, cands)
+    teams = team_names(doc, cands)
+    clusters = group(doc, cands, teams)
     propagate(doc, cands, clusters, view)
-    actors, spans = build(doc, clusters, max_appos_tokens, organisation_names(doc, cands))
+    actors, spans = build(doc, clusters, max_appos_tokens, organisation_names(doc, cands) | teams)
     find_role_references(doc, lex, actors, spans)
     return actors, spans
 

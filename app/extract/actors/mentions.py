@@ -19,7 +19,8 @@ from app.extract.actors.products import find_products
 from app.extract.actors.titles import HONORIFICS, is_role_word, strip_leading_titles, title_before
 from app.extract.lexicon import word_set
 
-__all__ = ["COMPANY_AFTER", "COMPANY_NOUNS", "ENT_KINDS", "INITIAL", "LEADING_DROP", "ORG_WORDS", "Cand", "TokenView", "acronym", "casekey", "collect",
+__all__ = ["COMPANY_AFTER", "COMPANY_NOUNS", "ENT_KINDS", "INITIAL", "LEADING_DROP", "ORG_WORDS", "SCORE",
+           "SPORT_WORDS", "TEAM_AFTER", "TEAM_VERBS", "Cand", "TokenView", "acronym", "casekey", "collect",
            "is_acronym"]
 
 ENT_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
@@ -32,14 +33,15 @@ _PRONOUNS = frozenset({
     "us"
 })
 _BAD_NAME = re.compile(r"^[\W\d_]+$")
-_WORDS = word_set(DATA_DIR / "name_words.tsv", classes=("organization", "place", "link", "company", "company_after"))
+_WORDS = word_set(DATA_DIR / "name_words.tsv", classes=("organization", "place", "link", "company", "company_after",
+                                                        "sport", "team_after", "team_verb"))
 # Lower-case words that may sit inside a name (`Council on Foreign Relations`, `Charles de Gaulle`).
 _NAME_LINKS = _WORDS["link"]
 _CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|"
                        r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day$", re.IGNORECASE)
 INITIAL = re.compile(r"^[A-Z]\.$")
 _NAME_PREFIX = re.compile(r"^(?:O|D|Mc|Mac)$")  # `O' Leary`, `D' Souza` written with a space
-_SCORE = re.compile(r"^\d+([-/.:,=]\d+)*[=]?$")
+SCORE = re.compile(r"^\d+([-/.:,=]\d+)*[=]?$")
 _DATE_TOKEN = re.compile(r"^\d{1,4}([-/.]\d{1,2}){1,2}$")
 # Words that make a name an organisation whatever the entity recogniser said.
 ORG_WORDS = _WORDS["organization"]
@@ -48,6 +50,8 @@ _PLACE_NOUNS = _WORDS["place"]
 # Nouns that call a name a company (`airline Ryanair`) and words after a name only a company takes (`Ryanair CEO`).
 COMPANY_NOUNS = _WORDS["company"]
 COMPANY_AFTER = _WORDS["company_after"]
+# What makes a city or county a team in a sports report (evidence.team_names).
+SPORT_WORDS, TEAM_AFTER, TEAM_VERBS = _WORDS["sport"], _WORDS["team_after"], _WORDS["team_verb"]
 
 
 @dataclass(slots=True)
@@ -63,6 +67,7 @@ class Cand:
     cluster: int = -1
     weak: bool = False  # an entity found in an all-capitals line, where casing gives no evidence
     maker: int = -1  # a product's: the token where its maker's name ends (`Airbus` in `Airbus A380`)
+    dateline: bool = False  # the place a story is filed from (`NEW YORK 1996-08-30`), even if a team shares its name
 
 
 def casekey(text: str) -> str:
@@ -73,7 +78,7 @@ def casekey(text: str) -> str:
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop a leading `the`, possessives, trailing punctuation, numbers and lower-case words."""
     while start < end and (doc[start].lower_ in LEADING_DROP or doc[start].is_punct or doc[start].is_space
-                           or doc[start].is_lower or _SCORE.match(doc[start].text)
+                           or doc[start].is_lower or SCORE.match(doc[start].text)
                            or (_CALENDAR.match(doc[start].text) and doc[start].ent_type_ != "PERSON")):
         start += 1
     while end > start:
@@ -81,7 +86,7 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
         if tok.text == "." and end - 1 > start and len(doc[end - 2].text) == 1 and doc[end - 2].is_upper:
             break  # keep the dot of an initial
         if tok.is_punct or tok.is_space or tok.text in _POSSESSIVE or tok.is_lower \
-                or _SCORE.match(tok.text):
+                or SCORE.match(tok.text):
             end -= 1
         else:
             break
@@ -97,7 +102,7 @@ def _pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
             s = i + 1 if doc[i].is_space else i
         elif (doc[i].text in ("-", "--", ",", "(", ")") and doc[i + 1].text[:1].isupper()
               and (doc[i].whitespace_ or doc[i].text in ",()")) or _splits_at_possessive(doc, i) \
-                or _SCORE.match(doc[i].text) or (doc[i].is_lower and doc[i].lower_ not in _NAME_LINKS
+                or SCORE.match(doc[i].text) or (doc[i].is_lower and doc[i].lower_ not in _NAME_LINKS
                                                  and doc[i].text not in _POSSESSIVE):
             out.append((s, i))
             s = i + 1
@@ -364,7 +369,7 @@ def _dateline_places(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
                 nxt.text == "," and after is not None and after.ent_type_ == "DATE"):
             s, e = toks[0].i, toks[k - 1].i + 1
             entry = lex.lookup(doc[s:e].text)
-            out.append(Cand(s, e, entry.kind if entry else "place", entry, True))
+            out.append(Cand(s, e, entry.kind if entry else "place", entry, True, dateline=True))
             for i in range(s, e):
                 taken[i] = True
     return out
