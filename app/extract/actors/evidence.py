@@ -14,6 +14,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from app.extract.actors.mentions import (
+    CALENDAR,
     COMPANY_AFTER,
     COMPANY_NOUNS,
     SCORE,
@@ -24,7 +25,7 @@ from app.extract.actors.mentions import (
     casekey,
 )
 
-__all__ = ["organisation_names", "team_names"]
+__all__ = ["organisation_names", "table_teams", "team_names"]
 
 _MIN_SPORT_WORDS = 3  # distinct sports words that make an article a sports report
 _DATE_LIKE = re.compile(r"^\d{4}-\d\d-\d\d$")
@@ -86,7 +87,7 @@ def team_names(doc: Doc, cands: list[Cand]) -> set[str]:
     name with a score after it on a results line (`Somerset 83`, `CHICAGO 71 64`), a captain or a squad
     (`Surrey captain Chris Lewis`), or that beats, draws or plays (`Leicestershire beat Somerset`). A
     person is a team only by the second kind of evidence (`Sampras beat Agassi` is two players)."""
-    if len({t.lower_ for t in doc if t.lower_ in SPORT_WORDS}) < _MIN_SPORT_WORDS:
+    if not _is_sports_report(doc):
         return set()
     out: set[str] = set()
     for c in cands:
@@ -120,3 +121,33 @@ def _plays(doc: Doc, c: Cand) -> bool:
     if head.dep_ in ("nsubj", "dobj") and head.head.lemma_.lower() in TEAM_VERBS:
         return True
     return head.dep_ == "pobj" and head.head.lower_ in _AGAINST
+
+
+def table_teams(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """Names opening a results line of a sports report that the recogniser left out (`PITTSBURGH 56 77 .421`,
+    `Essex 532-8 declared`): teams, as new candidates (one to four capitalised words before a score)."""
+    if not _is_sports_report(doc):
+        return []
+    taken = [False] * len(doc)
+    for c in cands:
+        for i in range(c.start, c.end):
+            taken[i] = True
+    people = {t.lower_ for c in cands if c.kind == "person" for t in doc[c.start:c.end]}
+    out: list[Cand] = []
+    for i, tok in enumerate(doc):
+        if taken[i] or not _line_start(doc, i) or not tok.is_alpha or not tok.text[:1].isupper() \
+                or tok.lower_ in people or tok.lower_ in ("the", "a", "an") or CALENDAR.match(tok.text):
+            continue
+        end = i
+        while end < len(doc) and end - i < 4 and doc[end].is_alpha and doc[end].text[:1].isupper() \
+                and not taken[end] and "\n" not in doc[end].whitespace_:
+            end += 1
+        if end < len(doc) and end > i and _results_line(doc, i, end) and doc[end].text.count("-") < 3 \
+                and not any(t.lower_ in SPORT_WORDS or t.lower_ in TEAM_AFTER for t in doc[i:end]):
+            # (`Gough 20-3-70-2` is a bowler's analysis)
+            out.append(Cand(i, end, "organization", None, True))
+    return out
+
+
+def _is_sports_report(doc: Doc) -> bool:
+    return len({t.lower_ for t in doc if t.lower_ in SPORT_WORDS}) >= _MIN_SPORT_WORDS

@@ -6,7 +6,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.extract.actors.clusters import build, group, propagate
-from app.extract.actors.evidence import organisation_names, team_names
+from app.extract.actors.evidence import organisation_names, table_teams, team_names
 from app.extract.actors.index import ActorIndex
 from app.extract.actors.lexicon import Lexicon, lexicon
 from app.extract.actors.mentions import TokenView, collect
@@ -30,6 +30,7 @@ def find_actors(doc: Doc, lex: Lexicon, *, max_appos_tokens: int,
     """The actors of a parsed doc and their sorted ``(start, end, actor_id)`` mention spans."""
     view = TokenView(doc, caps_share)
     cands = collect(doc, lex, view)
+    cands = sorted(cands + table_teams(doc, cands), key=lambda c: c.start)
     teams = team_names(doc, cands)
     clusters = group(doc, cands, teams)
     propagate(doc, cands, clusters, view)

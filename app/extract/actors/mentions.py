@@ -19,7 +19,7 @@ from app.extract.actors.products import find_products
 from app.extract.actors.titles import HONORIFICS, is_role_word, strip_leading_titles, title_before
 from app.extract.lexicon import word_set
 
-__all__ = ["COMPANY_AFTER", "COMPANY_NOUNS", "ENT_KINDS", "INITIAL", "LEADING_DROP", "ORG_WORDS", "SCORE",
+__all__ = ["CALENDAR", "COMPANY_AFTER", "COMPANY_NOUNS", "ENT_KINDS", "INITIAL", "LEADING_DROP", "ORG_WORDS", "SCORE",
            "SPORT_WORDS", "TEAM_AFTER", "TEAM_VERBS", "Cand", "TokenView", "acronym", "casekey", "collect",
            "is_acronym"]
 
@@ -37,7 +37,7 @@ _WORDS = word_set(DATA_DIR / "name_words.tsv", classes=("organization", "place",
                                                         "sport", "team_after", "team_verb"))
 # Lower-case words that may sit inside a name (`Council on Foreign Relations`, `Charles de Gaulle`).
 _NAME_LINKS = _WORDS["link"]
-_CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|"
+CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|"
                        r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day$", re.IGNORECASE)
 INITIAL = re.compile(r"^[A-Z]\.$")
 _NAME_PREFIX = re.compile(r"^(?:O|D|Mc|Mac)$")  # `O' Leary`, `D' Souza` written with a space
@@ -79,7 +79,7 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop a leading `the`, possessives, trailing punctuation, numbers and lower-case words."""
     while start < end and (doc[start].lower_ in LEADING_DROP or doc[start].is_punct or doc[start].is_space
                            or doc[start].is_lower or SCORE.match(doc[start].text)
-                           or (_CALENDAR.match(doc[start].text) and doc[start].ent_type_ != "PERSON")):
+                           or (CALENDAR.match(doc[start].text) and doc[start].ent_type_ != "PERSON")):
         start += 1
     while end > start:
         tok = doc[end - 1]
