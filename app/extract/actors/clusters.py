@@ -27,6 +27,10 @@ from app.keys import actor_slug
 
 __all__ = ["Clusters", "build", "group", "propagate"]
 
+# The closing word of a company's name that its short form leaves out (`AirTran` for `AirTran Airways`).
+CORPORATE_TAILS = frozenset({"airways", "airlines", "inc", "inc.", "corp", "corp.", "corporation", "ltd", "ltd.",
+                             "plc", "holdings", "group", "company", "co", "co."})
+
 
 class Clusters:
     """Candidates grouped by the actor they name: ``members[cid]`` are the mentions of cluster ``cid``."""
@@ -61,7 +65,7 @@ def group(doc: Doc, cands: list[Cand], teams: set[str] | None = None) -> Cluster
     # Pass 1: lexicon entries and multi-word person names.
     for c in cands:
         if c.entry is not None and c.end - c.start == 1 and not c.entry.demonym \
-                and doc[c.start].text.casefold() in name_words:
+                and doc[c.start].text.casefold() in name_words and not _used_as_place(doc, c):
             c.entry, c.kind = None, "person"  # `Jordan` in an article about Eddie Jordan
         if c.entry is not None:
             key = c.entry.kind + ":" + c.entry.name + (":dateline" if c.dateline else "")
@@ -78,14 +82,7 @@ def group(doc: Doc, cands: list[Cand], teams: set[str] | None = None) -> Cluster
                 for t in doc[c.start:c.end]:
                     if t.is_alpha and len(t.text) > 1:
                         surnames.setdefault(t.text.casefold(), []).append(cid)
-    org_tails: dict[str, set[int]] = {}
-    for c in cands:
-        if c.cluster < 0 and c.kind == "organization" and c.end - c.start > 1 and doc[c.end - 1].is_title:
-            key = casekey(doc[c.start:c.end].text)
-            cid = by_text[key] if key in by_text else by_text.setdefault(key, cl.new(c))
-            if c.cluster < 0:
-                cl.add(cid, c)
-            org_tails.setdefault(doc[c.end - 1].text.casefold(), set()).add(cid)
+    org_tails, org_heads = _group_organisations(doc, cands, cl, by_text)
     product_words = _group_products(doc, cands, cl)
     # Pass 2: everything else, by text; a single word that is part of a person's name joins that person.
     for c in cands:
@@ -107,6 +104,9 @@ def group(doc: Doc, cands: list[Cand], teams: set[str] | None = None) -> Cluster
             cid = max(before, key=lambda k: (sum(m.start < c.start for m in cl.members[k]),
                                              -cl.members[k][0].start))
             cl.add(cid, c)
+        elif c.entry is None and c.kind != "person" and len(org_heads.get(key, ())) == 1:
+            c.kind = "organization"
+            cl.add(next(iter(org_heads[key])), c)
         elif len(words) == 1 and c.kind == "organization" and len(org_tails.get(key, ())) == 1 \
                 and key not in ORG_WORDS:
             cl.add(next(iter(org_tails[key])), c)  # `the Post` after `The New York Post`
@@ -115,15 +115,45 @@ def group(doc: Doc, cands: list[Cand], teams: set[str] | None = None) -> Cluster
         else:
             by_text[key] = cl.new(c)
     _merge_acronyms(doc, cl)
+    _drop_weak(doc, cands, cl, teams or set())
+    return cl
+
+
+def _group_organisations(doc: Doc, cands: list[Cand], cl: Clusters,
+                         by_text: dict[str, int]) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """Multi-word organisations by text; returns their closing words (`Post` of `The New York Post`) and
+    their names less a corporate tail (`AirTran` of `AirTran Airways`), each to the clusters ending so."""
+    org_tails: dict[str, set[int]] = {}
+    org_heads: dict[str, set[int]] = {}
+    for c in cands:
+        if c.cluster < 0 and c.kind == "organization" and c.end - c.start > 1 and doc[c.end - 1].is_title:
+            key = casekey(doc[c.start:c.end].text)
+            cid = by_text[key] if key in by_text else by_text.setdefault(key, cl.new(c))
+            if c.cluster < 0:
+                cl.add(cid, c)
+            org_tails.setdefault(doc[c.end - 1].text.casefold(), set()).add(cid)
+            if doc[c.end - 1].lower_ in CORPORATE_TAILS:
+                org_heads.setdefault(casekey(doc[c.start:c.end - 1].text), set()).add(cid)
+    return org_tails, org_heads
+
+
+def _drop_weak(doc: Doc, cands: list[Cand], cl: Clusters, teams: set[str]) -> None:
+    """Clusters found only where casing says nothing (headlines, tables in capitals) go, unless a team."""
     for cid, members in enumerate(cl.members):
-        if members and all(c.weak for c in members) and not (
-                teams and any(casekey(doc[c.start:c.end].text) in teams for c in members)):
+        if members and all(c.weak for c in members) and not any(
+                casekey(doc[c.start:c.end].text) in teams for c in members):
             cl.members[cid] = []
     for c in cands:
         if c.cluster >= 0 and not cl.members[c.cluster]:
             c.cluster = -1
     cands[:] = [c for c in cands if c.cluster >= 0]
-    return cl
+
+
+def _used_as_place(doc: Doc, c: Cand) -> bool:
+    """`for Indonesia`, `Indonesia 's air carriers`: the country, even if a name here holds the word."""
+    prev = doc[c.start - 1].lower_ if c.start > 0 else ""
+    nxt = doc[c.end].text if c.end < len(doc) else ""
+    return prev in ("in", "of", "for", "to", "from") or nxt in ("'s", "’s")
 
 
 def _group_products(doc: Doc, cands: list[Cand], cl: Clusters) -> dict[str, int]:
