@@ -89,6 +89,14 @@ class Actor(Base):
     aliases: Mapped[list[Alias]] = relationship(back_populates="actor", cascade="all, delete-orphan")
 
 
+class ProductMaker(Base):
+    """A product actor (`Airbus A380`) and the organisation that makes it (`Airbus`)."""
+
+    __tablename__ = "product_makers"
+    product_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True)
+    maker_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+
+
 class ActorRole(Base):
     """A person's role (canonical, `United States president`) with the first and last article dates giving it."""
 

@@ -70,3 +70,21 @@ def test_a_product_is_its_own_actor_linked_to_its_maker_which_is_not_the_one_act
     assert actor_of(record, "Toulouse").kind == "place"
     flight = next(e for e in record.events if e.trigger == "landed")
     assert flight.source_actor == product.id
+
+
+@pytest.mark.db
+@pytest.mark.slow
+def test_the_product_page_names_its_maker_and_the_maker_page_its_products(session, extractor, client):
+    from app.consolidate import consolidate_article
+    from app.store import ArticleMeta, store_article
+
+    record = extractor.extract(A380, id="a380", published=dt.date(2005, 4, 27))
+    article = store_article(session, ArticleMeta(text=A380, external_id="a380", published=dt.date(2005, 4, 27)),
+                            record)
+    consolidate_article(session, article)
+    session.flush()
+    product = client.get("/actors/airbus-a380.json").json()["actor"]
+    assert product["kind"] == "product" and product["maker"]["slug"] == "airbus"
+    maker = client.get("/actors/airbus.json").json()["actor"]
+    assert maker["kind"] == "organization" and [p["slug"] for p in maker["products"]] == ["airbus-a380"]
+    assert "Made by" in client.get("/actors/airbus-a380").text

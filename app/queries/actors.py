@@ -11,7 +11,7 @@ from sqlalchemy import String, func, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from app.keys import normalise_alias
-from app.models import Actor, ActorRole, Alias, Event, EventTarget, Quote, live
+from app.models import Actor, ActorRole, Alias, Event, EventTarget, ProductMaker, Quote, live
 from app.queries.actor_timeline import actor_event_ids, actor_family
 from app.queries.cache import cached
 from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newest_first
@@ -130,7 +130,8 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
     return {
         "actor": {**actor_ref(actor), "titles": actor.titles or [], "aliases": aliases,
                   "roles": role_periods(session, family_ids),
-                  "role_note": ROLE_UNSETTLED if actor.role else None},
+                  "role_note": ROLE_UNSETTLED if actor.role else None,
+                  **_makes(session, family_ids)},
         "activity": cached(session, ("activity", actor.id), lambda: activity(session, actor.id)),
         "did": event_rows(session, did), "done_to": event_rows(session, done_to),
         "quotes": [quote_ref(q, a) for q, a in said],
@@ -168,3 +169,19 @@ def role_periods(session: Session, actor_ids: Sequence[int]) -> list[dict[str, A
         item["text"] = f"{item['title']}, {years} in these articles"
         item["first"], item["last"] = item["first"].isoformat(), item["last"].isoformat()
     return list(out.values())
+
+
+def _makes(session: Session, ids: Sequence[int]) -> dict[str, Any]:
+    """A product's maker and a maker's products, as actor references (survivors of merges)."""
+    def live_ref(actor_id: int) -> dict[str, Any] | None:
+        actor = session.get(Actor, actor_id)
+        if actor is not None and actor.merged_into_id:
+            actor = session.get(Actor, actor.merged_into_id)
+        return actor_ref(actor) if actor is not None else None
+
+    maker = session.scalar(select(ProductMaker.maker_id).where(ProductMaker.product_id.in_(ids)))
+    products = session.scalars(select(ProductMaker.product_id).where(ProductMaker.maker_id.in_(ids))
+                               .order_by(ProductMaker.product_id))
+    refs = [r for p in products if (r := live_ref(p)) is not None]
+    return {"maker": live_ref(maker) if maker is not None else None,
+            "products": list({r["id"]: r for r in refs}.values())}
