@@ -123,9 +123,10 @@ def _plays(doc: Doc, c: Cand) -> bool:
     return head.dep_ == "pobj" and head.head.lower_ in _AGAINST
 
 
-def table_teams(doc: Doc, cands: list[Cand]) -> list[Cand]:
+def table_teams(doc: Doc, cands: list[Cand], regions: frozenset[str] = frozenset()) -> list[Cand]:
     """Names opening a results line of a sports report that the recogniser left out (`PITTSBURGH 56 77 .421`,
-    `Essex 532-8 declared`): teams, as new candidates (one to four capitalised words before a score)."""
+    `Essex 532-8 declared`): teams, as new candidates (one to four capitalised words before a score); and
+    counties or states (``regions``) the report shows playing (`Essex reached 372`, `Kent captain`)."""
     if not _is_sports_report(doc):
         return []
     taken = [False] * len(doc)
@@ -135,17 +136,23 @@ def table_teams(doc: Doc, cands: list[Cand]) -> list[Cand]:
     people = {t.lower_ for c in cands if c.kind == "person" for t in doc[c.start:c.end]}
     out: list[Cand] = []
     for i, tok in enumerate(doc):
-        if taken[i] or not _line_start(doc, i) or not tok.is_alpha or not tok.text[:1].isupper() \
-                or tok.lower_ in people or tok.lower_ in ("the", "a", "an") or CALENDAR.match(tok.text):
+        if taken[i] or not tok.is_alpha or not tok.text[:1].isupper() or tok.lower_ in people \
+                or tok.lower_ in ("the", "a", "an") or CALENDAR.match(tok.text):
             continue
         end = i
-        while end < len(doc) and end - i < 4 and doc[end].is_alpha and doc[end].text[:1].isupper() \
-                and not taken[end] and "\n" not in doc[end].whitespace_:
+        while _line_start(doc, i) and end < len(doc) and end - i < 4 and doc[end].is_alpha \
+                and doc[end].text[:1].isupper() and not taken[end] and "\n" not in doc[end].whitespace_:
             end += 1
         if end < len(doc) and end > i and _results_line(doc, i, end) and doc[end].text.count("-") < 3 \
                 and not any(t.lower_ in SPORT_WORDS or t.lower_ in TEAM_AFTER for t in doc[i:end]):
             # (`Gough 20-3-70-2` is a bowler's analysis)
             out.append(Cand(i, end, "organization", None, True))
+            taken[i:end] = [True] * (end - i)
+        elif tok.text in regions and tok.is_title:
+            cand = Cand(i, i + 1, "organization", None, True)
+            if _team_after(doc, i + 1) or _plays(doc, cand):
+                out.append(cand)
+                taken[i] = True
     return out
 
 

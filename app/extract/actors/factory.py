@@ -30,7 +30,7 @@ def find_actors(doc: Doc, lex: Lexicon, *, max_appos_tokens: int,
     """The actors of a parsed doc and their sorted ``(start, end, actor_id)`` mention spans."""
     view = TokenView(doc, caps_share)
     cands = collect(doc, lex, view)
-    cands = sorted(cands + table_teams(doc, cands), key=lambda c: c.start)
+    cands = sorted(cands + table_teams(doc, cands, lex.regions), key=lambda c: c.start)
     teams = team_names(doc, cands)
     clusters = group(doc, cands, teams)
     propagate(doc, cands, clusters, view)
