@@ -88,3 +88,13 @@ def test_a_role_before_its_first_known_holder_is_not_guessed(session, extractor)
     _store(session, extractor, ARTICLES[2:3])  # Trump, 2018
     (a2013,) = _store(session, extractor, ARTICLES[1:2])
     assert _speakers(session, a2013) == {"us-president"}
+
+
+@pytest.mark.db
+@pytest.mark.slow
+def test_a_quote_by_an_unsettled_role_says_so_on_the_page(session, extractor, client):
+    (a2013,) = _store(session, extractor, ARTICLES[1:2])
+    quote = session.scalars(select(Quote).where(Quote.article_id == a2013.id)).first()
+    data = client.get(f"/quotes/{quote.id}.json").json()
+    assert data["quote"]["speaker"]["role"] == "United States president"
+    assert "not settled by these articles" in client.get(f"/quotes/{quote.id}").text
