@@ -88,3 +88,11 @@ def test_the_product_page_names_its_maker_and_the_maker_page_its_products(sessio
     maker = client.get("/actors/airbus.json").json()["actor"]
     assert maker["kind"] == "organization" and [p["slug"] for p in maker["products"]] == ["airbus-a380"]
     assert "Made by" in client.get("/actors/airbus-a380").text
+
+
+@pytest.mark.slow
+def test_regions_and_named_grounds_of_the_seed_article_are_places(seed_record):
+    kinds = {a.name: a.kind for a in seed_record.actors}
+    assert kinds["Caucasus"] == "place"      # `the Caucasus and Central Asia`, not a people
+    assert kinds["Kadamovskiy"] == "place"   # `the Kadamovskiy training ground`
+    assert kinds["Rostov"] == "place"

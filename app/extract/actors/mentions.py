@@ -291,9 +291,12 @@ def _from_entity(doc: Doc, lex: Lexicon, view: TokenView, label: str, kind: str,
             return None  # `Iraqi Kurds`: the demonym is part of another name
         kind = entry.kind
     elif label == "NORP":
-        if not (doc[end - 1].tag_ in ("NNPS", "NNS") or text.endswith("s")):
+        if end - start == 1 and start > 0 and doc[start - 1].lower_ == "the" and doc[start].tag_ == "NNP":
+            kind = "place"  # `the Caucasus`: a region, not a people (`the Kurds` is NNPS)
+        elif not (doc[end - 1].tag_ in ("NNPS", "NNS") or text.endswith("s")):
             return None  # an adjective (`Eastern European`), not a group of people
-        kind = "group"
+        else:
+            kind = "group"
     else:
         words = {t.lower_ for t in doc[start:end]}
         if end - start > 1 and words & ORG_WORDS:
@@ -304,6 +307,9 @@ def _from_entity(doc: Doc, lex: Lexicon, view: TokenView, label: str, kind: str,
                 (start > 0 and doc[start - 1].lower_ in ("in", "near"))
                 or (nxt is not None and nxt.lower_ in _PLACE_NOUNS) or _before_its_country(doc, lex, end)):
             kind = "place"
+        elif end - start == 1 and doc[start].dep_ == "compound" and doc[start].head.i > start \
+                and doc[start].head.lower_ in _PLACE_NOUNS:
+            kind = "place"  # `the Kadamovskiy training ground`: the name of a place
     # Weak evidence: a headline in capitals, or a lone capitalised common noun (`Attendance`, `Extras`).
     # Such a mention is kept only if it joins an actor found elsewhere.
     weak = entry is None and (view.caps_line(start) or _in_title(doc, start, view.caps_share) or (
