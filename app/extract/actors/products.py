@@ -26,6 +26,8 @@ _NOT_MAKERS = frozenset({"flight", "terminal", "gate", "route", "highway", "inte
                          "channel", "level", "stage", "phase", "round", "week", "day", "year", "class", "category",
                          "division", "league", "district", "zone", "area", "block", "unit", "building", "hall",
                          "ward", "tower", "bus", "line", "train", "cup", "world", "formula", "game", "mission"})
+# Capitalised words that open a headline rather than a maker's name (`First Airbus A380 delivered`).
+_NOT_NAME_WORDS = frozenset({"first", "second", "third", "last", "final", "new", "next"})
 _MAKER_ENTS = frozenset({"ORG", "PERSON", "PRODUCT", "GPE", "NORP", "FAC", ""})
 
 
@@ -55,8 +57,17 @@ def _maker_start(doc: Doc, i: int) -> int | None:
             or prev.ent_type_ not in _MAKER_ENTS or (prev.is_sent_start and prev.pos_ != "PROPN"):
         return None
     start = i - 1
-    while start > 0 and doc[start].ent_iob_ == "I" and doc[start - 1].is_alpha and doc[start - 1].text[:1].isupper():
+    while start > 0 and doc[start].ent_iob_ == "I" and doc[start - 1].is_alpha and doc[start - 1].text[:1].isupper() \
+            and doc[start - 1].lower_ not in _NOT_NAME_WORDS:
         start -= 1  # the whole name of the maker (`Northrop Grumman`)
+    if start > 0 and doc[start].ent_type_ in ("", "PRODUCT") and doc[start - 1].ent_type_ == "ORG" \
+            and doc[start - 1].is_title and doc[start - 1].whitespace_:
+        start -= 1  # `Northrop` + `Grumman KC-45`, the recogniser's cut inside the maker's name
+        while start > 0 and doc[start].ent_iob_ == "I" and doc[start - 1].is_title:
+            start -= 1
+    while start > 1 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+            and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha and doc[start - 2].text[:1].isupper():
+        start -= 2  # `Rolls-Royce Trent 900`
     return start
 
 
