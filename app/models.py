@@ -83,8 +83,31 @@ class Actor(Base):
     titles: Mapped[list[Any]] = mapped_column(default=list)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("actors.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # set on an actor that is a role named without its holder (`the US President`): the canonical role
+    role: Mapped[str | None] = mapped_column(String(300), index=True)
 
     aliases: Mapped[list[Alias]] = relationship(back_populates="actor", cascade="all, delete-orphan")
+
+
+class ProductMaker(Base):
+    """A product actor (`Airbus A380`) and the organisation that makes it (`Airbus`)."""
+
+    __tablename__ = "product_makers"
+    product_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True)
+    maker_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+
+
+class ActorRole(Base):
+    """A person's role (canonical, `United States president`) with the first and last article dates giving it."""
+
+    __tablename__ = "actor_roles"
+    __table_args__ = (UniqueConstraint("actor_id", "role", name="uq_actor_roles_actor_role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(300), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
 
 
 class Alias(Base):

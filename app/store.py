@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, distinct, func, insert, select
 from sqlalchemy.orm import Session
 
+from app.consolidate.roles import record_roles
 from app.consolidate.senses import sense_of
 from app.extract.records import Extraction
 from app.extract.timex import timex_interval
@@ -24,6 +25,7 @@ from app.models import (
     EventSource,
     EventTarget,
     Mention,
+    ProductMaker,
     Quote,
     QuoteSource,
     Source,
@@ -64,7 +66,8 @@ def upsert_actors(session: Session, records: list) -> dict[str, Actor]:
     for a in records:
         actor = found.get(a.id)
         if actor is None:
-            actor = Actor(slug=a.id, name=a.name, kind=a.kind, titles=list(dict.fromkeys(a.titles)))
+            actor = Actor(slug=a.id, name=a.name, kind=a.kind, titles=list(dict.fromkeys(a.titles)),
+                          role=getattr(a, "role", None))
             session.add(actor)
             found[a.id] = actor
         elif a.titles:
@@ -143,6 +146,8 @@ def write_extraction(session: Session, article: Article, extraction: Extraction,
     ]
     if mentions:
         session.execute(insert(Mention), mentions)
+    record_roles(session, article, extraction.actors, actor_ids)
+    _link_makers(session, extraction.actors, actor_ids)
     timexes = [
         {"article_id": article.id, "start": t.start, "end": t.end, "text": t.text[:300], "type": t.type,
          "value": t.value[:40]}
@@ -154,6 +159,18 @@ def write_extraction(session: Session, article: Article, extraction: Extraction,
     _write_quotes(session, article, extraction, actor_ids, fresh)
     article.pipeline_version = extraction.pipeline_version
     session.flush()
+
+
+def _link_makers(session: Session, records: list, actor_ids: dict[str, int]) -> None:
+    """Each product of the extraction points at its maker (the first maker seen is kept)."""
+    pairs = {actor_ids[a.id]: actor_ids[a.maker] for a in records
+             if getattr(a, "maker", None) and a.id in actor_ids and a.maker in actor_ids}
+    if not pairs:
+        return
+    known = set(session.scalars(select(ProductMaker.product_id).where(ProductMaker.product_id.in_(pairs))))
+    for product_id, maker_id in pairs.items():
+        if product_id not in known and product_id != maker_id:
+            session.add(ProductMaker(product_id=product_id, maker_id=maker_id))
 
 
 def _event_fields(e, actor_ids: dict[str, int]) -> dict:

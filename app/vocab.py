@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ACTOR_KINDS: tuple[str, ...] = ("person", "organization", "country", "group", "place")
+ACTOR_KINDS: tuple[str, ...] = ("person", "organization", "country", "group", "place", "product", "role")
 QUOTE_KINDS: tuple[str, ...] = ("direct", "indirect")
 MODALITIES: tuple[str, ...] = ("asserted", "planned", "possible", "negated")
 NEGATED = MODALITIES[3]  # what the articles say did not happen: on event pages, not on timelines by default

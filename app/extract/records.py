@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ACTOR_KINDS = ("person", "organization", "country", "group", "place")
+ACTOR_KINDS = ("person", "organization", "country", "group", "place", "product", "role")
 QUOTE_KINDS = ("direct", "indirect")
 MODALITIES = ("asserted", "planned", "possible", "negated")
 MOODS = ("conditional", "demanded", "proposed", "planned", "possible", "negated", "asserted")
@@ -20,6 +20,12 @@ class Mention:
 
 
 @dataclass(slots=True)
+class Role:
+    role: str   # canonical, the key every spelling shares (`United States president`)
+    title: str  # as the article writes it (`US President`)
+
+
+@dataclass(slots=True)
 class Actor:
     id: str
     name: str
@@ -27,6 +33,9 @@ class Actor:
     aliases: list[str] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    maker: str | None = None  # a product's maker, by actor id (`airbus` for `Airbus A380`)
+    roles: list[Role] = field(default_factory=list)  # a person's roles, from its titles
+    role: str | None = None  # set on an actor that is a role named without its holder (`the US President`)
 
 
 @dataclass(slots=True)

@@ -2,8 +2,8 @@
 
 An actor takes part in an event when it (or an actor merged with it) is the event's source or target, or
 when one of the event's evidence sentences names it (the extractor may miss an actor the sentence plainly
-mentions). A name that no actor carries (a product such as 'Boeing 777') is looked up in the evidence
-sentences themselves. ``dateline timeline --actor`` and the actor page both read membership from here.
+mentions). A name that no actor carries, or a product's (such as 'Boeing 777'), is also looked up in the
+evidence sentences themselves. ``dateline timeline --actor`` and the actor page both read membership from here.
 """
 
 from __future__ import annotations
@@ -105,7 +105,9 @@ def actor_event_ids(session: Session, actor_ids: Collection[int]) -> CompoundSel
 def _name_pattern(session: Session, name: str) -> re.Pattern[str] | None:
     """Words of a name no actor carries: the full name, or its distinctive words ('777', 'Dreamliner')."""
     tokens = [t for t in name.split() if t.lower() not in STOPWORDS]
-    known = set(session.scalars(select(Alias.normalized).where(Alias.normalized.in_([t.lower() for t in tokens]))))
+    # a word another actor is called by ('Boeing') is not distinctive; a product's own ('777') still is
+    known = set(session.scalars(select(Alias.normalized).join(Actor, Actor.id == Alias.actor_id).where(
+        Alias.normalized.in_([t.lower() for t in tokens]), Actor.kind != "product")))
     distinctive = [t for t in tokens if t.lower() not in known and (len(t) >= 3 or any(c.isdigit() for c in t))]
     parts = [re.escape(name.strip())] + ([re.escape(t) for t in distinctive] if len(tokens) > 1 else [])
     if not parts:
@@ -182,6 +184,8 @@ def actor_timeline(session: Session, name: str, denials: bool = False) -> list[T
     not happen ('Boeing did not compete') is no point in time: left out unless ``denials``."""
     ids = actors_named(session, name)
     event_ids = set(session.scalars(actor_event_ids(session, ids))) if ids else events_naming(session, name)
+    if ids and session.scalar(select(Actor.id).where(Actor.id.in_(ids), Actor.kind == "product").limit(1)):
+        event_ids |= events_naming(session, name)  # a product is named in evidence its actor misses ('the 787')
     if not event_ids:
         return []
     # sources sit on the surviving event; follow merges so a merged event shows as its survivor

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import String, func, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from app.keys import normalise_alias
-from app.models import Actor, Alias, Event, EventTarget, Quote, live
+from app.models import Actor, ActorRole, Alias, Event, EventTarget, ProductMaker, Quote, live
 from app.queries.actor_timeline import actor_event_ids, actor_family
 from app.queries.cache import cached
 from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newest_first
@@ -17,6 +18,9 @@ from app.queries.corrections import history
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
 from app.vocab import ACTOR_KINDS
+
+ROLE_UNSETTLED = ("A role named without its holder. These articles do not settle who held it on their dates, "
+                  "so the role as written stands for the speaker and the source.")
 
 
 def event_counts(session: Session) -> dict[int, int]:
@@ -172,8 +176,12 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
         .order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(limit)).all()
     partners = cached(session, ("partners", actor.id), lambda: _partners(session, actor.id))
     aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
+    family_ids = [actor.id, *session.scalars(select(Actor.id).where(Actor.merged_into_id == actor.id))]
     return {
-        "actor": {**actor_ref(actor), "titles": actor.titles or [], "aliases": aliases},
+        "actor": {**actor_ref(actor), "titles": actor.titles or [], "aliases": aliases,
+                  "roles": role_periods(session, family_ids),
+                  "role_note": ROLE_UNSETTLED if actor.role else None,
+                  **_makes(session, family_ids)},
         "counts": actor_counts(session, actor.id),
         "activity": cached(session, ("activity", actor.id), lambda: activity(session, actor.id)),
         "did": event_rows(session, did), "done_to": event_rows(session, done_to),
@@ -194,3 +202,38 @@ def _partners(session: Session, actor_id: int, limit: int = 10) -> list[dict[str
         select(Actor, func.count().label("n")).join(both, both.c.a == Actor.id).where(Actor.id.not_in(family))
         .group_by(Actor.id).order_by(func.count().desc(), Actor.name).limit(limit)).all()
     return [{**actor_ref(a), "events": n} for a, n in rows]
+
+
+def role_periods(session: Session, actor_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The roles of an actor (and the actors merged into it), each with the years the articles support."""
+    rows = session.scalars(select(ActorRole).where(ActorRole.actor_id.in_(actor_ids))
+                           .order_by(ActorRole.first_day, ActorRole.id))
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        item = out.get(r.role)
+        if item is None:
+            out[r.role] = {"role": r.role, "title": r.title, "first": r.first_day, "last": r.last_day}
+        else:
+            item["first"], item["last"] = min(item["first"], r.first_day), max(item["last"], r.last_day)
+    for item in out.values():
+        years = f"{item['first'].year}" if item["first"].year == item["last"].year \
+            else f"{item['first'].year}\u2013{item['last'].year}"
+        item["text"] = f"{item['title']}, {years} in these articles"
+        item["first"], item["last"] = item["first"].isoformat(), item["last"].isoformat()
+    return list(out.values())
+
+
+def _makes(session: Session, ids: Sequence[int]) -> dict[str, Any]:
+    """A product's maker and a maker's products, as actor references (survivors of merges)."""
+    def live_ref(actor_id: int) -> dict[str, Any] | None:
+        actor = session.get(Actor, actor_id)
+        if actor is not None and actor.merged_into_id:
+            actor = session.get(Actor, actor.merged_into_id)
+        return actor_ref(actor) if actor is not None else None
+
+    maker = session.scalar(select(ProductMaker.maker_id).where(ProductMaker.product_id.in_(ids)))
+    products = session.scalars(select(ProductMaker.product_id).where(ProductMaker.maker_id.in_(ids))
+                               .order_by(ProductMaker.product_id))
+    refs = [r for p in products if (r := live_ref(p)) is not None]
+    return {"maker": live_ref(maker) if maker is not None else None,
+            "products": list({r["id"]: r for r in refs}.values())}

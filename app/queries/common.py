@@ -134,7 +134,8 @@ def actors_in_words(actors: list[dict[str, Any] | None]) -> str:
 
 
 def actor_ref(actor: Actor | Any) -> dict[str, Any]:
-    return {"id": actor.id, "slug": actor.slug, "name": actor.name, "kind": actor.kind}
+    return {"id": actor.id, "slug": actor.slug, "name": actor.name, "kind": actor.kind,
+            "role": getattr(actor, "role", None)}
 
 
 # What event_rows reads: a list page selects just these (Row objects) instead of whole Event entities,

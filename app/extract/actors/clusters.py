@@ -27,6 +27,10 @@ from app.keys import actor_slug
 
 __all__ = ["Clusters", "build", "group", "propagate"]
 
+# The closing word of a company's name that its short form leaves out (`AirTran` for `AirTran Airways`).
+CORPORATE_TAILS = frozenset({"airways", "airlines", "inc", "inc.", "corp", "corp.", "corporation", "ltd", "ltd.",
+                             "plc", "holdings", "group", "company", "co", "co."})
+
 
 class Clusters:
     """Candidates grouped by the actor they name: ``members[cid]`` are the mentions of cluster ``cid``."""
@@ -46,8 +50,9 @@ class Clusters:
         cand.cluster = cid
 
 
-def group(doc: Doc, cands: list[Cand]) -> Clusters:
-    """One cluster per entity: same canonical entry, same text, surname to full name, acronym to name."""
+def group(doc: Doc, cands: list[Cand], teams: set[str] | None = None) -> Clusters:
+    """One cluster per entity: same canonical entry, same text, surname to full name, acronym to name.
+    Clusters found only in headlines or tables in capitals are dropped, unless they are ``teams``."""
     cl = Clusters()
     by_entry: dict[str, int] = {}
     by_text: dict[str, int] = {}
@@ -60,10 +65,10 @@ def group(doc: Doc, cands: list[Cand]) -> Clusters:
     # Pass 1: lexicon entries and multi-word person names.
     for c in cands:
         if c.entry is not None and c.end - c.start == 1 and not c.entry.demonym \
-                and doc[c.start].text.casefold() in name_words:
+                and doc[c.start].text.casefold() in name_words and not _used_as_place(doc, c):
             c.entry, c.kind = None, "person"  # `Jordan` in an article about Eddie Jordan
         if c.entry is not None:
-            key = c.entry.kind + ":" + c.entry.name
+            key = c.entry.kind + ":" + c.entry.name + (":dateline" if c.dateline else "")
             if key in by_entry:
                 cl.add(by_entry[key], c)
             else:
@@ -77,14 +82,8 @@ def group(doc: Doc, cands: list[Cand]) -> Clusters:
                 for t in doc[c.start:c.end]:
                     if t.is_alpha and len(t.text) > 1:
                         surnames.setdefault(t.text.casefold(), []).append(cid)
-    org_tails: dict[str, set[int]] = {}
-    for c in cands:
-        if c.cluster < 0 and c.kind == "organization" and c.end - c.start > 1 and doc[c.end - 1].is_title:
-            key = casekey(doc[c.start:c.end].text)
-            cid = by_text[key] if key in by_text else by_text.setdefault(key, cl.new(c))
-            if c.cluster < 0:
-                cl.add(cid, c)
-            org_tails.setdefault(doc[c.end - 1].text.casefold(), set()).add(cid)
+    org_tails, org_heads = _group_organisations(doc, cands, cl, by_text)
+    product_words = _group_products(doc, cands, cl)
     # Pass 2: everything else, by text; a single word that is part of a person's name joins that person.
     for c in cands:
         if c.cluster >= 0:
@@ -92,6 +91,10 @@ def group(doc: Doc, cands: list[Cand]) -> Clusters:
         text = doc[c.start:c.end].text
         key = casekey(text)
         words = key.split()
+        if key in product_words and c.entry is None:
+            c.kind = "product"  # `Dreamliner` after `Boeing 787 Dreamliner`
+            cl.add(product_words[key], c)
+            continue
         person_hits = [cid for cid in surnames.get(words[-1], []) if all(w in surnames for w in words)] \
             if c.kind in ("person", "organization", "place") and len(words) <= 2 else []
         if person_hits and (c.kind == "person" or len(set(person_hits)) == 1):
@@ -101,6 +104,9 @@ def group(doc: Doc, cands: list[Cand]) -> Clusters:
             cid = max(before, key=lambda k: (sum(m.start < c.start for m in cl.members[k]),
                                              -cl.members[k][0].start))
             cl.add(cid, c)
+        elif c.entry is None and c.kind != "person" and len(org_heads.get(key, ())) == 1:
+            c.kind = "organization"
+            cl.add(next(iter(org_heads[key])), c)
         elif len(words) == 1 and c.kind == "organization" and len(org_tails.get(key, ())) == 1 \
                 and key not in ORG_WORDS:
             cl.add(next(iter(org_tails[key])), c)  # `the Post` after `The New York Post`
@@ -109,14 +115,64 @@ def group(doc: Doc, cands: list[Cand]) -> Clusters:
         else:
             by_text[key] = cl.new(c)
     _merge_acronyms(doc, cl)
+    _drop_weak(doc, cands, cl, teams or set())
+    return cl
+
+
+def _group_organisations(doc: Doc, cands: list[Cand], cl: Clusters,
+                         by_text: dict[str, int]) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """Multi-word organisations by text; returns their closing words (`Post` of `The New York Post`) and
+    their names less a corporate tail (`AirTran` of `AirTran Airways`), each to the clusters ending so."""
+    org_tails: dict[str, set[int]] = {}
+    org_heads: dict[str, set[int]] = {}
+    for c in cands:
+        if c.cluster < 0 and c.kind == "organization" and c.end - c.start > 1 and doc[c.end - 1].is_title:
+            key = casekey(doc[c.start:c.end].text)
+            cid = by_text[key] if key in by_text else by_text.setdefault(key, cl.new(c))
+            if c.cluster < 0:
+                cl.add(cid, c)
+            org_tails.setdefault(doc[c.end - 1].text.casefold(), set()).add(cid)
+            if doc[c.end - 1].lower_ in CORPORATE_TAILS:
+                org_heads.setdefault(casekey(doc[c.start:c.end - 1].text), set()).add(cid)
+    return org_tails, org_heads
+
+
+def _drop_weak(doc: Doc, cands: list[Cand], cl: Clusters, teams: set[str]) -> None:
+    """Clusters found only where casing says nothing (headlines, tables in capitals) go, unless a team."""
     for cid, members in enumerate(cl.members):
-        if members and all(c.weak for c in members):
+        if members and all(c.weak for c in members) and not any(
+                casekey(doc[c.start:c.end].text) in teams for c in members):
             cl.members[cid] = []
     for c in cands:
         if c.cluster >= 0 and not cl.members[c.cluster]:
             c.cluster = -1
     cands[:] = [c for c in cands if c.cluster >= 0]
-    return cl
+
+
+def _used_as_place(doc: Doc, c: Cand) -> bool:
+    """`for Indonesia`, `Indonesia 's air carriers`: the country, even if a name here holds the word."""
+    prev = doc[c.start - 1].lower_ if c.start > 0 else ""
+    nxt = doc[c.end].text if c.end < len(doc) else ""
+    return prev in ("in", "of", "for", "to", "from") or nxt in ("'s", "’s")
+
+
+def _group_products(doc: Doc, cands: list[Cand], cl: Clusters) -> dict[str, int]:
+    """One cluster per model designation (`Airbus A380` and `A380`); returns the product's own name words
+    (`dreamliner`) by cluster, so a bare `Dreamliner` joins its product."""
+    by_model: dict[str, int] = {}
+    words: dict[str, int] = {}
+    for c in cands:
+        if c.kind != "product" or c.cluster >= 0:
+            continue
+        key = doc[c.maker].text.casefold()
+        if key in by_model:
+            cl.add(by_model[key], c)
+        else:
+            by_model[key] = cl.new(c)
+        for t in doc[c.maker + 1:c.end]:
+            if t.is_alpha and t.is_title:
+                words.setdefault(t.text.casefold(), by_model[key])
+    return words
 
 
 def _retype_people(doc: Doc, cands: list[Cand]) -> None:
@@ -152,6 +208,8 @@ def propagate(doc: Doc, cands: list[Cand], cl: Clusters, view: TokenView) -> Non
             keys = [tuple(t.text for t in toks)]
             if c.kind == "person" and len(toks) > 1 and len(toks[-1].text) > 2 and toks[-1].is_title:
                 keys.append((toks[-1].text,))
+            if c.kind == "product" and c.maker > c.start:  # `the A380`, `the 787 Dreamliner`
+                keys += [tuple(t.text for t in doc[c.maker:c.end]), (doc[c.maker].text,)]
             for key in keys:
                 for k in (key, tuple(w.upper() for w in key)):
                     if forms.get(k, cid) != cid:
@@ -242,11 +300,18 @@ def _merge_acronyms(doc: Doc, cl: Clusters) -> None:
             cl.members[cid] = []
 
 
-def _kind_of(members: list[Cand]) -> str:
-    """A lexicon entry decides; else the entity recogniser's majority, a multi-word person name winning."""
+def _kind_of(doc: Doc, members: list[Cand], organisations: set[str]) -> str:
+    """A lexicon entry decides (a city the article shows to be a team is one), then a product's designation,
+    then the article's evidence that the name is a company or a team (``organisations``, evidence.py); else
+    the recogniser's majority, a multi-word person name winning."""
+    shown = any(casekey(doc[c.start:c.end].text) in organisations for c in members if not c.dateline)
     for c in members:
         if c.entry is not None:
-            return c.entry.kind
+            return "organization" if shown and c.entry.kind == "place" else c.entry.kind
+    if any(c.kind == "product" for c in members):
+        return "product"
+    if shown:
+        return "organization"
     votes = Counter(c.kind for c in members if c.from_ent)
     if not votes:
         votes = Counter(c.kind for c in members)
@@ -278,8 +343,11 @@ def _name_of(doc: Doc, original: str, members: list[Cand], kind: str) -> str:
     return _display(best, kind)
 
 
-def build(doc: Doc, cl: Clusters, max_appos_tokens: int) -> tuple[list[Actor], list[tuple[int, int, str]]]:
+def build(doc: Doc, cl: Clusters, max_appos_tokens: int,
+          organisations: set[str] | None = None) -> tuple[list[Actor], list[tuple[int, int, str]]]:
     """One Actor per non-empty cluster (id from its canonical name) and the sorted mention spans."""
+    organisations = organisations or set()
+    products: list[tuple[list[Cand], Actor]] = []
     original = doc._.dl_original if doc._.dl_original is not None else doc.text
     actors: list[Actor] = []
     spans: list[tuple[int, int, str]] = []
@@ -288,7 +356,7 @@ def build(doc: Doc, cl: Clusters, max_appos_tokens: int) -> tuple[list[Actor], l
         if not members:
             continue
         members.sort(key=lambda c: c.start)
-        kind = _kind_of(members)
+        kind = _kind_of(doc, members, organisations)
         name = _name_of(doc, original, members, kind)
         slug = actor_slug(name)
         if used.get(slug, kind) != kind:
@@ -300,6 +368,8 @@ def build(doc: Doc, cl: Clusters, max_appos_tokens: int) -> tuple[list[Actor], l
             used[slug] = kind
             actor = Actor(id=slug, name=name, kind=kind)
             actors.append(actor)
+        if kind == "product":
+            products.append((members, actor))
         for c in members:
             s = doc[c.start].idx
             e = doc[c.end - 1].idx + len(doc[c.end - 1])
@@ -320,5 +390,26 @@ def build(doc: Doc, cl: Clusters, max_appos_tokens: int) -> tuple[list[Actor], l
                         actor.titles.append(t)
     for actor in actors:
         actor.mentions.sort(key=lambda m: m.start)
+    _link_makers(doc, products, actors)
     spans.sort()
     return actors, spans
+
+
+def _link_makers(doc: Doc, products: list[tuple[list[Cand], Actor]], actors: list[Actor]) -> None:
+    """Each product names its maker's actor id; a maker named only inside its products (`Airbus A380`)
+    becomes an organisation of the article without mentions of its own, since it is not the one acting."""
+    by_form: dict[str, Actor] = {}
+    for actor in actors:
+        if actor.kind != "product":
+            for form in (actor.name, *actor.aliases, *(m.text for m in actor.mentions)):
+                by_form.setdefault(casekey(form), actor)
+    for members, product in products:
+        makers = [doc[c.start:c.maker].text for c in members if c.kind == "product" and c.maker > c.start]
+        if not makers:
+            continue
+        name = Counter(" ".join(m.split()) for m in makers).most_common(1)[0][0]
+        maker = by_form.get(casekey(name))
+        if maker is None:
+            maker = by_form[casekey(name)] = Actor(id=actor_slug(name), name=name, kind="organization")
+            actors.append(maker)
+        product.maker = maker.id

@@ -6,9 +6,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from app.extract.actors.clusters import build, group, propagate
+from app.extract.actors.evidence import organisation_names, table_teams, team_names
 from app.extract.actors.index import ActorIndex
 from app.extract.actors.lexicon import Lexicon, lexicon
 from app.extract.actors.mentions import TokenView, collect
+from app.extract.actors.roles import find_role_references
 from app.extract.records import Actor
 
 __all__ = ["DEFAULT_CONFIG", "ActorFinder", "find_actors", "make_actor_finder"]
@@ -28,9 +30,13 @@ def find_actors(doc: Doc, lex: Lexicon, *, max_appos_tokens: int,
     """The actors of a parsed doc and their sorted ``(start, end, actor_id)`` mention spans."""
     view = TokenView(doc, caps_share)
     cands = collect(doc, lex, view)
-    clusters = group(doc, cands)
+    cands = sorted(cands + table_teams(doc, cands, lex.regions), key=lambda c: c.start)
+    teams = team_names(doc, cands)
+    clusters = group(doc, cands, teams)
     propagate(doc, cands, clusters, view)
-    return build(doc, clusters, max_appos_tokens)
+    actors, spans = build(doc, clusters, max_appos_tokens, organisation_names(doc, cands) | teams)
+    find_role_references(doc, lex, actors, spans)
+    return actors, spans
 
 
 class ActorFinder:

@@ -167,7 +167,7 @@ class Lexicon:
 
     def lookup(self, text: str) -> Entry | None:
         """The entry a surface form names (spacing ignored; headline capitals tried second), or None."""
-        text = " ".join(text.split())
+        text = " ".join(text.split()).replace(" 's ", "'s ")  # `People 's Republic of China`, tokenised
         entry = self.exact.get(text)
         if entry is None and text.isupper():
             entry = self.upper.get(text)

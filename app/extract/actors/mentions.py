@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from app.extract.actors.lexicon import DATA_DIR, Entry, Lexicon
+from app.extract.actors.products import find_products
 from app.extract.actors.titles import HONORIFICS, is_role_word, strip_leading_titles, title_before
 from app.extract.lexicon import word_set
 
-__all__ = ["ENT_KINDS", "INITIAL", "LEADING_DROP", "ORG_WORDS", "Cand", "TokenView", "acronym", "casekey", "collect",
+__all__ = ["CALENDAR", "COMPANY_AFTER", "COMPANY_NOUNS", "ENT_KINDS", "INITIAL", "LEADING_DROP", "ORG_WORDS", "SCORE",
+           "SPORT_WORDS", "TEAM_AFTER", "TEAM_VERBS", "Cand", "TokenView", "acronym", "casekey", "collect",
            "is_acronym"]
 
 ENT_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
@@ -31,18 +33,25 @@ _PRONOUNS = frozenset({
     "us"
 })
 _BAD_NAME = re.compile(r"^[\W\d_]+$")
-_WORDS = word_set(DATA_DIR / "name_words.tsv", classes=("organization", "place", "link"))
+_WORDS = word_set(DATA_DIR / "name_words.tsv", classes=("organization", "place", "link", "company", "company_after",
+                                                        "sport", "team_after", "team_verb"))
 # Lower-case words that may sit inside a name (`Council on Foreign Relations`, `Charles de Gaulle`).
 _NAME_LINKS = _WORDS["link"]
-_CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|"
+CALENDAR = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|"
                        r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day$", re.IGNORECASE)
 INITIAL = re.compile(r"^[A-Z]\.$")
-_SCORE = re.compile(r"^\d+([-/.:,=]\d+)*[=]?$")
+_NAME_PREFIX = re.compile(r"^(?:O|D|Mc|Mac)$")  # `O' Leary`, `D' Souza` written with a space
+SCORE = re.compile(r"^\d+([-/.:,=]\d+)*[=]?$")
 _DATE_TOKEN = re.compile(r"^\d{1,4}([-/.]\d{1,2}){1,2}$")
 # Words that make a name an organisation whatever the entity recogniser said.
 ORG_WORDS = _WORDS["organization"]
 # Nouns after a one-word name that make it a place (`Donetsk region`).
 _PLACE_NOUNS = _WORDS["place"]
+# Nouns that call a name a company (`airline Ryanair`) and words after a name only a company takes (`Ryanair CEO`).
+COMPANY_NOUNS = _WORDS["company"]
+COMPANY_AFTER = _WORDS["company_after"]
+# What makes a city or county a team in a sports report (evidence.team_names).
+SPORT_WORDS, TEAM_AFTER, TEAM_VERBS = _WORDS["sport"], _WORDS["team_after"], _WORDS["team_verb"]
 
 
 @dataclass(slots=True)
@@ -57,6 +66,8 @@ class Cand:
     titles: list[str] = field(default_factory=list)
     cluster: int = -1
     weak: bool = False  # an entity found in an all-capitals line, where casing gives no evidence
+    maker: int = -1  # a product's: the token where its maker's name ends (`Airbus` in `Airbus A380`)
+    dateline: bool = False  # the place a story is filed from (`NEW YORK 1996-08-30`), even if a team shares its name
 
 
 def casekey(text: str) -> str:
@@ -67,15 +78,15 @@ def casekey(text: str) -> str:
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Drop a leading `the`, possessives, trailing punctuation, numbers and lower-case words."""
     while start < end and (doc[start].lower_ in LEADING_DROP or doc[start].is_punct or doc[start].is_space
-                           or doc[start].is_lower or _SCORE.match(doc[start].text)
-                           or (_CALENDAR.match(doc[start].text) and doc[start].ent_type_ != "PERSON")):
+                           or doc[start].is_lower or SCORE.match(doc[start].text)
+                           or (CALENDAR.match(doc[start].text) and doc[start].ent_type_ != "PERSON")):
         start += 1
     while end > start:
         tok = doc[end - 1]
         if tok.text == "." and end - 1 > start and len(doc[end - 2].text) == 1 and doc[end - 2].is_upper:
             break  # keep the dot of an initial
         if tok.is_punct or tok.is_space or tok.text in _POSSESSIVE or tok.is_lower \
-                or _SCORE.match(tok.text):
+                or SCORE.match(tok.text):
             end -= 1
         else:
             break
@@ -90,12 +101,22 @@ def _pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
             out.append((s, i))
             s = i + 1 if doc[i].is_space else i
         elif (doc[i].text in ("-", "--", ",", "(", ")") and doc[i + 1].text[:1].isupper()
-              and (doc[i].whitespace_ or doc[i].text in ",()")) or doc[i].text in _POSSESSIVE \
-                or _SCORE.match(doc[i].text) or (doc[i].is_lower and doc[i].lower_ not in _NAME_LINKS):
+              and (doc[i].whitespace_ or doc[i].text in ",()")) or _splits_at_possessive(doc, i) \
+                or SCORE.match(doc[i].text) or (doc[i].is_lower and doc[i].lower_ not in _NAME_LINKS
+                                                 and doc[i].text not in _POSSESSIVE):
             out.append((s, i))
             s = i + 1
     out.append((s, end))
     return out
+
+
+def _splits_at_possessive(doc: Doc, i: int) -> bool:
+    """A possessive inside an entity ends a name (`Japan 's ANA`), unless it follows a plural common noun
+    (`People 's Republic of China`, `Workers ' Party`) or a name prefix (`O' Leary`)."""
+    if doc[i].text not in _POSSESSIVE:
+        return False
+    before = doc[i - 1]
+    return not (before.tag_ in ("NNS", "NNPS") or _NAME_PREFIX.match(before.text))
 
 
 def _skip(text: str, doc: Doc, start: int, end: int) -> bool:
@@ -142,12 +163,13 @@ def collect(doc: Doc, lex: Lexicon, view: TokenView) -> list[Cand]:
     """Mentions from entities plus the lexicon, trimmed, typed and non-overlapping, in text order."""
     taken = [False] * len(doc)
     cands: list[Cand] = _dateline_places(doc, lex, taken)
-    for ent in doc.ents:
-        kind = ENT_KINDS.get(ent.label_)
+    cands.extend(Cand(s, e, "product", None, True, maker=m) for s, m, e in find_products(doc, taken))
+    for label, ent_start, ent_end in _joined_entities(doc):
+        kind = ENT_KINDS.get(label)
         if kind is None:
             continue
-        for start, end in _pieces(doc, ent.start, ent.end):
-            cand = _from_entity(doc, lex, view, ent.label_, kind, start, end)
+        for start, end in _pieces(doc, ent_start, ent_end):
+            cand = _from_entity(doc, lex, view, label, kind, start, end)
             if cand is not None and not any(taken[cand.start:cand.end]):
                 cands.append(cand)
                 for i in range(cand.start, cand.end):
@@ -157,6 +179,34 @@ def collect(doc: Doc, lex: Lexicon, view: TokenView) -> list[Cand]:
     cands.extend(_names_before_nationality(doc, cands, taken))
     cands.sort(key=lambda c: c.start)
     return _drop_title_fragments(doc, cands)
+
+
+def _joined_entities(doc: Doc) -> list[tuple[str, int, int]]:
+    """The doc's entities as ``(label, start, end)``, with names the recogniser cut in two joined again:
+    `Lockheed` + `Martin` (an organisation and a lone capitalised word right after it) and `Michael O'` +
+    `Leary` (a name ending in an Irish or Norman prefix)."""
+    ents = list(doc.ents)
+    out: list[tuple[str, int, int]] = []
+    k = 0
+    while k < len(ents):
+        ent = ents[k]
+        label, start, end = ent.label_, ent.start, ent.end
+        nxt = ents[k + 1] if k + 1 < len(ents) else None
+        if nxt is not None and nxt.start == end and "\n" not in doc[end - 1].whitespace_:
+            if label == "ORG" and nxt.label_ == "PRODUCT" and len(nxt) == 1 and nxt[0].is_alpha and nxt[0].is_title:
+                out.append((label, start, nxt.end))
+                k += 2
+                continue
+            if label == "PERSON" and end - start >= 3 and doc[end - 1].text in _POSSESSIVE \
+                    and _NAME_PREFIX.match(doc[end - 2].text) and nxt[0].is_title:
+                out.append((label, start, nxt.start + 1))
+                if len(nxt) > 1:
+                    out.append((nxt.label_, nxt.start + 1, nxt.end))
+                k += 2
+                continue
+        out.append((label, start, end))
+        k += 1
+    return out
 
 
 def _names_before_nationality(doc: Doc, cands: list[Cand], taken: list[bool]) -> list[Cand]:
@@ -208,6 +258,9 @@ def _from_entity(doc: Doc, lex: Lexicon, view: TokenView, label: str, kind: str,
     entry = lex.lookup(doc[start:end].text)
     if doc[start].lower_ in HONORIFICS and end - start > 1 and entry is None:
         label, kind = "PERSON", "person"  # `Ms Diemont` tagged as an organisation
+    if label == "ORG" and end - start > 2 and is_role_word(doc[start]) and entry is None \
+            and all(t.is_title for t in doc[start + 1:end]) and not {t.lower_ for t in doc[start:end]} & ORG_WORDS:
+        label, kind = "PERSON", "person"  # `Spokeswoman Sandy Angers` read as an organisation
     if label == "PERSON":
         new_start, title = strip_leading_titles(doc, start, end)
         if new_start != start:
@@ -221,6 +274,9 @@ def _from_entity(doc: Doc, lex: Lexicon, view: TokenView, label: str, kind: str,
         if lead is not None and lead.demonym:
             titles.append(doc[start].text)
             start += 1
+    if end - start > 1 and doc[end - 1].lower_ == "flight" and end < len(doc) and doc[end].like_num:
+        end -= 1  # `Air France Flight 447`: the airline, whose flight it is
+        label, kind, entry = "ORG", "organization", lex.lookup(doc[start:end].text)
     text = doc[start:end].text
     end_char = doc[end - 1].idx + len(doc[end - 1])
     if _hyphen_prefixed(doc, start) or _skip(text, doc, start, end) \
@@ -235,9 +291,12 @@ def _from_entity(doc: Doc, lex: Lexicon, view: TokenView, label: str, kind: str,
             return None  # `Iraqi Kurds`: the demonym is part of another name
         kind = entry.kind
     elif label == "NORP":
-        if not (doc[end - 1].tag_ in ("NNPS", "NNS") or text.endswith("s")):
+        if end - start == 1 and start > 0 and doc[start - 1].lower_ == "the" and doc[start].tag_ == "NNP":
+            kind = "place"  # `the Caucasus`: a region, not a people (`the Kurds` is NNPS)
+        elif not (doc[end - 1].tag_ in ("NNPS", "NNS") or text.endswith("s")):
             return None  # an adjective (`Eastern European`), not a group of people
-        kind = "group"
+        else:
+            kind = "group"
     else:
         words = {t.lower_ for t in doc[start:end]}
         if end - start > 1 and words & ORG_WORDS:
@@ -246,13 +305,26 @@ def _from_entity(doc: Doc, lex: Lexicon, view: TokenView, label: str, kind: str,
             kind = "place"  # `Arbil`, `Michoacan`: a province or state
         elif kind == "person" and end - start == 1 and (
                 (start > 0 and doc[start - 1].lower_ in ("in", "near"))
-                or (nxt is not None and nxt.lower_ in _PLACE_NOUNS)):
+                or (nxt is not None and nxt.lower_ in _PLACE_NOUNS) or _before_its_country(doc, lex, end)):
             kind = "place"
+        elif end - start == 1 and doc[start].dep_ == "compound" and doc[start].head.i > start \
+                and doc[start].head.lower_ in _PLACE_NOUNS:
+            kind = "place"  # `the Kadamovskiy training ground`: the name of a place
     # Weak evidence: a headline in capitals, or a lone capitalised common noun (`Attendance`, `Extras`).
     # Such a mention is kept only if it joins an actor found elsewhere.
     weak = entry is None and (view.caps_line(start) or _in_title(doc, start, view.caps_share) or (
         end - start == 1 and doc[start].tag_ not in ("NNP", "NNPS") and not is_acronym(text)))
     return Cand(start, end, kind, entry, True, titles, weak=weak)
+
+
+def _before_its_country(doc: Doc, lex: Lexicon, end: int) -> bool:
+    """`Toulouse , France`, `from Toulouse in France`: a name followed by its country or state is a place."""
+    if end + 1 >= len(doc) or not (doc[end].text == "," or (
+            doc[end].lower_ == "in" and end >= 2 and doc[end - 2].pos_ == "ADP")):
+        return False
+    nxt = doc[end + 1]
+    entry = lex.lookup(nxt.text)
+    return (entry is not None and entry.kind == "country" and not entry.demonym) or nxt.text in lex.regions
 
 
 def _in_title(doc: Doc, start: int, caps_share: float) -> bool:
@@ -303,7 +375,7 @@ def _dateline_places(doc: Doc, lex: Lexicon, taken: list[bool]) -> list[Cand]:
                 nxt.text == "," and after is not None and after.ent_type_ == "DATE"):
             s, e = toks[0].i, toks[k - 1].i + 1
             entry = lex.lookup(doc[s:e].text)
-            out.append(Cand(s, e, entry.kind if entry else "place", entry, True))
+            out.append(Cand(s, e, entry.kind if entry else "place", entry, True, dateline=True))
             for i in range(s, e):
                 taken[i] = True
     return out

@@ -82,7 +82,9 @@ def title_before(doc: Doc, start: int, end: int) -> Span | None:
         if tok.lower_ in HONORIFICS:
             break
         attached = tok.head.i in members or any(t.i in members for t in tok.children) \
-            or tok.dep_ in _TITLE_DEPS or (i >= 2 and doc[i - 1].lower_ == "of" and is_role_word(doc[i - 2]))
+            or tok.dep_ in _TITLE_DEPS or (i >= 2 and doc[i - 1].lower_ == "of" and is_role_word(doc[i - 2])) \
+            or (tok.ent_type_ in ("GPE", "NORP", "ORG") and i + 1 == first and is_role_word(doc[first]))
+        # (the last: `US President Donald Trump` where the parser cut `US` off as a sentence of its own)
         if not attached:
             break
         members.add(i)
