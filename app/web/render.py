@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from app.vocab import ACTOR_KINDS, MODALITIES, PLOVER_LABELS, QUOTE_KINDS
 from app.web import urls
 from app.web.editor import editor_state
+from app.web.map_svg import place_map
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT / "templates"
@@ -32,6 +33,7 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
     env.globals["urls"] = urls
     env.globals["default_description"] = DEFAULT_DESCRIPTION
+    env.globals["place_map"] = place_map  # an event's small map (templates/_place_map.html): geocoding, no queries
     env.filters["plural"] = lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}"
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, dt.date) else (d or "")
     env.filters["quote_html"] = quote_html

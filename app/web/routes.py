@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from app.db import database_status
-from app.web import correction_routes, pages_exports, pages_items, pages_lists
+from app.web import correction_routes, pages_exports, pages_items, pages_lists, pages_map
 from app.web.errors import install_error_handlers
 
 
@@ -24,5 +24,6 @@ def install(app: FastAPI) -> None:
     app.include_router(pages_exports.router)  # before the lists: /timeline/timelinejs.json is more specific
     app.include_router(pages_lists.router)
     app.include_router(pages_items.router)
+    app.include_router(pages_map.router)
     app.include_router(correction_routes.router)
     install_error_handlers(app)

@@ -96,6 +96,11 @@ def search(params: Params = None, fmt: str = "") -> str:
     return path("/search", fmt, params)
 
 
+def map_view(params: Params = None, fmt: str = "", anchor: str = "") -> str:
+    """The map page ('/map'), its GeoJSON twin ('/map.json'); ``at`` in params lists one place's events."""
+    return path("/map", fmt, params, anchor)
+
+
 def static(name: str) -> str:
     """The asset's URL with its content version, so it can be cached for good and still change."""
     version = fingerprint(name)
