@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import CompoundSelect, Select, String, exists, func, or_, select, tuple_, type_coerce, union
@@ -277,6 +277,8 @@ def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = Non
     return {
         "filters": {**f.params(), "actor": [a.slug for a in actors]}, "filters_active": f.active, "days": group_by_period(rows), "count": len(rows),
         "total": timeline_total(session, f, actors),
+        # what the default view leaves out: events the articles say did not happen (modality=any shows them)
+        "denials_hidden": 0 if f.modality else timeline_total(session, replace(f, modality=NEGATED), actors),
         "undated": 0 if f.active else cached(session, "undated-events", lambda: session.scalar(
             select(func.count()).select_from(live_events().where(Event.first_day.is_(None))
                                              .with_only_columns(Event.id).subquery())) or 0),

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.queries.map import map_page
-from app.web import urls
+from app.web import share, urls
 from app.web.deps import SessionDep, Text, TimelineFiltersDep
 from app.web.formats import RouteFormat, page_routes
 from app.web.map_svg import WORLD, world_markers, world_path
@@ -18,7 +18,7 @@ from app.web.render import see_other
 
 router = APIRouter()
 
-MAP = Page("map.html", block="results", data=map_page, title="Map")
+MAP = Page("map.html", block="results", data=map_page, title="Map", meta=share.map_page)
 
 
 def with_links(data: dict[str, Any]) -> dict[str, Any]:

@@ -58,6 +58,13 @@ def quotes(data: Mapping[str, Any]) -> Meta:
                            "search their words as you type."}
 
 
+def map_page(data: Mapping[str, Any]) -> Meta:
+    places = len(data.get("features") or [])
+    return {"description": shorten(f"Where the events in Dateline's articles happen, on a world map: "
+                                   f"{_n(data.get('placed', 0), 'event')} at {_n(places, 'place')}"
+                                   + (" (filtered)." if data.get("filters_active") else "."))}
+
+
 def search(data: Mapping[str, Any]) -> Meta:
     q = data.get("q") or ""
     return {"description": shorten(f"Events, actors, quotes and articles matching “{q}”." if q else
