@@ -27,7 +27,7 @@ def shareable(ids) -> dict[str, tuple[str, str]]:
     week = f"/events/{ids['week']}-joe-biden-to-hold-talks-with-putin"
     return {
         week: (week, f"/events/{ids['week']}/card.png"),
-        "/quotes/1": ("/quotes/1", "/quotes/1/card.png"),
+        f"/quotes/{ids['quote']}": (f"/quotes/{ids['quote']}", f"/quotes/{ids['quote']}/card.png"),
         "/actors/russia": ("/actors/russia", "/actors/russia/card.png"),
         "/timeline?actor=russia&type=CONSULT": ("/timeline?actor=russia&type=CONSULT",
                                                 "/timeline/card.png?actor=russia&type=CONSULT"),
@@ -71,7 +71,7 @@ def test_shareable_pages_have_absolute_tags_and_a_1200x630_card(client, ids, kin
 def test_descriptions_say_what_each_page_holds(client, ids):
     week = meta(client, f"/events/{ids['week']}-joe-biden-to-hold-talks-with-putin")["description"]
     assert week.startswith("20–26 Dec 2021 · Consult · Joe Biden and Russia") and S3 in week
-    assert meta(client, "/quotes/1")["description"].startswith(f"“{QUOTE}” — Jeffrey Edmonds, 17 Dec 2021")
+    assert meta(client, f"/quotes/{ids['quote']}")["description"].startswith(f"“{QUOTE}” — Jeffrey Edmonds, 17 Dec 2021")
     assert "5 actors" in meta(client, "/actors")["description"]
     assert meta(client, "/actors/russia")["description"].startswith("Russia (country): 3 events")
     timeline = meta(client, "/timeline?actor=russia&type=CONSULT")
@@ -80,21 +80,22 @@ def test_descriptions_say_what_each_page_holds(client, ids):
     assert meta(client, "/")["description"].startswith("3 events, 5 actors and 1 quote from 1 news article")
 
 
-@pytest.mark.parametrize("url", ["/", "/timeline", "/actors", "/quotes", "/search?q=russia", "/articles/1",
-                                 "/actors/russia", "/quotes/1", "/-/ingest", "/no/such/page"])
+@pytest.mark.parametrize("url", ["/", "/timeline", "/actors", "/quotes", "/search?q=russia", "/articles/{article}",
+                                 "/actors/russia", "/quotes/{quote}", "/-/ingest", "/no/such/page"])
 def test_every_page_has_a_meta_description(client, ids, url):
-    description = meta(client, url).get("description", "")
+    description = meta(client, url.format(**ids)).get("description", "")
     assert 40 <= len(description) <= 200
 
 
 def test_pages_without_a_card_send_no_preview_tags(client, ids):
-    tags = meta(client, "/articles/1")
+    tags = meta(client, f"/articles/{ids['article']}")
     assert "og:image" not in tags and "Baonghean.vn, 17 Dec 2021" in tags["description"]
 
 
-@pytest.mark.parametrize("url", ["/", "/timeline?type=CONSULT", "/actors/russia", "/quotes/1", "/card.png",
-                                 "/timeline/card.png", "/actors/russia/card.png", "/quotes/1/card.png"])
+@pytest.mark.parametrize("url", ["/", "/timeline?type=CONSULT", "/actors/russia", "/quotes/{quote}", "/card.png",
+                                 "/timeline/card.png", "/actors/russia/card.png", "/quotes/{quote}/card.png"])
 def test_head_answers_like_get_without_a_body(client, ids, url):
+    url = url.format(**ids)
     get, head = client.get(url), client.head(url)
     assert head.status_code == get.status_code == 200 and head.content == b""
     assert head.headers["content-type"] == get.headers["content-type"]

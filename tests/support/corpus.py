@@ -82,8 +82,11 @@ def load(session: Session) -> dict[str, int]:
                     precision="day", removed_at=utcnow())
     session.add(gone)
     session.flush()
+    from app.models import Quote as QuoteRow
+
+    quote = session.scalars(select(QuoteRow.id).where(QuoteRow.article_id == article.id)).first()
     return {"article": article.id, "reject": removed.id, "survivor": survivor.id, "merged": merged.id,
-            "week": events["Joe Biden to hold talks with Putin"].id, "gone": gone.id}
+            "week": events["Joe Biden to hold talks with Putin"].id, "gone": gone.id, "quote": quote or 0}
 
 
 __all__ = ["QUOTE", "TITLE", "Article", "load"]
