@@ -29,3 +29,19 @@ def test_a_headline_infinitive_is_a_plan_and_a_passive_keeps_its_voice(extractor
     assert by_lemma["purchase"].summary == "China Eastern Airlines will purchase twenty new Airbus A320 jets"
     assert by_lemma["compensate"].summary == "Singapore Airlines will be compensated"
     assert by_lemma["deliver"].summary == "The planes were not delivered"
+
+
+@pytest.mark.slow
+def test_what_a_product_performs_is_named_as_the_text_names_it(extractor):
+    """Wikinews (CC BY 2.5), 'Boeing 787 "Dreamliner" makes maiden flight', 2009-12-16: the headline's flight
+    is the flight event even where the parser calls the object a clause; a place keeps its own preposition."""
+    import datetime as dt
+
+    text = ("Boeing 787 \"Dreamliner\" makes maiden flight\n"
+            "Boeing's newest commercial aircraft, the 787 \"Dreamliner\", made its first test flight Tuesday in "
+            "Everett.")
+    events = extractor.extract(text, published=dt.date(2009, 12, 16)).events
+    flights = [e for e in events if e.lemma == "flight"]
+    assert [e.date for e in flights] == ["2009-12-16", "2009-12-15"]
+    assert flights[0].summary.endswith("makes maiden flight")
+    assert flights[1].summary == "Boeing made its first test flight in Everett"

@@ -47,7 +47,7 @@ from app.extract.events.lexicon import (
     load_lexicon,
 )
 from app.extract.events.summary import sentence_summary, squash, summary
-from app.extract.events.triggers import Cand, candidates
+from app.extract.events.triggers import PERFORMED_DEPS, Cand, candidates
 from app.extract.events.typer import FRAME_TYPES, event_type
 from app.extract.records import Event, Quote, Timex
 from app.extract.timex import timex_interval
@@ -359,7 +359,8 @@ def main_predicate(sent: Span) -> Token | None:
     root = sent.root
     if root.pos_ == "VERB" and root.is_alpha and root.lemma_.lower() != "be":
         if root.lemma_.lower() in PERFORM:  # 'will make a special charity flight': the flight is what happens
-            return next((c for c in root.children if c.dep_ == "dobj" and c.lemma_.lower() in EVENT_NOUNS), root)
+            return next((c for c in root.children if c.dep_ in PERFORMED_DEPS and c.pos_ == "NOUN"
+                         and c.lemma_.lower() in EVENT_NOUNS), root)
         return root
     if root.pos_ == "AUX" or root.lemma_.lower() == "be" or not root.is_alpha:
         for c in root.children:

@@ -101,22 +101,25 @@ def _targets_text(text: str, c: Cand, target_names: list[str], target_tokens: se
                   has_object: bool) -> list[str]:
     """The prepositional phrases that hold a target ("to the US and NATO"), then targets not named yet."""
     out: list[str] = []
+    other: list[str] = []  # a target inside another phrase ('in Everett'): said as the text says it
     heads = [c.anchor] + ([c.governor] if c.governor is not None else []) + \
         ([c.trigger] if c.trigger is not c.anchor else [])
     for h in heads:
         for x in h.children:
-            if x.dep_ in ("prep", "dative") and x.lower_ in SUMMARY_PREPS and \
-                    any(t.i in target_tokens for t in x.subtree):
+            if x.dep_ in ("prep", "dative") and any(t.i in target_tokens for t in x.subtree):
                 toks = [t for t in x.subtree if not t.is_space][:TARGET_TOKENS]
                 while toks and toks[-1].is_punct:
                     toks.pop()
                 if toks:
-                    out.append(squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text)))
+                    phrase = squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+                    (out if x.lower_ in SUMMARY_PREPS else other).append(phrase)
     said = (said + " " + " ".join(out)).lower()
     names = [n for n in dict.fromkeys(target_names) if n.lower() not in said]
     if names:
         prep = "with" if c.type in ("CONSULT", "COOPERATE", "AGREE") else "against" if c.type else "with"
-        if not out and not has_object:
+        if not out and other and c.type is None:
+            out.append(other[0])
+        elif not out and not has_object:
             out.append(prep + " " + " and ".join(names[:MAX_TARGETS]))
     return out
 

@@ -24,6 +24,7 @@ from app.vocab import MATERIAL_CONFLICT
 
 OBJ_DEPS = frozenset({"dobj", "nsubjpass", "obj", "oprd", "attr"})
 MOD_DEPS = frozenset({"compound", "amod", "nmod"})
+PERFORMED_DEPS = frozenset({"dobj", "ccomp", "oprd"})
 
 
 @dataclass(slots=True)
@@ -154,9 +155,12 @@ def _happening(tok: Token) -> Cand | None:
         return None
     verb = head.lemma_.lower()
     subject = tok.dep_ in ("nsubj", "nsubjpass") and verb in HAPPEN
-    if not (subject or (tok.dep_ == "dobj" and verb in PERFORM)):  # or performed: 'will make a charity flight'
+    # or performed: 'will make a charity flight' (a headline's object noun is at times parsed as a ccomp)
+    if not (subject or (tok.dep_ in PERFORMED_DEPS and verb in PERFORM)):
         return None
     words = [tok, head] + [c for c in head.children if c.dep_ == "prt"]
+    if not subject:  # what was performed, as the text names it: 'a special charity flight', 'its first test flight'
+        words += [c for c in tok.children if c.dep_ in ("det", "poss", "amod", "compound", "nummod") and c.i < tok.i]
     return Cand(head, tok, None, sorted(words, key=lambda t: t.i))
 
 
