@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -21,7 +21,7 @@ from sqlalchemy import (
     and_,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -381,6 +381,22 @@ def live(model: type[Actor] | type[Event] | type[Quote]) -> ColumnElement[bool]:
     if model is Quote:
         return and_(Quote.merged_into_id.is_(None), Quote.removed_at.is_(None))
     raise TypeError(f"{model.__name__} has no live/merged state")
+
+
+Merged = TypeVar("Merged", Actor, Event, Quote)
+
+
+def survivor(session: Session, row: Merged) -> Merged:
+    """The row a merged one now lives in: ``merged_into_id`` followed to its end (a cycle or a broken chain
+    stops at the last row that exists)."""
+    seen = {row.id}
+    while row.merged_into_id and row.merged_into_id not in seen:
+        nxt = session.get(type(row), row.merged_into_id)
+        if nxt is None:
+            break
+        seen.add(nxt.id)
+        row = nxt
+    return row
 
 
 FTS_TABLES = {

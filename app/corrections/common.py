@@ -16,7 +16,7 @@ from sqlalchemy import Date, DateTime, func, select
 from sqlalchemy.orm import Session
 
 from app.keys import normalise_alias
-from app.models import Actor, Alias, Event, EventSource, Quote, QuoteSource
+from app.models import Actor, Alias, Event, EventSource, Quote, QuoteSource, survivor
 from app.queries.errors import AppError, BadInput
 
 Args = dict[str, Any]
@@ -98,29 +98,17 @@ def choice_field(body: Args, name: str, choices: tuple[str, ...], *, upper: bool
 
 # --- actors ---------------------------------------------------------------------------------------------------
 
-def root_actor(session: Session, actor: Actor) -> Actor:
-    """The actor a merged one now lives in (merges are one level deep; a broken chain stops where it is)."""
-    seen = {actor.id}
-    while actor.merged_into_id and actor.merged_into_id not in seen:
-        nxt = session.get(Actor, actor.merged_into_id)
-        if nxt is None:
-            break
-        seen.add(nxt.id)
-        actor = nxt
-    return actor
-
-
 def find_actor(session: Session, body: Args, name: str) -> Actor:
     """The actor a field names by slug, name or alias (case-insensitive), merges followed; else a 422."""
     ref = text_field(body, name)
     actor = session.scalar(select(Actor).where(Actor.slug == ref.lower()))
     if actor is not None:
-        return root_actor(session, actor)
+        return survivor(session, actor)
     key = normalise_alias(ref)
     ids = set(session.scalars(select(Actor.id).where(func.lower(Actor.name) == ref.lower())))
     if not ids:
         ids = set(session.scalars(select(Alias.actor_id).where(Alias.normalized == key)))
-    roots = {r.id: r for r in (root_actor(session, a) for a in session.scalars(select(Actor).where(Actor.id.in_(ids))))}
+    roots = {r.id: r for r in (survivor(session, a) for a in session.scalars(select(Actor).where(Actor.id.in_(ids))))}
     if not roots:
         raise FieldError(name, f"no actor is called '{ref}'.", hint="Give a slug, name or alias from the actor list.")
     if len(roots) > 1:
@@ -133,7 +121,12 @@ def actor_by_slug(session: Session, slug: str, *, follow: bool = True) -> Actor:
     actor = session.scalar(select(Actor).where(Actor.slug == slug))
     if actor is None:
         raise NotApplicable(f"actor '{slug}' no longer exists")
-    return root_actor(session, actor) if follow else actor
+    return survivor(session, actor) if follow else actor
+
+
+def reason_field(body: Args) -> str | None:
+    """Why an editor takes something off the pages: the ``reason`` field, else the correction's ``note``."""
+    return text_field(body, "reason", required=False, limit=500) or text_field(body, "note", required=False, limit=500)
 
 
 def actor_view(actor: Actor) -> dict[str, Any]:
@@ -141,17 +134,6 @@ def actor_view(actor: Actor) -> dict[str, Any]:
 
 
 # --- events ---------------------------------------------------------------------------------------------------
-
-def root_event(session: Session, event: Event) -> Event:
-    seen = {event.id}
-    while event.merged_into_id and event.merged_into_id not in seen:
-        nxt = session.get(Event, event.merged_into_id)
-        if nxt is None:
-            break
-        seen.add(nxt.id)
-        event = nxt
-    return event
-
 
 def _number(body: Args, name: str) -> int:
     value = body.get(name)
@@ -170,7 +152,7 @@ def find_event(session: Session, body: Args, name: str) -> Event:
     event = session.get(Event, ident)
     if event is None:
         raise FieldError(name, f"there is no event {ident}.")
-    event = root_event(session, event)
+    event = survivor(session, event)
     if event.removed_at is not None:
         raise FieldError(name, f"event {ident} has been removed.")
     return event
@@ -199,7 +181,7 @@ def resolve_event(session: Session, ref: dict[str, Any], *, follow: bool = True)
     found = found or event  # removed, and nothing else holds its evidence: the row itself (an editor removed it)
     if found is None:
         raise NotApplicable(f"event {ref['id']} no longer exists")
-    return root_event(session, found) if follow else found
+    return survivor(session, found) if follow else found
 
 
 def _event_at(session: Session, ref: dict[str, Any]) -> Event | None:
@@ -223,10 +205,7 @@ def event_view(event: Event) -> dict[str, Any]:
 def find_quote(session: Session, body: Args, name: str) -> Quote:
     ident = _number(body, name)
     quote = session.get(Quote, ident)
-    seen = {ident}
-    while quote is not None and quote.merged_into_id and quote.merged_into_id not in seen:
-        seen.add(quote.merged_into_id)
-        quote = session.get(Quote, quote.merged_into_id)
+    quote = survivor(session, quote) if quote is not None else None
     if quote is None:
         raise FieldError(name, f"there is no quote {ident}.")
     if quote.removed_at is not None:
@@ -247,10 +226,7 @@ def resolve_quote(session: Session, ref: dict[str, Any]) -> Quote:
         src = session.scalar(select(QuoteSource).where(QuoteSource.article_id == ref["article_id"],
                                                        QuoteSource.key == ref["key"]))
         quote = src.quote if src is not None else None
-    seen: set[int] = set()
-    while quote is not None and quote.merged_into_id and quote.merged_into_id not in seen:
-        seen.add(quote.id)
-        quote = session.get(Quote, quote.merged_into_id)
+    quote = survivor(session, quote) if quote is not None else None
     if quote is None:
         raise NotApplicable(f"quote {ref['id']} no longer exists")
     return quote

@@ -25,6 +25,7 @@ from app.corrections.common import (
     event_view,
     find_actor,
     find_event,
+    reason_field,
     resolve_event,
     restore_fields,
     set_fields,
@@ -167,8 +168,7 @@ def revert_actors(session: Session, args: Args, applied: dict[str, Any]) -> None
 
 def prepare_not_event(session: Session, body: Args) -> Prepared:
     ref = _subject(session, body)
-    reason = text_field(body, "reason", required=False, limit=500) or text_field(body, "note", required=False,
-                                                                                  limit=500)
+    reason = reason_field(body)
     return Prepared({"event": ref, "reason": reason}, "event", _key(ref))
 
 

@@ -19,11 +19,11 @@ from app.corrections.common import (
     find_event,
     find_quote,
     quote_ref,
+    reason_field,
     resolve_event,
     resolve_quote,
     restore_fields,
     set_fields,
-    text_field,
 )
 from app.models import Actor, Quote, utcnow
 from app.vocab import QUOTE_KINDS
@@ -78,8 +78,7 @@ def apply_kind(session: Session, args: Args, previous: dict[str, Any]) -> Change
 
 def prepare_not_quote(session: Session, body: Args) -> Prepared:
     ref = _subject(session, body)
-    reason = text_field(body, "reason", required=False, limit=500) or text_field(body, "note", required=False,
-                                                                                  limit=500)
+    reason = reason_field(body)
     return Prepared({"quote": ref, "reason": reason}, "quote", _key(ref))
 
 

@@ -10,7 +10,18 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from app.fts import STOPWORDS
-from app.models import Actor, Article, Event, EventSource, EventTarget, MergeRecord, Quote, Source, live
+from app.models import (
+    Actor,
+    Article,
+    Event,
+    EventSource,
+    EventTarget,
+    MergeRecord,
+    Quote,
+    Source,
+    live,
+    survivor,
+)
 from app.queries.common import actor_ref, date_label, event_rows, live_events, parse_id
 from app.queries.corrections import history, removal_reason
 from app.queries.errors import Gone, Moved, NotFound
@@ -30,18 +41,11 @@ def parse_event_ref(ref: str) -> tuple[int, str]:
 def live_event(session: Session, event_id: int) -> Event:
     """The event, following merges to the survivor (Moved) and refusing removed ones (Gone)."""
     event = session.get(Event, event_id)
-    seen = {event_id}
     if event is None:
         raise NotFound(f"There is no event {event_id}.", hint="It may never have existed; try the timeline.")
-    survivor = event
-    while survivor.merged_into_id and survivor.merged_into_id not in seen:
-        seen.add(survivor.merged_into_id)
-        nxt = session.get(Event, survivor.merged_into_id)
-        if nxt is None:
-            break
-        survivor = nxt
-    if survivor.id != event.id:
-        raise Moved("event", survivor.id, survivor.slug)
+    now = survivor(session, event)
+    if now.id != event.id:
+        raise Moved("event", now.id, now.slug)
     if event.removed_at is not None:
         editor = removal_reason(session, "event", event.id)
         if editor is not None:
