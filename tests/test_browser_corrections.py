@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from support.browser import LiveServer, chromium, live_server, screenshot  # noqa: F401  (fixtures)
+from support.browser import LiveServer, chromium, live_server, screenshot, watched_page  # noqa: F401  (fixtures)
 from support.editor import EDITOR_TOKEN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -41,14 +41,7 @@ def editor_server(live_server, tmp_path_factory):
 
 @pytest.fixture()
 def editor_page(chromium, editor_server):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    problems: list[str] = []
-    pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    pg.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    yield pg
-    context.close()
-    assert not problems, problems
+    yield from watched_page(chromium)
 
 
 def tab_to(pg, selector: str, limit: int = 300) -> None:

@@ -120,9 +120,9 @@ def chromium(request):
     return _shared["browser"]
 
 
-@pytest.fixture()
-def page(chromium, live_server):
-    """A fresh page that records console errors and failed requests; the test fails if any occurred."""
+def watched_page(chromium):
+    """A fresh desktop-sized page that records console errors and page errors; fails, when closed, if any
+    occurred (a generator: ``yield from`` it in a fixture)."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     problems: list[str] = []
@@ -132,6 +132,12 @@ def page(chromium, live_server):
     yield pg
     context.close()
     assert not problems, problems
+
+
+@pytest.fixture()
+def page(chromium, live_server):
+    """A fresh page that records console errors and failed requests; the test fails if any occurred."""
+    yield from watched_page(chromium)
 
 
 def screenshot(pg, name: str) -> Path:
