@@ -262,6 +262,16 @@ def test_wikinews_clause_arguments(extractor, text, lemma, source, target):
 
 
 @pytest.mark.slow
+def test_an_apposition_names_the_subject_not_its_possessive_owner(extractor):
+    text = ("Boeing 787 Dreamliner makes maiden flight\n\nBoeing's newest commercial aircraft, the 787 "
+            "\"Dreamliner\", made its first test flight Tuesday in Everett, Washington at 18:00 UTC.")
+    rec, events = _events(extractor, text, published=dt.date(2009, 12, 16))
+    ev = _one(events, "flight", "newest")
+    assert _name(rec, ev.source_actor) == "Boeing 787 Dreamliner"
+    assert ev.date == "2009-12-15"
+
+
+@pytest.mark.slow
 def test_wikinews_accident_is_no_assault(extractor):
     text = "The Airbus A330 jetliner crashed into the Atlantic Ocean in June, killing all 228 people on board."
     _, events = _events(extractor, text, published=dt.date(2009, 12, 1))

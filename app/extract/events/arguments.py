@@ -51,6 +51,8 @@ class ActorTokens:
             return None
         if tok.i in self.by_token:
             return self.by_token[tok.i]
+        if tok.pos_ == "NOUN" and any(c.dep_ == "poss" for c in tok.children) and (named := self._apposition(tok)):
+            return named  # "Boeing's newest aircraft, the 787 Dreamliner": the 787, not its owner or maker
         for c in tok.children:
             if c.dep_ in ("compound", "amod", "poss", "nmod", "appos") and c.i < tok.i + 4:
                 if c.i in self.by_token:
@@ -72,6 +74,18 @@ class ActorTokens:
                     for g in c.children:
                         if g.dep_ == "pobj" and g.i in self.by_token:
                             return self.by_token[g.i]
+        return None
+
+    def _apposition(self, tok: Token) -> str | None:
+        """The actor an apposition names ("the aircraft, the 787 Dreamliner"), on its head or a name word of it."""
+        for c in tok.children:
+            if c.dep_ != "appos":
+                continue
+            if c.i in self.by_token:
+                return self.by_token[c.i]
+            for g in c.children:
+                if g.dep_ in ("compound", "nummod") and g.i in self.by_token:
+                    return self.by_token[g.i]
         return None
 
     def actors_of(self, tok: Token | None) -> list[str]:
