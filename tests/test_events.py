@@ -272,6 +272,18 @@ def test_an_apposition_names_the_subject_not_its_possessive_owner(extractor):
 
 
 @pytest.mark.slow
+def test_the_airline_stands_for_the_airline_named_before(extractor):
+    text = ("China Eastern Airlines to purchase twenty new Airbus A320 jets\n\nChina Eastern Airlines stated on "
+            "Thursday that it had signed a contract to purchase a score of Airbus A320 passenger jets for 9.9 "
+            "billion yuan (about US$ 1.4 billion). The airline, which is the third largest in China, signed the "
+            "agreement in Paris on June 15.")
+    rec, events = _events(extractor, text, published=dt.date(2009, 6, 18))
+    signed = _one(events, "sign", "Paris")
+    assert _name(rec, signed.source_actor) == "China Eastern Airlines"
+    assert signed.date == "2009-06-15"
+
+
+@pytest.mark.slow
 def test_wikinews_accident_is_no_assault(extractor):
     text = "The Airbus A330 jetliner crashed into the Atlantic Ocean in June, killing all 228 people on board."
     _, events = _events(extractor, text, published=dt.date(2009, 12, 1))

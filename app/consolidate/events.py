@@ -281,9 +281,10 @@ def _merge_one(session: Session, view: EventView, candidates: list[int], rows: d
             continue  # merged earlier in this article
         if ident not in views:
             views[ident] = _view(cand, mentioned, family, cache, cited.get(ident, {}), False)
-            if things_of(view) and not views[ident].named and not things_of(views[ident]):
-                # read only when it could be shared: this report names a product of its own (or its article's)
-                _implicit_topic([views[ident]], topics(cand.article_id))
+            if things_of(view) and not things_of(views[ident]):
+                # read only when it could be shared: this report names a product of its own (or its article's);
+                # the other outlet's report may have gained actors from its own article's retellings
+                views[ident].things = topics(cand.article_id)
         match = compare(view, views[ident], MAX_SENTENCES)
         if match is not None and (best is None or match.rank > best[0].rank
                                   or (match.rank == best[0].rank and ident < best[1])):

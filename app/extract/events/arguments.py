@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.tokens import Doc, Token
 
 from app.extract.actors.index import ActorIndex
@@ -11,6 +13,7 @@ from app.extract.events.lexicon import (
     FIRST_PERSON,
     GEO_NOUNS,
     INTENT,
+    KIND_NOUNS,
     PERSON_NOUNS,
     PLACE_PREPS,
     PLANNING,
@@ -26,6 +29,7 @@ OBJECT_DEPS = ("dobj", "obj", "dative", "iobj", "oprd")
 MAX_CHAIN = 8          # xcomp/conj/advcl links followed up to a subject
 MAX_REPORT_DEPTH = 10  # heads climbed to find the reporting clause of a pronoun
 MAX_NP_DEPTH = 2       # of-phrases followed to the actor of a noun phrase
+ANAPHOR_WINDOW = 600   # characters back a definite "the company" looks for the organisation it stands for
 
 
 class ActorTokens:
@@ -33,6 +37,7 @@ class ActorTokens:
 
     def __init__(self, doc: Doc, index: ActorIndex) -> None:
         self.by_token: dict[int, str] = index.token_actors(doc)
+        self.index = index
         self.names: dict[str, str] = {a.id: a.name for a in index.actors}
         self.persons: set[int] = {i for i, a in self.by_token.items() if index.kind(a) == "person"}
         countries = [(a.id, a.name.lower()) for a in index.actors if a.kind == "country"]
@@ -61,6 +66,8 @@ class ActorTokens:
                     for g in c.children:
                         if g.dep_ in ("npadvmod", "compound", "amod") and g.i in self.by_token:
                             return self.by_token[g.i]
+        if (named := self._definite(tok)) is not None:
+            return named
         if depth >= MAX_NP_DEPTH:
             return None
         for c in tok.children:
@@ -86,6 +93,23 @@ class ActorTokens:
             for g in c.children:
                 if g.dep_ in ("compound", "nummod") and g.i in self.by_token:
                     return self.by_token[g.i]
+        return None
+
+    def _definite(self, tok: Token) -> str | None:
+        """The actor a bare definite description stands for: "the airline" or "the company" is the organisation
+        the text named last before it, "the country" the country (within ANAPHOR_WINDOW characters)."""
+        kind = KIND_NOUNS.get(tok.lemma_.lower())
+        if kind is None or tok.pos_ != "NOUN" or tok.tag_ not in ("NN", "NNP"):
+            return None
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+            return None
+        spans = self.index.spans
+        for k in range(bisect_left(spans, (tok.idx, -1, "")) - 1, -1, -1):
+            start, end, actor_id = spans[k]
+            if tok.idx - start > ANAPHOR_WINDOW:
+                break
+            if end <= tok.idx and self.index.kind(actor_id) == kind:
+                return actor_id
         return None
 
     def actors_of(self, tok: Token | None) -> list[str]:
