@@ -284,6 +284,17 @@ def test_the_airline_stands_for_the_airline_named_before(extractor):
 
 
 @pytest.mark.slow
+def test_the_plane_stands_for_the_product_named_before(extractor):
+    """Wikinews (CC BY 2.5), 'First Airbus A380 delivered', 2007-10-15."""
+    text = ("First Airbus A380 delivered\n\nThe first A380 superjumbo, made by Airbus, was delivered today to "
+            "Singapore Airlines (SIA) 18 months behind schedule. After the plane was delivered in Singapore, it was "
+            "flown to Toulouse, France for the ceremony of about 500 guests.")
+    rec, events = _events(extractor, text, published=dt.date(2007, 10, 15))
+    delivered = _one(events, "deliver", "After the plane")
+    assert "Airbus A380" in [_name(rec, t) for t in delivered.target_actors]
+
+
+@pytest.mark.slow
 def test_wikinews_accident_is_no_assault(extractor):
     text = "The Airbus A330 jetliner crashed into the Atlantic Ocean in June, killing all 228 people on board."
     _, events = _events(extractor, text, published=dt.date(2009, 12, 1))
