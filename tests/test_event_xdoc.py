@@ -94,3 +94,13 @@ def test_an_unnamed_report_takes_its_articles_product_and_keeps_its_day(env):
     common = {e[0] for e in later} & {e[0] for e in flew}
     assert common, (later, flew)
     assert {e[1] for e in later if e[0] in common} == {"2005-04-27"}
+
+
+def test_a_plan_for_later_this_year_meets_the_act_reported_that_year(env):
+    """'is expected to enter service later this year' (July 2007) and 'First A380 enters commercial service'
+    (October 2007) tell one happening: the plan names the year the act falls in."""
+    _ingest(UNVEILED, IN_SERVICE)
+    planned = _live_events_citing("expected to enter service later this year")
+    entered = _live_events_citing("First A380 enters commercial service")
+    assert planned and entered
+    assert {e[0] for e in planned if e[2] == "enter"} & {e[0] for e in entered}, (planned, entered)

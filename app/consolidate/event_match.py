@@ -133,9 +133,12 @@ def date_reason(a: EventView, b: EventView) -> tuple[bool, str | None]:
         return True, "dates agree"
     if a.explicit_date != b.explicit_date:
         given, report = (a, b) if a.explicit_date else (b, a)
-        if given.precision in FITTING and given.first and given.last and report.first and report.last \
+        fitting = FITTING + (("year",) if given.mood in UNREAL and report.mood not in UNREAL else ())
+        if given.precision in fitting and given.first and given.last and report.first and report.last \
                 and shift(given.first, -1) <= report.first and report.last <= shift(given.last, 1):
-            return True, "the date given fits"  # 'first flew in April 2005' and a report published in that April
+            # 'first flew in April 2005' and a report published in that April; a plan for 'later this year'
+            # and a report of it that year
+            return True, "the date given fits"
     return True, "dates compatible"
 
 
