@@ -7,14 +7,14 @@ events. Two corrections give the corrections log, a retyped event and a removed 
 from __future__ import annotations
 
 import json
-import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import func, select
-from support.browser import ROOT, LiveServer, chromium, sample_database  # noqa: F401  (fixtures)
+from support.browser import ROOT, LiveServer, chromium, live_server  # noqa: F401  (fixtures)
 from support.webchecks import require_vnu
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -51,10 +51,14 @@ def _store_corpus(url: str, extractor) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def corpus(request, tmp_path_factory, extractor):
-    samples = Path(sample_database(str(tmp_path_factory.mktemp("samples")), extractor).removeprefix("sqlite:///"))
+def corpus(request, tmp_path_factory, extractor, live_server):
+    """The samples database of the shared live server, copied (SQLite's backup), then grown to 61 articles."""
     folder = tmp_path_factory.mktemp("corpus")
-    shutil.copy(samples, folder / "live.db")
+    with sqlite3.connect(live_server.database_url.removeprefix("sqlite:///")) as source, \
+            sqlite3.connect(folder / "live.db") as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
     url = f"sqlite:///{folder}/live.db"
     ids = _store_corpus(url, extractor)
     from app.geo.index import build
