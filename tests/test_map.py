@@ -40,7 +40,7 @@ def test_map_json_is_a_geojson_feature_collection_of_the_seed_places(client, ids
         props = f["properties"]
         assert props["resolution"] in ("city", "region", "country")
         assert isinstance(props["count"], int) and props["count"] >= 1
-        assert props["link"].startswith("/map?")
+        assert props["link"].startswith("http://testserver/map?")  # absolute: GeoJSON is read elsewhere
     places = by_name(data)
     assert set(places) == {"Geneva", "Russia", "United States"}
     geneva = places["Geneva"]
@@ -83,6 +83,9 @@ def test_map_takes_the_timeline_filters(client, ids):
     assert data["filters"]["actor"] == ["joe-biden"]
     link = data["features"][0]["properties"]["link"]
     assert parse_qs(urlparse(link).query) == {"actor": ["joe-biden"], "at": [data["features"][0]["id"]]}
+    at = client.get(link.split("#")[0].replace("/map?", "/map.json?")).json()
+    assert [e["url"] for e in at["at_events"]] == [f"http://testserver/events/{ids['week']}-joe-biden-to-hold-talks-with-putin"]
+    assert client.get(link.split("#")[0]).status_code == 200
     typed = client.get("/map.json?type=REJECT").json()
     assert {f["properties"]["name"]: f["properties"]["count"] for f in typed["features"]} == {
         "Russia": 1, "United States": 1}

@@ -132,6 +132,19 @@ def test_indirect_forms(extractor):
 
 
 @pytest.mark.slow
+def test_agreeing_or_deciding_to_act_is_no_speech(extractor, seed_record):
+    """'the Kremlin agrees to withdraw' names a course of action; 'agreed that ...' still reports words."""
+    assert not [q.text for q in seed_record.quotes if "withdraw" in q.text]
+    text = ("Putin agreed to withdraw the troops from the border with Ukraine. "
+            "The airline decided to cancel the order for ten aircraft. "
+            "The minister agreed that the plan would cost more than expected.")
+    _, qs = _quotes(extractor, text)
+    assert not [q.text for q in qs if "withdraw the troops" in q.text or "cancel the order" in q.text]
+    agreed = _find(qs, "the plan would cost more")
+    assert agreed.kind == "indirect" and agreed.cue == "agreed"
+
+
+@pytest.mark.slow
 def test_quote_dates(extractor):
     text = "On March 3, 2022, the minister said the talks had failed. Analysts say prices will rise."
     _, qs = _quotes(extractor, text, published=dt.date(2022, 3, 5))

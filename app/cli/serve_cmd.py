@@ -40,6 +40,10 @@ def serve(
             raise
         typer.echo(f"error: the database cannot be migrated ({type(exc).__name__}): {problem}.", err=True)
         raise typer.Exit(1) from None
+    if not problem:  # the map's place names, indexed once per data folder (about a second, the first time only)
+        from app.geo.index import build
+
+        build(settings.data_dir)
     host = host or settings.host
     port = port or settings.port
     processes = 1 if reload else (workers or default_workers())

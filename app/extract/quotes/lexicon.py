@@ -22,12 +22,14 @@ def _prep_cues() -> dict[str, tuple[str, ...]]:
     return {lemma: tuple(words) for lemma, words in preps.items()}
 
 
-_CUES = word_set(DATA / "cues.tsv", classes={"speech", "cognition", "object", "frame", "quote", "not_cue"})
+_CUES = word_set(DATA / "cues.tsv", classes={"speech", "cognition", "object", "frame", "quote", "not_cue",
+                                                  "act_inf"})
 SPEECH = _CUES["speech"]          # subject + verb + clause is an attribution; attributes a direct quote
 COGNITION = _CUES["cognition"]    # an attribution only with a clausal complement
 OBJECT_CUES = _CUES["object"]     # the object is the content: "X denied the allegations"
 FRAME_CUES = _CUES["frame"]       # frames a quoted phrase: "called him a “con artist”"
 NOT_CUES = _CUES["not_cue"]       # never reports anything
+ACTION_INFINITIVE = _CUES["act_inf"]  # + to-infinitive is a course of action: "agreed to withdraw"
 PREP_CUES = _prep_cues()          # the prepositional object is the content: "talked about X"
 CUE_LEMMAS = SPEECH | COGNITION | OBJECT_CUES | frozenset(PREP_CUES)
 QUOTE_VERBS = SPEECH | _CUES["quote"]  # strong enough to attribute an adjacent direct quote
