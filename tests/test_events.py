@@ -295,6 +295,27 @@ def test_the_plane_stands_for_the_product_named_before(extractor):
 
 
 @pytest.mark.slow
+def test_it_stands_for_the_subject_before_and_a_time_clause_of_a_future_is_planned(extractor):
+    """Wikinews (CC BY 2.5), 'World's largest passenger airliner makes first flight', 2005-04-27."""
+    text = ("World's largest passenger airliner makes first flight\n\nThe world's largest passenger aircraft, the "
+            "Airbus A380, has made its maiden flight. The A380, known for many years during its development phase as "
+            "the A3XX, will be the largest airliner in the world by a substantial margin when it enters service.")
+    rec, events = _events(extractor, text, published=dt.date(2005, 4, 27))
+    enters = _one(events, "enter")
+    assert _name(rec, enters.source_actor) == "Airbus A380"
+    assert enters.modality == "planned"
+    assert enters.summary == "Airbus A380 will enter service"
+
+
+@pytest.mark.slow
+def test_an_opening_it_stands_for_nothing(extractor):
+    text = "Airbus built the A380. It is expected that the Airbus 380 will wear the livery of Singapore Airlines."
+    _rec, events = _events(extractor, text, published=dt.date(2005, 11, 5))
+    expected = [e for e in events if e.lemma == "expect"]
+    assert all(e.source_actor is None for e in expected)
+
+
+@pytest.mark.slow
 def test_wikinews_accident_is_no_assault(extractor):
     text = "The Airbus A330 jetliner crashed into the Atlantic Ocean in June, killing all 228 people on board."
     _, events = _events(extractor, text, published=dt.date(2009, 12, 1))

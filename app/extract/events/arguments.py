@@ -29,6 +29,7 @@ OBJECT_DEPS = ("dobj", "obj", "dative", "iobj", "oprd")
 MAX_CHAIN = 8          # xcomp/conj/advcl links followed up to a subject
 MAX_REPORT_DEPTH = 10  # heads climbed to find the reporting clause of a pronoun
 MAX_NP_DEPTH = 2       # of-phrases followed to the actor of a noun phrase
+IT_KINDS = frozenset({"product", "organization", "country"})
 ANAPHOR_WINDOW = 600   # characters back a definite "the company" looks for the organisation it stands for
 
 
@@ -110,6 +111,26 @@ class ActorTokens:
                 break
             if end <= tok.idx and self.index.kind(actor_id) == kind:
                 return actor_id
+        return None
+
+    def it(self, tok: Token) -> str | None:
+        """The thing a subject "it" stands for: the product, organisation or country last named as a subject
+        in its sentence or the one before ("The A380 will be the largest airliner when it enters service").
+        An "it" that only opens its clause ("it is expected that ...") stands for nothing."""
+        head = tok.head
+        opening = head.lemma_ == "be" and any(c.dep_ in ("ccomp", "csubj") for c in head.children)
+        opening = opening or (head.tag_ == "VBN" and any(c.dep_ == "ccomp" and c.i > head.i for c in head.children))
+        if tok.dep_ == "expl" or opening:
+            return None
+        sent = tok.sent
+        first = sent.start
+        if first > 0:
+            first = tok.doc[first - 1].sent.start
+        for t in reversed(tok.doc[first:tok.i]):
+            if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ not in PRONOUNS:
+                actor_id = self.actor(t)
+                if actor_id is not None and self.index.kind(actor_id) in IT_KINDS:
+                    return actor_id
         return None
 
     def actors_of(self, tok: Token | None) -> list[str]:
@@ -219,6 +240,8 @@ def resolve_subject(tok: Token | None, anchor: Token, index: ActorTokens) -> lis
         if t.head is t:
             break
         t = t.head
+    if tok.lower_ == "it" and (it := index.it(tok)) is not None:
+        return [it]
     return []
 
 

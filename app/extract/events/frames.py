@@ -33,6 +33,7 @@ from app.extract.events.lexicon import (
     READY,
     REFUSE,
     SPEECH,
+    TIME_MARKS,
     TRYING,
 )
 from app.extract.events.triggers import Cand
@@ -147,6 +148,20 @@ def _has_condition_mark(tok: Token) -> bool:
     return any(c.dep_ == "mark" and c.lower_ in CONDITION_MARKS for c in tok.children)
 
 
+def _future_time_clause(t: Token) -> bool:
+    """'... will be the largest airliner when it enters service': a present-tense time clause of a future clause."""
+    if t.dep_ not in ("advcl", "relcl") or t.tag_ not in ("VBZ", "VBP") or t.head is t:
+        return False
+    if not any(c.dep_ in ("mark", "advmod") and c.lower_ in TIME_MARKS and c.i < t.i for c in t.children):
+        return False
+    head = t.head  # the clause it times: its verb, or the verb of the noun it hangs on (the parser's "relcl")
+    for _ in range(3):
+        if head.pos_ in ("VERB", "AUX") or head.head is head:
+            break
+        head = head.head
+    return any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ in FUTURE_MD for c in head.children)
+
+
 def _link_marks(i: int, t: Token) -> tuple[bool, bool, bool]:
     """(negated, possible, planned) from one verb of the chain; ``i`` is its distance from the trigger."""
     negated = possible = planned = False
@@ -180,6 +195,8 @@ def _link_marks(i: int, t: Token) -> tuple[bool, bool, bool]:
         possible = True
     if t.dep_ == "advcl" and _has_condition_mark(t):
         possible = True
+    if i == 0 and _future_time_clause(t):
+        planned = True
     if t.dep_ == "xcomp" and t.head.dep_ == "advcl" and _has_condition_mark(t.head):
         possible = True
     return negated, possible, planned

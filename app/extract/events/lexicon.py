@@ -20,7 +20,7 @@ TRIGGER_POS = ("V", "N")
 CONDITION_KEYS = frozenset({"obj", "pobj", "prep", "prt", "mod", "head", "comp"})
 
 _CONTROL = word_set(DATA_DIR / "control_verbs.tsv", classes="announce asking commit failing intent planning ready refuse speech trying".split())
-_MODALITY = word_set(DATA_DIR / "modality_words.tsv", classes="condition_mark demand_modal future_modal intent_aux negation possibility_noun possible_modal possible_modifier sequence_mark".split())
+_MODALITY = word_set(DATA_DIR / "modality_words.tsv", classes="condition_mark demand_modal future_modal intent_aux negation possibility_noun possible_modal possible_modifier sequence_mark time_mark".split())
 _ARGUMENTS = word_set(DATA_DIR / "argument_words.tsv", classes="country_noun determiner geo_noun intent_pronoun org_noun place_prep product_noun pronoun summary_prep target_prep".split())
 _TRIGGER_WORDS = word_set(DATA_DIR / "trigger_words.tsv", classes="circumstance_prep happen not_event_governor perform person_noun take_part take_part_prep".split())
 
@@ -41,6 +41,7 @@ FUTURE_MD = _MODALITY["future_modal"]
 POSSIBLE_MD = _MODALITY["possible_modal"]
 CONDITION_MARKS = _MODALITY["condition_mark"]
 SEQUENCE_MARKS = _MODALITY["sequence_mark"]
+TIME_MARKS = _MODALITY["time_mark"]
 POSSIBILITY_NOUNS = _MODALITY["possibility_noun"]
 POSSIBLE_MODS = _MODALITY["possible_modifier"]
 INTENT_AUX = _MODALITY["intent_aux"]

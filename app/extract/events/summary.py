@@ -74,7 +74,7 @@ def _verb_words(c: Cand, mood: str, mod: str) -> list[str]:
         cop = head.head if head.dep_ == "acomp" else head
         words = [_word(t) for t in _group(cop) if t is not head] or ["is"]
         return words + rest
-    if _finite(group):
+    if _finite(group) and not (mod == PLANNED and head.tag_ in ("VBZ", "VBP") and len(group) == 1):
         return [_word(t) for t in group] + rest
     lemma = head.lemma_.lower()
     neg = any(t.dep_ == "neg" for t in group)
