@@ -45,3 +45,22 @@ def test_what_a_product_performs_is_named_as_the_text_names_it(extractor):
     assert [e.date for e in flights] == ["2009-12-16", "2009-12-15"]
     assert flights[0].summary.endswith("makes maiden flight")
     assert flights[1].summary == "Boeing 787 made its first test flight in Everett"  # the aircraft, not its maker
+
+
+@pytest.mark.slow
+def test_a_long_subject_keeps_its_head_and_an_apposition_gives_the_name(extractor):
+    """Wikinews (CC BY 2.5), 'World's largest passenger airliner makes first flight', 2005-04-27: the subject is
+    named by its apposition, not cut to "The world's largest passenger"."""
+    import datetime as dt
+
+    from app.extract.events.summary import noun_phrase
+
+    text = ("World's largest passenger airliner makes first flight\n"
+            "The world's largest passenger aircraft, the Airbus A380, has made its maiden flight after lifting off "
+            "from Toulouse in France.")
+    events = extractor.extract(text, published=dt.date(2005, 4, 27)).events
+    flight = next(e for e in events if e.lemma == "flight" and "maiden" in e.sentence)
+    assert flight.summary.startswith("Airbus A380 has made its maiden flight")
+    doc = extractor.nlp(text)
+    aircraft = next(t for t in doc if t.text == "aircraft")
+    assert noun_phrase(text, aircraft, 4) == "The largest passenger aircraft"

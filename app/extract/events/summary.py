@@ -181,7 +181,8 @@ def as_written(text: str, source_tok: Token, source_name: str) -> bool:
     a pronoun or a phrase that already contains the actor's name gives way to the canonical name."""
     if source_tok.pos_ != "NOUN":
         return False
-    phrase = noun_phrase(text, source_tok, SOURCE_TOKENS).lower()
+    # the whole phrase, its apposition included: "the aircraft, the Airbus A380" names the actor
+    phrase = " ".join(t.lower_ for t in source_tok.subtree)
     return not any(w in phrase for w in source_name.lower().split() if len(w) > 2)
 
 
@@ -207,12 +208,27 @@ def noun_phrase(text: str, head: Token, max_tokens: int, keep_of: bool = False) 
     if keep_of:
         toks = [t for t in toks if t.i <= head.i or not any(a.dep_ in ("relcl", "acl") for a in t.ancestors
                                                               if a.i > head.i)]
-    toks = toks[:max_tokens]
+    toks = _keep_head(toks, head, max_tokens)
     while toks and (toks[-1].is_punct or toks[-1].pos_ in ("ADP", "CCONJ", "DET")):
         toks.pop()
     if not toks:
         return head.text
+    if len(toks) > 1 and toks[0].dep_ == "det" and toks[1].i > toks[0].i + 1:   # the words cut after "The"
+        return toks[0].text + " " + squash(text, toks[1].idx, toks[-1].idx + len(toks[-1].text))
     return squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+
+
+def _keep_head(toks: list[Token], head: Token, max_tokens: int) -> list[Token]:
+    """At most ``max_tokens`` of a phrase, its head kept: "The largest passenger aircraft" rather than "The
+    world's largest passenger" (the determiner, then the words nearest the head)."""
+    pre = [t for t in toks if t.i <= head.i]
+    if len(pre) <= max_tokens:
+        return toks[:max_tokens]
+    det = [pre[0]] if pre[0].dep_ == "det" else []
+    near = pre[len(pre) - (max_tokens - len(det)):]
+    while near and near[0] is not head and (near[0].is_punct or near[0].pos_ == "PART"):
+        near = near[1:]
+    return det + near
 
 
 def sentence_summary(text: str, start: int, end: int, max_chars: int) -> str:
