@@ -64,3 +64,29 @@ def test_a_long_subject_keeps_its_head_and_an_apposition_gives_the_name(extracto
     doc = extractor.nlp(text)
     aircraft = next(t for t in doc if t.text == "aircraft")
     assert noun_phrase(text, aircraft, 4) == "The largest passenger aircraft"
+
+
+@pytest.mark.slow
+def test_an_unfolded_infinitive_and_a_speakers_we_read_as_a_sentence(extractor):
+    """Wikinews (CC BY 2.5), via MEANTIME: what "we" intend, said by Wolfowitz, reads in his name; an attempt
+    keeps what was attempted."""
+    import datetime as dt
+
+    text = ("Deputy Defense Secretary Wolfowitz published an open-article in the Congressional Record, saying: "
+            "\"After we have selected an appropriate alternative, we intend to require competition.\"\n"
+            "Aer Lingus rival Ryanair has been attempting to take over Aer Lingus since December.")
+    by_lemma = {e.lemma: e for e in extractor.extract(text, published=dt.date(2007, 6, 1)).events}
+    assert by_lemma["select"].summary == "Wolfowitz has selected an appropriate alternative"
+    assert by_lemma["intend"].summary == "Wolfowitz intends to require competition"
+    assert by_lemma["attempt"].summary == "Ryanair has been attempting to take over Aer Lingus"
+
+
+@pytest.mark.slow
+def test_a_date_is_no_agent_of_a_passive(extractor):
+    """Wikinews (CC BY 2.5), via MEANTIME: 'delivered by 2011' says when, not who."""
+    import datetime as dt
+
+    text = "If the sale had gone through last year, the aircraft would have been delivered by 2011."
+    events = extractor.extract(text, published=dt.date(2007, 6, 1)).events
+    delivered = next(e for e in events if e.lemma == "deliver")
+    assert delivered.summary.startswith("the aircraft would have been delivered")

@@ -25,6 +25,7 @@ from app.extract.events.lexicon import (
 )
 
 PLACE_ENTS = frozenset({"GPE", "LOC", "FAC"})
+NOT_AGENT_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY"})
 OBJECT_DEPS = ("dobj", "obj", "dative", "iobj", "oprd")
 MAX_CHAIN = 8          # xcomp/conj/advcl links followed up to a subject
 MAX_REPORT_DEPTH = 10  # heads climbed to find the reporting clause of a pronoun
@@ -170,8 +171,9 @@ def _subject_step(t: Token, patient: Token | None) -> tuple[bool, Token | None, 
             subj = c                     # "Serb forces were engaged in", "Israel is opposed to"
         elif c.dep_ == "nsubjpass" and patient is None:
             patient = t.head if relative and c.lower_ in RELATIVE_PRONOUNS else c
-        elif c.dep_ == "agent":
-            agent = next((g for g in c.children if g.dep_ == "pobj"), None)
+        elif c.dep_ == "agent":   # not a date or a number: "would have been delivered by 2011"
+            agent = next((g for g in c.children if g.dep_ == "pobj" and g.ent_type_ not in NOT_AGENT_ENTS
+                          and not g.like_num), None)
     if agent is not None:
         return True, agent, patient, None
     if subj is not None:

@@ -15,6 +15,7 @@ from app.extract.events.triggers import Cand
 
 SOURCE_TOKENS = 5   # the longest source phrase a headline quotes when the source is no actor
 OBJECT_TOKENS = 7   # the longest object phrase a headline quotes
+COMPLEMENT_TOKENS = 4  # the longest object phrase of an unfolded infinitive ("to take over Aer Lingus")
 TARGET_TOKENS = 8   # the longest target phrase ("to the US and NATO")
 MAX_TARGETS = 3
 NOUN_TOKENS = 10    # the longest noun phrase a nominal event's headline quotes
@@ -36,6 +37,37 @@ def past(lemma: str) -> str:
     if len(lemma) > 2 and lemma.endswith("y") and lemma[-2] not in "aeiou":
         return lemma[:-1] + "ied"
     return lemma + "ed"
+
+
+def present_3sg(lemma: str) -> str:
+    """The third-person singular present of a verb lemma ("intend" -> "intends", "try" -> "tries")."""
+    if lemma == "be":
+        return "is"
+    if lemma == "have":
+        return "has"
+    if lemma.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return lemma + "es"
+    if len(lemma) > 2 and lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ies"
+    return lemma + "s"
+
+
+def _first_person_subject(verb: Token) -> bool:
+    return any(c.dep_ == "nsubj" and c.lower_ in ("we", "i") for c in verb.children)
+
+
+def _complement(verb: Token) -> list[str]:
+    """The infinitive a verb governs when it was not folded into the event ("intend to require competition",
+    "has been attempting to take over Aer Lingus"): 'to', the verb and its object, a few words."""
+    comp = next((x for x in verb.children if x.dep_ == "xcomp" and x.pos_ == "VERB"
+                 and any(a.dep_ == "aux" and a.tag_ == "TO" for a in x.children)), None)
+    if comp is None:
+        return []
+    words = ["to", comp.text] + [x.text for x in comp.children if x.dep_ == "prt"]
+    obj = next((x for x in comp.children if x.dep_ in ("dobj", "obj")), None)
+    if obj is not None:
+        words.append(noun_phrase(obj.doc.text, obj, COMPLEMENT_TOKENS))
+    return words
 
 
 def _word(t: Token) -> str:
@@ -74,8 +106,18 @@ def _verb_words(c: Cand, mood: str, mod: str) -> list[str]:
         cop = head.head if head.dep_ == "acomp" else head
         words = [_word(t) for t in _group(cop) if t is not head] or ["is"]
         return words + rest
+    if not c.frame:
+        rest += _complement(head)
     if _finite(group) and not (mod == PLANNED and head.tag_ in ("VBZ", "VBP") and len(group) == 1):
-        return [_word(t) for t in group] + rest
+        words = [_word(t) for t in group]
+        # (a main verb only when other words of the evidence follow it: the summary keeps a word it shares)
+        main_only = len(group) == 1 and not (rest or any(x.dep_ in ("dobj", "obj") for x in head.children))
+        if _first_person_subject(head) and group[0].tag_ in ("VBP", "VBD") and not main_only:
+            # "we intend", "we have selected" said by Wolfowitz: "Wolfowitz intends", "Wolfowitz has selected"
+            first = group[0]
+            words[0] = "was" if first.lower_ == "were" else first.text if first.tag_ == "VBD" \
+                else present_3sg(first.lemma_.lower())
+        return words + rest
     lemma = head.lemma_.lower()
     neg = any(t.dep_ == "neg" for t in group)
     # a passive keeps its voice: 'Singapore Airlines to be compensated' -> 'will be compensated'
