@@ -103,8 +103,9 @@ class ActorTokens:
         kind = KIND_NOUNS.get(tok.lemma_.lower())
         if kind is None or tok.pos_ != "NOUN" or tok.tag_ not in ("NN", "NNP"):
             return None
-        if not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
-            return None
+        before = [c for c in tok.children if c.i < tok.i]
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in before) or (kind == "product" and len(before) > 1):
+            return None  # "the airline", "the plane"; "the only remaining jet aircraft" is no retelling
         spans = self.index.spans
         for k in range(bisect_left(spans, (tok.idx, -1, "")) - 1, -1, -1):
             start, end, actor_id = spans[k]
