@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from app.extract.actors.lexicon import DATA_DIR, Entry, Lexicon
-from app.extract.actors.products import find_products
+from app.extract.actors.products import find_products, numbered_noun
 from app.extract.actors.titles import HONORIFICS, is_role_word, strip_leading_titles, title_before
 from app.extract.lexicon import word_set
 
 __all__ = ["CALENDAR", "COMPANY_AFTER", "COMPANY_NOUNS", "ENT_KINDS", "INITIAL", "LEADING_DROP", "ORG_WORDS", "SCORE",
            "SPORT_WORDS", "TEAM_AFTER", "TEAM_VERBS", "Cand", "TokenView", "acronym", "casekey", "collect",
-           "is_acronym"]
+           "is_acronym", "maker_name"]
 
 ENT_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
              "NORP": "group"}
@@ -66,8 +66,16 @@ class Cand:
     titles: list[str] = field(default_factory=list)
     cluster: int = -1
     weak: bool = False  # an entity found in an all-capitals line, where casing gives no evidence
-    maker: int = -1  # a product's: the token where its maker's name ends (`Airbus` in `Airbus A380`)
+    maker: int = -1  # a product's: the token of its designation, where its maker's name ends (`A380`)
+    maker_end: int = -1  # where the maker's name ends when a model line follows it (`Rolls-Royce Trent 900`)
     dateline: bool = False  # the place a story is filed from (`NEW YORK 1996-08-30`), even if a team shares its name
+
+
+def maker_name(doc: Doc, c: Cand) -> str:
+    """The maker's name a product candidate opens with (`Rolls-Royce` of `Rolls-Royce Trent 900`), or ''."""
+    if c.kind != "product" or c.maker <= c.start:
+        return ""
+    return doc[c.start:c.maker_end if c.start < c.maker_end <= c.maker else c.maker].text
 
 
 def casekey(text: str) -> str:
@@ -163,12 +171,16 @@ def collect(doc: Doc, lex: Lexicon, view: TokenView) -> list[Cand]:
     """Mentions from entities plus the lexicon, trimmed, typed and non-overlapping, in text order."""
     taken = [False] * len(doc)
     cands: list[Cand] = _dateline_places(doc, lex, taken)
-    cands.extend(Cand(s, e, "product", None, True, maker=m) for s, m, e in find_products(doc, taken))
+    products = [Cand(s, e, "product", None, True, maker=d, maker_end=m) for s, m, d, e in find_products(doc, taken)]
+    cands.extend(products)
+    bare_models = {i for c in products if c.start == c.maker for i in range(c.start, c.end)}
     for label, ent_start, ent_end in _joined_entities(doc):
         kind = ENT_KINDS.get(label)
         if kind is None:
             continue
         for start, end in _pieces(doc, ent_start, ent_end):
+            while end > start and end - 1 in bare_models:
+                end -= 1  # `Air France A330` read as one name: the A330 is the product, Air France flies it
             cand = _from_entity(doc, lex, view, label, kind, start, end)
             if cand is not None and not any(taken[cand.start:cand.end]):
                 cands.append(cand)
@@ -279,7 +291,7 @@ def _from_entity(doc: Doc, lex: Lexicon, view: TokenView, label: str, kind: str,
         label, kind, entry = "ORG", "organization", lex.lookup(doc[start:end].text)
     text = doc[start:end].text
     end_char = doc[end - 1].idx + len(doc[end - 1])
-    if _hyphen_prefixed(doc, start) or _skip(text, doc, start, end) \
+    if _hyphen_prefixed(doc, start) or _skip(text, doc, start, end) or numbered_noun(doc, start, end) \
             or _in_credit(doc, doc[start].idx, end_char):
         return None
     nxt = doc[end] if end < len(doc) else None
