@@ -194,7 +194,8 @@ def collect(doc: Doc, lex: Lexicon, view: TokenView) -> list[Cand]:
 
 
 def _joined_entities(doc: Doc) -> list[tuple[str, int, int]]:
-    """The doc's entities as ``(label, start, end)``, with names the recogniser cut in two joined again:
+    """The doc's entities as ``(label, start, end)``, with `Air` + a country an airline (`Air China`) and
+    names the recogniser cut in two joined again:
     `Lockheed` + `Martin` (an organisation and a lone capitalised word right after it) and `Michael O'` +
     `Leary` (a name ending in an Irish or Norman prefix)."""
     ents = list(doc.ents)
@@ -204,6 +205,11 @@ def _joined_entities(doc: Doc) -> list[tuple[str, int, int]]:
         ent = ents[k]
         label, start, end = ent.label_, ent.start, ent.end
         nxt = ents[k + 1] if k + 1 < len(ents) else None
+        if label in ("GPE", "LOC", "NORP") and start > 0 and doc[start - 1].text == "Air" \
+                and not doc[start - 1].ent_type_ and "\n" not in doc[start - 1].whitespace_:
+            out.append(("ORG", start - 1, end))  # `Air China`, `Air India`: an airline, not the country
+            k += 1
+            continue
         if nxt is not None and nxt.start == end and "\n" not in doc[end - 1].whitespace_:
             if label == "ORG" and nxt.label_ == "PRODUCT" and len(nxt) == 1 and nxt[0].is_alpha and nxt[0].is_title:
                 out.append((label, start, nxt.end))
