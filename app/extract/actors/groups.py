@@ -51,20 +51,21 @@ def _left_edge(tok: Token) -> int:
     return start
 
 
-def _parent(doc: Doc, start: int, head: Token, actor_at: dict[int, Actor]) -> Actor | None:
-    """The country or organisation the phrase names: among its modifiers (nearest the head first), else in
-    an of/from-phrase right after the head (`officials of NATO`)."""
+def _parent(doc: Doc, start: int, head: Token, actor_at: dict[int, Actor]) -> tuple[Actor | None, str]:
+    """The country or organisation the phrase names and the name the group takes from it (always the
+    canonical one, so `Chinese officials` and `officials from China` are one group of one slug): among the
+    phrase's modifiers (nearest the head first), else in an of/from-phrase right after the head."""
     for i in range(head.i - 1, start - 1, -1):
         actor = actor_at.get(i)
         if actor is not None and actor.kind in _PARENT_KINDS:
-            return actor
+            return actor, actor.name
     for child in head.rights:
         if child.dep_ == "prep" and child.lower_ in _OF:
             for obj in child.children:
                 actor = actor_at.get(obj.i)
                 if obj.dep_ == "pobj" and actor is not None and actor.kind in _PARENT_KINDS:
-                    return actor
-    return None
+                    return actor, actor.name
+    return None, ""
 
 
 def _token_actors(doc: Doc, actors: list[Actor], spans: list[tuple[int, int, str]]) -> dict[int, Actor]:
@@ -78,10 +79,10 @@ def _token_actors(doc: Doc, actors: list[Actor], spans: list[tuple[int, int, str
     return out
 
 
-def _name(doc: Doc, start: int, head: Token, parent: Actor | None) -> str:
+def _name(doc: Doc, start: int, head: Token, called: str) -> str:
     noun = head.lower_
-    if parent is not None:
-        return f"{parent.name} {noun}"
+    if called:
+        return f"{called} {noun}"
     caps = [t.text for t in doc[start:head.i] if t.dep_ in ("amod", "compound") and t.is_title
             and (t.lower_ in _BLOCS or not t.is_sent_start)]
     return " ".join([*caps, noun])
@@ -98,10 +99,11 @@ def find_groups(doc: Doc, actors: list[Actor],
         if tok.i in actor_at or not _is_group_head(tok):
             continue
         start = _left_edge(tok)
-        while start < tok.i and (doc[start].is_punct or doc[start].dep_ == "det"):
-            start += 1
-        parent = _parent(doc, start, tok, actor_at)
-        name = _name(doc, start, tok, parent)
+        while start < tok.i and (doc[start].is_punct or doc[start].like_num
+                                 or doc[start].dep_ in ("det", "nummod", "quantmod", "advmod")):
+            start += 1  # `nearly 14,000 employees` are `employees`
+        parent, called = _parent(doc, start, tok, actor_at)
+        name = _name(doc, start, tok, called)
         slug = actor_slug(name)
         if not slug or slug in known:
             continue
