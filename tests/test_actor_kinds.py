@@ -133,3 +133,16 @@ def test_a_numbered_part_is_not_an_actor_and_a_continent_adjective_is_its_contin
     assert actor_of(extractor.extract(TERMINAL, id="terminal"), "Terminal") is None
     europe = actor_of(extractor.extract(EUROPEAN, id="european"), "European")
     assert europe is not None and europe.name == "Europe" and europe.kind == "place"
+
+
+# wikinews-100911
+MRO = ("JSA Research defence analysist Paul Nesbit said that Maintenance, Repair and Overhaul (MRO) operations across "
+       "the aircraft's fifty-year service life could push the value of the contract as high as US$100 billion.")
+
+
+@pytest.mark.slow
+def test_capitalised_words_spelling_out_an_acronym_are_a_term_not_actors(extractor):
+    record = extractor.extract(MRO, id="mro")
+    for surface in ("Maintenance", "Repair and Overhaul", "MRO"):
+        assert actor_of(record, surface) is None, surface
+    assert actor_of(record, "Paul Nesbit").kind == "person"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from app.extract.actors.lexicon import DATA_DIR, Entry, Lexicon
 from app.extract.actors.products import find_products, numbered_noun
@@ -190,7 +190,35 @@ def collect(doc: Doc, lex: Lexicon, view: TokenView) -> list[Cand]:
     cands.extend(_parenthesised_acronyms(doc, cands, taken))
     cands.extend(_names_before_nationality(doc, cands, taken))
     cands.sort(key=lambda c: c.start)
-    return _drop_title_fragments(doc, cands)
+    return _drop_title_fragments(doc, _drop_spelled_terms(doc, cands))
+
+
+def _drop_spelled_terms(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """`Maintenance , Repair and Overhaul ( MRO )`: a list of capitalised common words spelling out an
+    acronym is a term, not a name (an organisation's expansion has no comma list, or an organisation word
+    such as `Command`); its words and the acronym are no actors."""
+    drop: set[tuple[int, int]] = set()
+    for i in range(2, len(doc) - 1):
+        if doc[i - 1].text != "(" or doc[i + 1].text != ")" or not is_acronym(doc[i].text):
+            continue
+        letters = doc[i].text.replace(".", "")
+        words: list[Token] = []
+        k, comma = i - 2, False
+        while k >= 0 and len(words) < len(letters) and "\n" not in doc[k].whitespace_:
+            tok = doc[k]
+            if tok.text == ",":
+                comma = True
+            elif tok.lower_ not in ("and", "&"):
+                if not (tok.is_alpha and tok.is_title):
+                    break
+                words.append(tok)
+            k -= 1
+        if comma and len(words) == len(letters) and "".join(t.text[0] for t in reversed(words)) == letters \
+                and not any(t.lower_ in ORG_WORDS for t in words):
+            drop.add((words[-1].i, i + 1))
+    if not drop:
+        return cands
+    return [c for c in cands if not any(s <= c.start and c.end <= e for s, e in drop)]
 
 
 def _joined_entities(doc: Doc) -> list[tuple[str, int, int]]:
