@@ -96,3 +96,53 @@ def test_regions_and_named_grounds_of_the_seed_article_are_places(seed_record):
     assert kinds["Caucasus"] == "place"      # `the Caucasus and Central Asia`, not a people
     assert kinds["Kadamovskiy"] == "place"   # `the Kadamovskiy training ground`
     assert kinds["Rostov"] == "place"
+
+
+# wikinews-25501, wikinews-129865, wikinews-82597 and wikinews-87805
+ENGINES = ("Citing \u201ca precautionary measure\u201d, Airbus announced that two of the Rolls-Royce Trent 900 engines on "
+           "the prototype airliner would be replaced before the tour commenced.")
+AIR_FRANCE = ("The United States National Transportation Safety Board is probing two over American soil while earlier "
+              "this month another Air France A330 equipped with the new tubes suffered a similar series of problems "
+              "enroute from Italy to France.")
+TERMINAL = "The 75-billion Terminal 3 will open its doors in January next year."
+EUROPEAN = ("Jusman Syafii Djamal, minister of transport for Indonesia, has recommended that local airlines should not "
+            "purchase aircraft from European manufacturers, such as Airbus.")
+
+
+@pytest.mark.slow
+def test_a_known_maker_ends_where_its_model_line_begins(extractor):
+    record = extractor.extract(ENGINES, id="engines")
+    engine = actor_of(record, "Rolls-Royce Trent 900")
+    assert engine is not None and engine.kind == "product"
+    maker = next(a for a in record.actors if a.id == engine.maker)
+    assert maker.name == "Rolls-Royce" and maker.kind == "organization"
+
+
+@pytest.mark.slow
+def test_an_airline_before_a_model_flies_it_and_does_not_make_it(extractor):
+    record = extractor.extract(AIR_FRANCE, id="air-france")
+    airline = actor_of(record, "Air France")
+    assert airline is not None and airline.kind == "organization"
+    model = actor_of(record, "A330")
+    assert model is not None and model.kind == "product" and model.maker != airline.id
+    assert all(a.name != "Air France A330" for a in record.actors)
+
+
+@pytest.mark.slow
+def test_a_numbered_part_is_not_an_actor_and_a_continent_adjective_is_its_continent(extractor):
+    assert actor_of(extractor.extract(TERMINAL, id="terminal"), "Terminal") is None
+    europe = actor_of(extractor.extract(EUROPEAN, id="european"), "European")
+    assert europe is not None and europe.name == "Europe" and europe.kind == "place"
+
+
+# wikinews-100911
+MRO = ("JSA Research defence analysist Paul Nesbit said that Maintenance, Repair and Overhaul (MRO) operations across "
+       "the aircraft's fifty-year service life could push the value of the contract as high as US$100 billion.")
+
+
+@pytest.mark.slow
+def test_capitalised_words_spelling_out_an_acronym_are_a_term_not_actors(extractor):
+    record = extractor.extract(MRO, id="mro")
+    for surface in ("Maintenance", "Repair and Overhaul", "MRO"):
+        assert actor_of(record, surface) is None, surface
+    assert actor_of(record, "Paul Nesbit").kind == "person"

@@ -72,7 +72,7 @@ def test_seed_indirect_quotes(seed_record):
     assert analysts.date == "2021-12-17"
     officials = _find(qs, "preparing to respond")
     assert officials.kind == "indirect" and "officials" in officials.speaker_text
-    assert officials.speaker is None  # a description, not an actor
+    assert officials.speaker == "united-states-officials"  # the group `US officials`, not the United States
     edmonds = _find(qs, "orchestrating the talks to fail")
     assert edmonds.kind == "indirect" and "Edmonds" in edmonds.speaker_text and edmonds.cue == "said"
 

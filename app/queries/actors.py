@@ -53,7 +53,15 @@ def _ranking(session: Session, q: str, kind: str) -> list[int]:
         stmt = stmt.where(or_(func.lower(Actor.name).like(key),
                               Actor.id.in_(select(Alias.actor_id).where(Alias.normalized.like(key)))))
     rows = session.execute(stmt).all()
-    return [ident for ident, _ in sorted(rows, key=lambda r: (-counts.get(r[0], 0), r[1]))]
+    members = _member_groups(session)
+    return [ident for ident, _ in sorted(rows, key=lambda r: (r[0] in members, -counts.get(r[0], 0), r[1]))]
+
+
+def _member_groups(session: Session) -> set[int]:
+    """Nominal groups (`United States officials`, `analysts`: a name ending in a common noun) rank after
+    every other actor, so they do not swamp the list; they are counted, and listed on their parent's page."""
+    rows = session.execute(select(Actor.id, Actor.name).where(Actor.kind == "group", live(Actor))).all()
+    return {ident for ident, name in rows if name.split() and name.split()[-1].islower()}
 
 
 def actor_list(session: Session, q: str = "", kind: str = "", page: int = 1,
@@ -224,7 +232,8 @@ def role_periods(session: Session, actor_ids: Sequence[int]) -> list[dict[str, A
 
 
 def _makes(session: Session, ids: Sequence[int]) -> dict[str, Any]:
-    """A product's maker and a maker's products, as actor references (survivors of merges)."""
+    """A product's maker and a maker's products, a group's parent and a parent's groups (`United States
+    officials` of the United States), as actor references (survivors of merges)."""
     def live_ref(actor_id: int) -> dict[str, Any] | None:
         actor = session.get(Actor, actor_id)
         if actor is not None and actor.merged_into_id:
@@ -234,6 +243,10 @@ def _makes(session: Session, ids: Sequence[int]) -> dict[str, Any]:
     maker = session.scalar(select(ProductMaker.maker_id).where(ProductMaker.product_id.in_(ids)))
     products = session.scalars(select(ProductMaker.product_id).where(ProductMaker.maker_id.in_(ids))
                                .order_by(ProductMaker.product_id))
-    refs = [r for p in products if (r := live_ref(p)) is not None]
-    return {"maker": live_ref(maker) if maker is not None else None,
-            "products": list({r["id"]: r for r in refs}.values())}
+    refs = list({r["id"]: r for p in products if (r := live_ref(p)) is not None}.values())
+    kinds = dict(session.execute(select(Actor.id, Actor.kind).where(Actor.id.in_([*ids, *(r["id"] for r in refs)]))).all())
+    group = any(kinds.get(i) == "group" for i in ids)  # a group's link is to its parent (groups.py), not a maker
+    parent = live_ref(maker) if maker is not None else None
+    return {"maker": None if group else parent, "part_of": parent if group else None,
+            "products": [r for r in refs if kinds.get(r["id"]) != "group"],
+            "groups": [r for r in refs if kinds.get(r["id"]) == "group"]}

@@ -20,6 +20,7 @@ from app.extract.actors.mentions import (
     acronym,
     casekey,
     is_acronym,
+    maker_name,
 )
 from app.extract.actors.titles import is_role_word, titles_of
 from app.extract.records import Actor, Mention
@@ -404,7 +405,7 @@ def _link_makers(doc: Doc, products: list[tuple[list[Cand], Actor]], actors: lis
             for form in (actor.name, *actor.aliases, *(m.text for m in actor.mentions)):
                 by_form.setdefault(casekey(form), actor)
     for members, product in products:
-        makers = [doc[c.start:c.maker].text for c in members if c.kind == "product" and c.maker > c.start]
+        makers = [maker_name(doc, c) for c in members if c.kind == "product" and c.maker > c.start]
         if not makers:
             continue
         name = Counter(" ".join(m.split()) for m in makers).most_common(1)[0][0]

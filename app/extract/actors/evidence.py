@@ -23,7 +23,9 @@ from app.extract.actors.mentions import (
     TEAM_VERBS,
     Cand,
     casekey,
+    maker_name,
 )
+from app.extract.actors.products import is_known_maker
 
 __all__ = ["organisation_names", "table_teams", "team_names"]
 
@@ -40,8 +42,9 @@ def organisation_names(doc: Doc, cands: list[Cand]) -> set[str]:
     out: set[str] = set()
     for c in cands:
         if c.kind == "product" and c.maker > c.start:
-            out.add(casekey(doc[c.start:c.maker].text))
-        elif c.entry is None and (_company_after(doc, c.end) or _company_before(doc, c.start)
+            out.add(casekey(maker_name(doc, c)))
+        elif c.entry is None and (is_known_maker(doc[c.start:c.end].text) or _company_after(doc, c.end)
+                                  or _company_before(doc, c.start)
                                   or _company_appositive(doc, c.end)):
             out.add(casekey(doc[c.start:c.end].text))
     return out

@@ -7,6 +7,7 @@ from spacy.tokens import Doc
 
 from app.extract.actors.clusters import build, group, propagate
 from app.extract.actors.evidence import organisation_names, table_teams, team_names
+from app.extract.actors.groups import find_groups
 from app.extract.actors.index import ActorIndex
 from app.extract.actors.lexicon import Lexicon, lexicon
 from app.extract.actors.mentions import TokenView, collect
@@ -27,7 +28,8 @@ DEFAULT_CONFIG = {
 
 def find_actors(doc: Doc, lex: Lexicon, *, max_appos_tokens: int,
                 caps_share: float) -> tuple[list[Actor], list[tuple[int, int, str]]]:
-    """The actors of a parsed doc and their sorted ``(start, end, actor_id)`` mention spans."""
+    """The actors of a parsed doc and their sorted ``(start, end, actor_id)`` mention spans (with the phrase
+    spans of nominal groups, which are no mentions of the record: groups.py)."""
     view = TokenView(doc, caps_share)
     cands = collect(doc, lex, view)
     cands = sorted(cands + table_teams(doc, cands, lex.regions), key=lambda c: c.start)
@@ -36,7 +38,8 @@ def find_actors(doc: Doc, lex: Lexicon, *, max_appos_tokens: int,
     propagate(doc, cands, clusters, view)
     actors, spans = build(doc, clusters, max_appos_tokens, organisation_names(doc, cands) | teams)
     find_role_references(doc, lex, actors, spans)
-    return actors, spans
+    groups, group_spans = find_groups(doc, actors, spans)
+    return actors + groups, sorted(spans + group_spans)
 
 
 class ActorFinder:

@@ -20,6 +20,8 @@ class ActorIndex:
         self._starts = [s for s, _, _ in spans]
         self._kinds = {a.id: a.kind for a in actors}
         self._people = {a.id for a in actors if a.kind == "person"}
+        # nominal groups tied to a country or organisation (`Russian troops`): their acts are the parent's
+        self._affiliated = {a.id for a in actors if a.kind == "group" and a.maker}
 
     def kind(self, actor_id: str) -> str | None:
         """The actor's kind (one of app.vocab.ACTOR_KINDS), or None for an id not in this doc."""
@@ -58,9 +60,13 @@ class ActorIndex:
         return out
 
     def token_actors(self, doc: Doc) -> dict[int, str]:
-        """Token index -> actor id for every token a mention span touches (the first mention wins)."""
+        """Token index -> actor id for every token a mention span touches (the first mention wins). The phrase
+        of a group tied to a parent is left out, so an event of `Russian troops` is Russia's, as event coders
+        give it; its quotes stay the group's (the speaker resolver reads ``spans``)."""
         by_token: dict[int, str] = {}
         for start, end, actor_id in self.spans:
+            if actor_id in self._affiliated:
+                continue
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None:
                 continue

@@ -12,16 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from app.extract.actors.lexicon import DATA_DIR, Entry, Lexicon
-from app.extract.actors.products import find_products
+from app.extract.actors.products import find_products, numbered_noun
 from app.extract.actors.titles import HONORIFICS, is_role_word, strip_leading_titles, title_before
 from app.extract.lexicon import word_set
 
 __all__ = ["CALENDAR", "COMPANY_AFTER", "COMPANY_NOUNS", "ENT_KINDS", "INITIAL", "LEADING_DROP", "ORG_WORDS", "SCORE",
            "SPORT_WORDS", "TEAM_AFTER", "TEAM_VERBS", "Cand", "TokenView", "acronym", "casekey", "collect",
-           "is_acronym"]
+           "is_acronym", "maker_name"]
 
 ENT_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place",
              "NORP": "group"}
@@ -66,8 +66,16 @@ class Cand:
     titles: list[str] = field(default_factory=list)
     cluster: int = -1
     weak: bool = False  # an entity found in an all-capitals line, where casing gives no evidence
-    maker: int = -1  # a product's: the token where its maker's name ends (`Airbus` in `Airbus A380`)
+    maker: int = -1  # a product's: the token of its designation, where its maker's name ends (`A380`)
+    maker_end: int = -1  # where the maker's name ends when a model line follows it (`Rolls-Royce Trent 900`)
     dateline: bool = False  # the place a story is filed from (`NEW YORK 1996-08-30`), even if a team shares its name
+
+
+def maker_name(doc: Doc, c: Cand) -> str:
+    """The maker's name a product candidate opens with (`Rolls-Royce` of `Rolls-Royce Trent 900`), or ''."""
+    if c.kind != "product" or c.maker <= c.start:
+        return ""
+    return doc[c.start:c.maker_end if c.start < c.maker_end <= c.maker else c.maker].text
 
 
 def casekey(text: str) -> str:
@@ -163,12 +171,16 @@ def collect(doc: Doc, lex: Lexicon, view: TokenView) -> list[Cand]:
     """Mentions from entities plus the lexicon, trimmed, typed and non-overlapping, in text order."""
     taken = [False] * len(doc)
     cands: list[Cand] = _dateline_places(doc, lex, taken)
-    cands.extend(Cand(s, e, "product", None, True, maker=m) for s, m, e in find_products(doc, taken))
+    products = [Cand(s, e, "product", None, True, maker=d, maker_end=m) for s, m, d, e in find_products(doc, taken)]
+    cands.extend(products)
+    bare_models = {i for c in products if c.start == c.maker for i in range(c.start, c.end)}
     for label, ent_start, ent_end in _joined_entities(doc):
         kind = ENT_KINDS.get(label)
         if kind is None:
             continue
         for start, end in _pieces(doc, ent_start, ent_end):
+            while end > start and end - 1 in bare_models:
+                end -= 1  # `Air France A330` read as one name: the A330 is the product, Air France flies it
             cand = _from_entity(doc, lex, view, label, kind, start, end)
             if cand is not None and not any(taken[cand.start:cand.end]):
                 cands.append(cand)
@@ -178,11 +190,40 @@ def collect(doc: Doc, lex: Lexicon, view: TokenView) -> list[Cand]:
     cands.extend(_parenthesised_acronyms(doc, cands, taken))
     cands.extend(_names_before_nationality(doc, cands, taken))
     cands.sort(key=lambda c: c.start)
-    return _drop_title_fragments(doc, cands)
+    return _drop_title_fragments(doc, _drop_spelled_terms(doc, cands))
+
+
+def _drop_spelled_terms(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """`Maintenance , Repair and Overhaul ( MRO )`: a list of capitalised common words spelling out an
+    acronym is a term, not a name (an organisation's expansion has no comma list, or an organisation word
+    such as `Command`); its words and the acronym are no actors."""
+    drop: set[tuple[int, int]] = set()
+    for i in range(2, len(doc) - 1):
+        if doc[i - 1].text != "(" or doc[i + 1].text != ")" or not is_acronym(doc[i].text):
+            continue
+        letters = doc[i].text.replace(".", "")
+        words: list[Token] = []
+        k, comma = i - 2, False
+        while k >= 0 and len(words) < len(letters) and "\n" not in doc[k].whitespace_:
+            tok = doc[k]
+            if tok.text == ",":
+                comma = True
+            elif tok.lower_ not in ("and", "&"):
+                if not (tok.is_alpha and tok.is_title):
+                    break
+                words.append(tok)
+            k -= 1
+        if comma and len(words) == len(letters) and "".join(t.text[0] for t in reversed(words)) == letters \
+                and not any(t.lower_ in ORG_WORDS for t in words):
+            drop.add((words[-1].i, i + 1))
+    if not drop:
+        return cands
+    return [c for c in cands if not any(s <= c.start and c.end <= e for s, e in drop)]
 
 
 def _joined_entities(doc: Doc) -> list[tuple[str, int, int]]:
-    """The doc's entities as ``(label, start, end)``, with names the recogniser cut in two joined again:
+    """The doc's entities as ``(label, start, end)``, with `Air` + a country an airline (`Air China`) and
+    names the recogniser cut in two joined again:
     `Lockheed` + `Martin` (an organisation and a lone capitalised word right after it) and `Michael O'` +
     `Leary` (a name ending in an Irish or Norman prefix)."""
     ents = list(doc.ents)
@@ -192,6 +233,11 @@ def _joined_entities(doc: Doc) -> list[tuple[str, int, int]]:
         ent = ents[k]
         label, start, end = ent.label_, ent.start, ent.end
         nxt = ents[k + 1] if k + 1 < len(ents) else None
+        if label in ("GPE", "LOC", "NORP") and start > 0 and doc[start - 1].text == "Air" \
+                and not doc[start - 1].ent_type_ and "\n" not in doc[start - 1].whitespace_:
+            out.append(("ORG", start - 1, end))  # `Air China`, `Air India`: an airline, not the country
+            k += 1
+            continue
         if nxt is not None and nxt.start == end and "\n" not in doc[end - 1].whitespace_:
             if label == "ORG" and nxt.label_ == "PRODUCT" and len(nxt) == 1 and nxt[0].is_alpha and nxt[0].is_title:
                 out.append((label, start, nxt.end))
@@ -279,7 +325,7 @@ def _from_entity(doc: Doc, lex: Lexicon, view: TokenView, label: str, kind: str,
         label, kind, entry = "ORG", "organization", lex.lookup(doc[start:end].text)
     text = doc[start:end].text
     end_char = doc[end - 1].idx + len(doc[end - 1])
-    if _hyphen_prefixed(doc, start) or _skip(text, doc, start, end) \
+    if _hyphen_prefixed(doc, start) or _skip(text, doc, start, end) or numbered_noun(doc, start, end) \
             or _in_credit(doc, doc[start].idx, end_char):
         return None
     nxt = doc[end] if end < len(doc) else None
