@@ -106,8 +106,9 @@ def others_at_work(session: Session, job_id: int, token: str) -> bool:
 def renew(session: Session, token: str, job_id: int) -> int:
     """Push back the lease of every item this worker holds; the number of items held."""
     now = utcnow()
-    held = session.execute(update(JobItem).where(JobItem.state == RUNNING, JobItem.message == token)
-                           .values(updated_at=now).execution_options(synchronize_session=False)).rowcount
+    result = session.execute(update(JobItem).where(JobItem.state == RUNNING, JobItem.message == token)
+                             .values(updated_at=now).execution_options(synchronize_session=False))
+    held = getattr(result, "rowcount", 0)
     session.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=now)
                     .execution_options(synchronize_session=False))
     return int(held or 0)
