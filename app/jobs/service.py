@@ -19,6 +19,7 @@ from app.jobs.leases import PENDING, RUNNING
 from app.models import Job, JobItem, utcnow
 
 DONE = "done"
+CLAIMED_NOTE = "being read by a worker"
 UNFINISHED_STATES = (PENDING, RUNNING)  # running: claimed by a worker (app.jobs.leases), nothing stored yet
 FINISHED_STATES = ("stored", "near_duplicate", "duplicate", "failed", "done")
 UNFINISHED_STATUSES = ("queued", "running")
@@ -57,7 +58,8 @@ def job_progress(session: Session, job_id: int) -> dict[str, Any] | None:
         "error": job.error, "total": total, "finished": finished,
         "percent": round(100 * finished / total) if total else 100,
         "counts": {state: counts[state] for state in (*UNFINISHED_STATES, *FINISHED_STATES)},
-        "items": [{"id": r.id, "kind": r.kind, "label": r.label, "state": r.state, "message": r.message,
+        "items": [{"id": r.id, "kind": r.kind, "label": r.label, "state": r.state,
+                   "message": CLAIMED_NOTE if r.state == RUNNING else r.message,  # not the worker's token
                    "article_id": r.article_id} for r in items],
         "done": job.status in ("done", "failed"),
     }
