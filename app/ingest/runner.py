@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datasketch import MinHash
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -83,18 +83,26 @@ def consolidator() -> Callable[[Session, Article], None] | None:
 
 
 def existing_duplicate(session: Session, meta: ArticleMeta, digest: str) -> tuple[int, str] | None:
-    """(article id, why) of a stored article this one duplicates: same text, same canonical URL or same id."""
-    found = session.scalar(select(Article.id).where(Article.content_hash == digest))
-    if found is not None:
-        return found, "same text as article"
+    """(article id, why) of a stored article this one duplicates: same text, same canonical URL or same id.
+
+    One query (each key is indexed and unique), so a PostgreSQL ingest pays one round trip, not three.
+    """
+    keys = [Article.content_hash == digest]
     if meta.url:
-        found = session.scalar(select(Article.id).where(Article.url == meta.url))
-        if found is not None:
-            return found, "same URL as article"
+        keys.append(Article.url == meta.url)
     if meta.external_id:
-        found = session.scalar(select(Article.id).where(Article.external_id == meta.external_id))
-        if found is not None:
-            return found, f"id {meta.external_id!r} already stored as article"
+        keys.append(Article.external_id == meta.external_id)
+    rows = session.execute(select(Article.id, Article.content_hash, Article.url, Article.external_id)
+                           .where(or_(*keys)).order_by(Article.id).limit(3)).all()
+    for row in rows:
+        if row.content_hash == digest:
+            return row.id, "same text as article"
+    for row in rows:
+        if meta.url and row.url == meta.url:
+            return row.id, "same URL as article"
+    for row in rows:
+        if meta.external_id and row.external_id == meta.external_id:
+            return row.id, f"id {meta.external_id!r} already stored as article"
     return None
 
 
