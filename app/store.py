@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, distinct, func, insert, select
+from sqlalchemy import Table, delete, distinct, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.consolidate.roles import record_roles
@@ -254,7 +254,7 @@ def _insert_events(session: Session, article: Article, extraction: Extraction, a
     if not records:
         return
     rows = [{"article_id": article.id, **_event_fields(e, actor_ids)} for e in records]
-    table = Event.__table__  # Core, not ORM bulk insert: that one splits rows by which values are None
+    table = cast(Table, Event.__table__)  # Core, not ORM bulk insert: that one splits rows by which values are None
     ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
     session.execute(insert(EventSource), [
         {"event_id": event_id, "article_id": article.id, "key": e.id, "sentence": e.sentence, "start": e.start,
@@ -287,7 +287,7 @@ def _insert_quotes(session: Session, article: Article, extraction: Extraction, a
         return
     keys = list(records)
     rows = [{"article_id": article.id, "key": key, **_quote_fields(records[key], actor_ids)} for key in keys]
-    table = Quote.__table__
+    table = cast(Table, Quote.__table__)
     ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
     session.execute(insert(QuoteSource), [
         {"quote_id": quote_id, "article_id": article.id, "key": key, "start": records[key].start,
