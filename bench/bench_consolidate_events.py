@@ -138,6 +138,16 @@ def grow(engine: Engine, bg: Background, events: int) -> None:
         first_event += n * EVENTS_PER_ARTICLE
 
 
+def sync_sequences(engine: Engine) -> None:
+    """PostgreSQL: the rows given explicit ids did not advance their sequences; move them past the max."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as conn:
+        for table in ("actors", "articles", "events"):
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                              f"(SELECT coalesce(max(id), 1) FROM {table}))"))
+
+
 def measure(factory: sessionmaker[Session], samples: list[tuple[ArticleMeta, Extraction]]) -> list[float]:
     """Seconds in consolidate_article per real article; each is rolled back, so every size does the same."""
     timed = []
@@ -204,6 +214,7 @@ def main() -> None:
             t0 = time.perf_counter()
             grow(engine, bg, size)
             built = time.perf_counter() - t0
+            sync_sequences(engine)
             if engine.dialect.name == "postgresql":  # what autovacuum would have done by then
                 with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                     conn.execute(text("ANALYZE"))
