@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, distinct, func, insert, select
+from sqlalchemy import Table, delete, distinct, func, insert, select
 from sqlalchemy.orm import Session
 
 from app.consolidate.roles import record_roles
@@ -205,9 +206,10 @@ def _event_fields(e, actor_ids: dict[str, int]) -> dict:
 
 def _write_events(session: Session, article: Article, extraction: Extraction, actor_ids: dict[str, int],
                   fresh: bool) -> None:
-    existing: dict[str, EventSource] = {}
-    if not fresh:
-        existing = {s.key: s for s in session.scalars(select(EventSource).where(EventSource.article_id == article.id))}
+    if fresh:
+        _insert_events(session, article, extraction, actor_ids)
+        return
+    existing = {s.key: s for s in session.scalars(select(EventSource).where(EventSource.article_id == article.id))}
     seen: set[str] = set()
     for e in extraction.events:
         if e.id in seen:
@@ -242,31 +244,73 @@ def _write_events(session: Session, article: Article, extraction: Extraction, ac
                 event.removed_at = utcnow()
 
 
+def _insert_events(session: Session, article: Article, extraction: Extraction, actor_ids: dict[str, int]) -> None:
+    """A new article's events, their evidence and targets: three bulk INSERTs (ids back by RETURNING),
+    not one ORM object graph per event."""
+    first: dict[str, Any] = {}
+    for e in extraction.events:
+        first.setdefault(e.id, e)  # the first event of each key, in extraction order
+    records = list(first.values())
+    if not records:
+        return
+    rows = [{"article_id": article.id, **_event_fields(e, actor_ids)} for e in records]
+    table = cast(Table, Event.__table__)  # Core, not ORM bulk insert: that one splits rows by which values are None
+    ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
+    session.execute(insert(EventSource), [
+        {"event_id": event_id, "article_id": article.id, "key": e.id, "sentence": e.sentence, "start": e.start,
+         "end": e.end} for event_id, e in zip(ids, records, strict=True)])
+    targets = [{"event_id": event_id, "actor_id": t} for event_id, e in zip(ids, records, strict=True)
+               for t in dict.fromkeys(actor_ids[t] for t in e.target_actors if t in actor_ids)]
+    if targets:
+        session.execute(insert(EventTarget), targets)
+
+
+def _quote_fields(q, actor_ids: dict[str, int]) -> dict:
+    return {
+        "speaker_actor_id": actor_ids.get(q.speaker) if q.speaker else None,
+        "speaker_text": (q.speaker_text or "")[:300],
+        "text": q.text,
+        "kind": q.kind,
+        "cue": (q.cue or "")[:60],
+        "start": q.start,
+        "end": q.end,
+        "date": _date_or_none(q.date),
+    }
+
+
+def _insert_quotes(session: Session, article: Article, extraction: Extraction, actor_ids: dict[str, int]) -> None:
+    """A new article's quotes and their evidence rows, in two bulk INSERTs."""
+    records: dict[str, Any] = {}
+    for q in extraction.quotes:
+        records.setdefault(quote_key(q.start, q.end), q)  # the first quote of each key, in extraction order
+    if not records:
+        return
+    keys = list(records)
+    rows = [{"article_id": article.id, "key": key, **_quote_fields(records[key], actor_ids)} for key in keys]
+    table = cast(Table, Quote.__table__)
+    ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
+    session.execute(insert(QuoteSource), [
+        {"quote_id": quote_id, "article_id": article.id, "key": key, "start": records[key].start,
+         "end": records[key].end} for quote_id, key in zip(ids, keys, strict=True)])
+
+
 def quote_key(start: int, end: int) -> str:
     return f"q-{start}-{end}"
 
 
 def _write_quotes(session: Session, article: Article, extraction: Extraction, actor_ids: dict[str, int],
                   fresh: bool) -> None:
-    existing: dict[str, Quote] = {}
-    if not fresh:
-        existing = {q.key: q for q in session.scalars(select(Quote).where(Quote.article_id == article.id))}
+    if fresh:
+        _insert_quotes(session, article, extraction, actor_ids)
+        return
+    existing = {q.key: q for q in session.scalars(select(Quote).where(Quote.article_id == article.id))}
     seen: set[str] = set()
     for q in extraction.quotes:
         key = quote_key(q.start, q.end)
         if key in seen:
             continue
         seen.add(key)
-        fields = {
-            "speaker_actor_id": actor_ids.get(q.speaker) if q.speaker else None,
-            "speaker_text": (q.speaker_text or "")[:300],
-            "text": q.text,
-            "kind": q.kind,
-            "cue": (q.cue or "")[:60],
-            "start": q.start,
-            "end": q.end,
-            "date": _date_or_none(q.date),
-        }
+        fields = _quote_fields(q, actor_ids)
         row = existing.get(key)
         if row is None:
             row = Quote(article_id=article.id, key=key, **fields)

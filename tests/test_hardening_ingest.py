@@ -501,6 +501,7 @@ def test_a_job_enqueued_on_redis_is_consumed_by_a_worker(tmp_path, monkeypatch):
     from app.db import transaction
     from app.extract import pipeline
     from app.ingest.sources import RawInput
+    from app.jobs.queue import JOB_SHARES
     from app.jobs.service import create_job, job_progress
     from app.runtime import Runtime
     from app.settings import Settings
@@ -515,11 +516,13 @@ def test_a_job_enqueued_on_redis_is_consumed_by_a_worker(tmp_path, monkeypatch):
         with transaction(web.sessionmaker) as session:
             job_id = create_job(session, [RawInput("text", "scan.pdf", "", error="scan.pdf: binary data")]).id
         web.enqueue_job(job_id)
-        assert web.queue.huey.pending_count() == 1
+        assert web.queue.huey.pending_count() == JOB_SHARES
         assert not any(t.name == "dateline-embedded-worker" for t in threading.enumerate())
     with Runtime(settings, writer=True) as worker:  # `dateline worker` elsewhere: takes the job off Redis
         worker.job_worker()
         assert worker.queue.run_next()
+        while worker.queue.run_next():  # the other shares find the job done
+            pass
         assert worker.queue.huey.pending_count() == 0
         with worker.sessionmaker() as session:
             progress = job_progress(session, job_id)

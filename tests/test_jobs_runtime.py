@@ -8,6 +8,7 @@ import pytest
 from huey import RedisHuey, SqliteHuey
 from sqlalchemy import text
 
+from app.jobs.queue import JOB_SHARES
 from app.runtime import Runtime
 from app.settings import Settings
 
@@ -38,9 +39,12 @@ def test_the_embedded_queue_is_a_sqlite_file_under_the_data_dir(tmp_path):
         assert isinstance(huey, SqliteHuey) and runtime.queue is runtime.queue
         ran: list[int] = []
         runtime.queue.bind(ran.append)
-        runtime.queue.enqueue(7)
-        assert runtime.queue.run_next() and ran == [7]
-        assert not runtime.queue.run_next()
+        runtime.queue.enqueue(7)  # one task per share: that many workers may join the job
+        while runtime.queue.run_next():
+            pass
+        assert ran == [7] * JOB_SHARES and JOB_SHARES >= 2
+        runtime.queue.enqueue(8, shares=1)
+        assert runtime.queue.run_next() and ran[-1] == 8 and not runtime.queue.run_next()
     assert (tmp_path / "data" / "queue.sqlite3").exists()
 
 

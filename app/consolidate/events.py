@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import distinct, func, insert, select
+from sqlalchemy import distinct, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.consolidate.event_match import (
@@ -51,6 +51,7 @@ SENTENCE_KEY = "s-{start}-{end}"
 LOOKBACK_DAYS = 400  # bounds the indexed scan for long intervals (a year-precision event)
 MAX_CANDIDATES = 100
 MAX_SENSE_CANDIDATES = 20  # reports of the same action by other actors: the nearest in date are the likely ones
+MAX_ROWS = 4 * MAX_CANDIDATES  # rows one candidate look-up reads at most (see _latest)
 FINE_SPAN_DAYS = 31  # the longest interval of a day, week or month date
 COARSE = ("quarter", "half", "season", "year", "decade", "century")
 FINE = ("day", "week", "month")
@@ -326,23 +327,39 @@ def _found(session: Session, group: list[_Window]) -> list[Any]:
     # (no statistics) onto the merged_into_id index, which holds nearly every row under NULL
     found: list[Any] = []
     if members:
-        near_actors = (Event.source_actor_id.in_(members), Event.last_day >= near)
+        near_actors = (Event.source_actor_id.in_(members), Event.last_day >= near, *_could_match(group))
         # day to month precision: their first day lies at most a month before the window
-        found += session.execute(select(*_CANDIDATE_COLUMNS).where(*near_actors, Event.first_day >= fine_from,
-                                                                   Event.first_day <= hi))
+        found += session.execute(_latest(Event.first_day >= fine_from, Event.first_day <= hi, *near_actors))
         # quarters, years, decades may start long before (few rows: index on source, precision, first day)
-        found += session.execute(select(*_CANDIDATE_COLUMNS).where(*near_actors, Event.precision.in_(COARSE),
-                                                                   Event.first_day >= lo, Event.first_day < fine_from))
+        found += session.execute(_latest(Event.precision.in_(COARSE), Event.first_day >= lo,
+                                         Event.first_day < fine_from, *near_actors))
     if senses:
         # same action (index on sense, precision, first day): day to month precision near the window, and
         # coarse dates that start long before; plans reported long before are reached through their actors
-        found += session.execute(select(*_CANDIDATE_COLUMNS).where(
-            Event.sense.in_(senses), Event.precision.in_(FINE), Event.first_day >= fine_from, Event.first_day <= hi,
-            Event.last_day >= near))
-        found += session.execute(select(*_CANDIDATE_COLUMNS).where(
-            Event.sense.in_(senses), Event.precision.in_(COARSE), Event.first_day >= lo, Event.first_day < fine_from,
-            Event.last_day >= near))
+        found += session.execute(_latest(Event.sense.in_(senses), Event.precision.in_(FINE),
+                                         Event.first_day >= fine_from, Event.first_day <= hi, Event.last_day >= near))
+        found += session.execute(_latest(Event.sense.in_(senses), Event.precision.in_(COARSE), Event.first_day >= lo,
+                                         Event.first_day < fine_from, Event.last_day >= near))
     return found
+
+
+def _latest(*where: Any) -> Any:
+    """A candidate look-up, latest first, at most MAX_ROWS rows: a busy actor's or a common action's crowded
+    weeks cost the same as a quiet one's (the rows past the limit are the oldest, the least likely)."""
+    return select(*_CANDIDATE_COLUMNS).where(*where).order_by(Event.first_day.desc(), Event.id.desc()).limit(MAX_ROWS)
+
+
+def _could_match(group: list[_Window]) -> tuple[Any, ...]:
+    """``may_match`` in SQL, for the whole group: rows of another action and another type than every window's
+    are never read (a busy actor's other deeds are most of its rows); no condition when a window has no sense."""
+    if any(w.view.sense is None for w in group):
+        return ()
+    senses = sorted({w.view.sense for w in group if w.view.sense is not None})
+    types = sorted({w.view.event.type for w in group if w.view.event.type})
+    alike = [Event.sense.is_(None), Event.sense.in_(senses)]
+    if types:
+        alike.append(Event.type.in_(types))
+    return (or_(*alike),)
 
 
 def _candidates(session: Session, views: list[EventView],

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datasketch import MinHash
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction
@@ -30,6 +30,7 @@ from app.textio import UnreadableInput, has_words
 
 STORED, NEAR_DUPLICATE, DUPLICATE, FAILED = "stored", "near_duplicate", "duplicate", "failed"
 STATUSES = (STORED, NEAR_DUPLICATE, DUPLICATE, FAILED)
+STORE_ATTEMPTS = 3  # a store that collides with a concurrent writer's (worker, second ingest) is tried again
 
 
 @dataclass(slots=True)
@@ -82,18 +83,26 @@ def consolidator() -> Callable[[Session, Article], None] | None:
 
 
 def existing_duplicate(session: Session, meta: ArticleMeta, digest: str) -> tuple[int, str] | None:
-    """(article id, why) of a stored article this one duplicates: same text, same canonical URL or same id."""
-    found = session.scalar(select(Article.id).where(Article.content_hash == digest))
-    if found is not None:
-        return found, "same text as article"
+    """(article id, why) of a stored article this one duplicates: same text, same canonical URL or same id.
+
+    One query (each key is indexed and unique), so a PostgreSQL ingest pays one round trip, not three.
+    """
+    keys = [Article.content_hash == digest]
     if meta.url:
-        found = session.scalar(select(Article.id).where(Article.url == meta.url))
-        if found is not None:
-            return found, "same URL as article"
+        keys.append(Article.url == meta.url)
     if meta.external_id:
-        found = session.scalar(select(Article.id).where(Article.external_id == meta.external_id))
-        if found is not None:
-            return found, f"id {meta.external_id!r} already stored as article"
+        keys.append(Article.external_id == meta.external_id)
+    rows = session.execute(select(Article.id, Article.content_hash, Article.url, Article.external_id)
+                           .where(or_(*keys)).order_by(Article.id).limit(3)).all()
+    for row in rows:
+        if row.content_hash == digest:
+            return row.id, "same text as article"
+    for row in rows:
+        if meta.url and row.url == meta.url:
+            return row.id, "same URL as article"
+    for row in rows:
+        if meta.external_id and row.external_id == meta.external_id:
+            return row.id, f"id {meta.external_id!r} already stored as article"
     return None
 
 
@@ -195,26 +204,34 @@ class IngestRunner:
             self._finish_without_article(Outcome(candidate, FAILED, f"{candidate.label}: {result}"))
             return
         signature: MinHash = minhash_of(meta.text)
-        try:
-            with self.factory() as session:  # the index load's read ends here, before the write begins
-                index = self._near_index(session)
-            with transaction(self.factory) as session:
-                outcome = self._store_in(session, candidate, meta, digest, result, signature, index)
-            if outcome.status in (STORED, NEAR_DUPLICATE) and outcome.article_id is not None:
-                index.add(outcome.article_id, signature)
-        except IntegrityError:
-            with self.factory() as session:
-                dup = existing_duplicate(session, meta, digest)
-            if dup is None:
-                outcome = Outcome(candidate, FAILED, f"{candidate.label}: conflicts with a stored article")
-            else:
-                outcome = Outcome(candidate, DUPLICATE, f"{candidate.label}: {dup[1]} {dup[0]}", duplicate_of=dup[0])
-            self._finish_without_article(outcome)
-            return
-        except Exception as exc:
-            self._finish_without_article(
-                Outcome(candidate, FAILED, f"{candidate.label}: could not be stored ({type(exc).__name__}: {exc})"))
-            return
+        for attempt in range(1, STORE_ATTEMPTS + 1):
+            try:
+                with self.factory() as session:  # the index load's read ends here, before the write begins
+                    index = self._near_index(session)
+                with transaction(self.factory) as session:
+                    outcome = self._store_in(session, candidate, meta, digest, result, signature, index)
+                break
+            except (IntegrityError, OperationalError) as exc:
+                # Another writer committed a row this article also creates (an actor's slug, an alias, a
+                # source) or the two deadlocked: the article itself may be the duplicate, else try again.
+                with self.factory() as session:
+                    dup = existing_duplicate(session, meta, digest)
+                if dup is not None:
+                    outcome = Outcome(candidate, DUPLICATE, f"{candidate.label}: {dup[1]} {dup[0]}", duplicate_of=dup[0])
+                elif attempt < STORE_ATTEMPTS:
+                    continue
+                else:
+                    why = "conflicts with a stored article" if isinstance(exc, IntegrityError) else (
+                        f"the database refused it ({str(exc.orig).splitlines()[0][:200]})")
+                    outcome = Outcome(candidate, FAILED, f"{candidate.label}: {why}")
+                self._finish_without_article(outcome)
+                return
+            except Exception as exc:
+                self._finish_without_article(
+                    Outcome(candidate, FAILED, f"{candidate.label}: could not be stored ({type(exc).__name__}: {exc})"))
+                return
+        if outcome.status in (STORED, NEAR_DUPLICATE) and outcome.article_id is not None:
+            index.add(outcome.article_id, signature)
         self._report(outcome)
 
     def _store_in(self, session: Session, candidate: Candidate, meta: ArticleMeta, digest: str,

@@ -16,6 +16,7 @@ from app.settings import Settings
 TASK_NAME = "dateline.ingest_job"
 QUEUE_URL_SCHEMES = ("redis://", "rediss://", "unix://")
 QUEUE_FILE = "queue.sqlite3"  # the embedded queue, under DATELINE_DATA_DIR
+JOB_SHARES = 4  # tasks queued per job: up to this many workers share it (each claims items; app.jobs.leases)
 
 JobHandler = Callable[[int], None]
 
@@ -48,9 +49,11 @@ class JobQueue:
         """Make this process a worker: queued job ids go to ``handler``."""
         self._handler = handler
 
-    def enqueue(self, job_id: int) -> None:
-        """Put "run job N" on the queue; the job's inputs are already in the database."""
-        self._task(job_id)
+    def enqueue(self, job_id: int, shares: int = JOB_SHARES) -> None:
+        """Put "work on job N" on the queue ``shares`` times, so that many idle workers join in; the job's
+        inputs are already in the database, and a share that finds nothing left to claim ends at once."""
+        for _ in range(max(1, shares)):
+            self._task(job_id)
 
     def run_next(self) -> bool:
         """Run one queued task if there is one (the embedded worker's poll); False when the queue is empty."""

@@ -15,9 +15,12 @@ from sqlalchemy.orm import Session
 from app.ingest.feeds import record_feed_outcome
 from app.ingest.runner import FAILED, Outcome
 from app.ingest.sources import RawInput
+from app.jobs.leases import PENDING, RUNNING
 from app.models import Job, JobItem, utcnow
 
-PENDING, DONE = "pending", "done"
+DONE = "done"
+CLAIMED_NOTE = "being read by a worker"
+UNFINISHED_STATES = (PENDING, RUNNING)  # running: claimed by a worker (app.jobs.leases), nothing stored yet
 FINISHED_STATES = ("stored", "near_duplicate", "duplicate", "failed", "done")
 UNFINISHED_STATUSES = ("queued", "running")
 
@@ -47,15 +50,16 @@ def job_progress(session: Session, job_id: int) -> dict[str, Any] | None:
                                    JobItem.article_id).where(JobItem.job_id == job_id)
                             .order_by(JobItem.position)).all()
     total = sum(counts.values())
-    finished = total - counts[PENDING]
+    finished = total - counts[PENDING] - counts[RUNNING]
     return {
         "id": job.id, "status": job.status, "origin": job.origin,
         "created_at": job.created_at.isoformat(timespec="seconds"),
         "finished_at": job.finished_at.isoformat(timespec="seconds") if job.finished_at else None,
         "error": job.error, "total": total, "finished": finished,
         "percent": round(100 * finished / total) if total else 100,
-        "counts": {state: counts[state] for state in (PENDING, *FINISHED_STATES)},
-        "items": [{"id": r.id, "kind": r.kind, "label": r.label, "state": r.state, "message": r.message,
+        "counts": {state: counts[state] for state in (*UNFINISHED_STATES, *FINISHED_STATES)},
+        "items": [{"id": r.id, "kind": r.kind, "label": r.label, "state": r.state,
+                   "message": CLAIMED_NOTE if r.state == RUNNING else r.message,  # not the worker's token
                    "article_id": r.article_id} for r in items],
         "done": job.status in ("done", "failed"),
     }
@@ -65,16 +69,10 @@ def unfinished_job_ids(session: Session) -> list[int]:
     return list(session.scalars(select(Job.id).where(Job.status.in_(UNFINISHED_STATUSES)).order_by(Job.id)))
 
 
-def pending_item_ids(session: Session, job_id: int) -> list[int]:
-    """The job's items still to do, in input order."""
-    return list(session.scalars(select(JobItem.id).where(
-        JobItem.job_id == job_id, JobItem.state == PENDING).order_by(JobItem.position)))
-
-
 def record_item_outcome(session: Session, outcome: Outcome) -> None:
     """The item's new state, written in the same transaction as its article (if any)."""
     item = session.get(JobItem, outcome.candidate.token)
-    if item is None or item.state != PENDING:
+    if item is None or item.state not in UNFINISHED_STATES:  # already settled (by another worker)
         return
     item.state = outcome.status
     item.message = outcome.message
@@ -99,10 +97,10 @@ def start_job(session: Session, job_id: int) -> Job | None:
 
 
 def finish_job_if_complete(session: Session, job_id: int) -> None:
-    """Done once no item is pending; a job interrupted midway stays running for a re-queue to resume."""
+    """Done once no item is pending or claimed; a job interrupted midway stays running for a re-queue to resume."""
     job = session.get(Job, job_id)
     left = session.scalar(select(func.count()).select_from(JobItem).where(
-        JobItem.job_id == job_id, JobItem.state == PENDING))
+        JobItem.job_id == job_id, JobItem.state.in_(UNFINISHED_STATES)))
     if job is not None and not left:
         job.status = "done"
         job.finished_at = utcnow()

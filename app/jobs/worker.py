@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
@@ -23,13 +24,21 @@ from app.ingest.feeds import unseen_items
 from app.ingest.readers import fetch_feed, http_client
 from app.ingest.runner import FAILED, IngestRunner, Summary
 from app.ingest.sources import Candidate, RawInput, entry_payload, raw_candidate
+from app.jobs.leases import (
+    DEFAULT_LEASE_SECONDS,
+    PENDING,
+    RUNNING,
+    Heartbeat,
+    claim_items,
+    claimable_count,
+    others_at_work,
+    worker_token,
+)
 from app.jobs.queue import JobQueue
 from app.jobs.service import (
     DONE,
-    PENDING,
     fail_job,
     finish_job_if_complete,
-    pending_item_ids,
     record_item_outcome,
     start_job,
     unfinished_job_ids,
@@ -40,23 +49,29 @@ from app.textio import UnreadableInput
 log = logging.getLogger("dateline.jobs")
 
 EMBEDDED_POLL_SECONDS = 1.0
+CLAIM_SIZE = 4  # items a worker claims at once (and extracts as one batch): small, so workers share a job
+PEER_POLL_SECONDS = 2.0
 
 
-def expand_feeds(factory: sessionmaker[Session], job_id: int, client: httpx.Client) -> None:
-    """Replace each pending feed item by one item per unseen entry, in one transaction per feed."""
-    with factory() as session:
-        feeds = list(session.execute(select(JobItem.id, JobItem.payload).where(
-            JobItem.job_id == job_id, JobItem.kind == "feed", JobItem.state == PENDING)).all())
-    for item_id, feed_url in feeds:
+def expand_feeds(factory: sessionmaker[Session], job_id: int, client: httpx.Client, token: str,
+                 lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
+    """Replace each feed item this worker claims by one item per unseen entry, in one transaction per feed."""
+    while True:
+        with transaction(factory) as session:
+            claimed = claim_items(session, job_id, token, 1, lease_seconds=lease_seconds, feeds=True)
+            feed_url = session.scalar(select(JobItem.payload).where(JobItem.id == claimed[0])) if claimed else None
+        if not claimed or feed_url is None:
+            return
         try:
             items = fetch_feed(client, feed_url)
             error = None
         except UnreadableInput as exc:
             items, error = [], str(exc)
         with transaction(factory) as session:
-            item = session.get(JobItem, item_id)
-            if item is None or item.state != PENDING:
+            item = session.get(JobItem, claimed[0])
+            if item is None or item.state != RUNNING or item.message != token:  # lease lost meanwhile
                 continue
+            item.updated_at = utcnow()
             if error:
                 item.state, item.message = FAILED, error
                 continue
@@ -67,7 +82,6 @@ def expand_feeds(factory: sessionmaker[Session], job_id: int, client: httpx.Clie
                             for n, entry in enumerate(fresh, position + 1))
             item.state = DONE
             item.message = f"{feed_url}: {len(fresh)} new entries of {len(items)}"
-            item.updated_at = utcnow()
 
 
 def item_candidate(item: JobItem, client: httpx.Client) -> Candidate:
@@ -77,15 +91,17 @@ def item_candidate(item: JobItem, client: httpx.Client) -> Candidate:
 
 def process_job(factory: sessionmaker[Session], job_id: int, *, processes: int = 1,
                 extractor: Extractor | None = None, model: str | None = None,
-                allow_private: bool | None = None) -> Summary | None:
-    """Run a job's pending items to the end; safe to call again after a crash or on a second worker.
+                allow_private: bool | None = None,
+                lease_seconds: float = DEFAULT_LEASE_SECONDS) -> Summary | None:
+    """Run a job's items to the end, sharing them with any other worker on it (``app.jobs.leases``); safe
+    to call again after a crash, and a dead worker's items are taken over once their lease runs out.
 
     An unexpected exception marks the job ``failed`` with its reason rather than leaving it ``running``
     forever (the status page would poll a job nobody is working on).
     """
     try:
         return _process_job(factory, job_id, processes=processes, extractor=extractor, model=model,
-                            allow_private=allow_private)
+                            allow_private=allow_private, lease_seconds=lease_seconds)
     except Exception as exc:
         log.exception("job %s failed", job_id)
         with transaction(factory) as session:
@@ -94,40 +110,74 @@ def process_job(factory: sessionmaker[Session], job_id: int, *, processes: int =
 
 
 def _process_job(factory: sessionmaker[Session], job_id: int, *, processes: int,
-                 extractor: Extractor | None, model: str | None, allow_private: bool | None) -> Summary | None:
+                 extractor: Extractor | None, model: str | None, allow_private: bool | None,
+                 lease_seconds: float = DEFAULT_LEASE_SECONDS) -> Summary | None:
     with transaction(factory) as session:
         job = start_job(session, job_id)
         if job is None:
             return None
         if job.status == "done":  # queued twice (a re-queue after a restart): nothing left to do
             return Summary()
-    with http_client(allow_private=allow_private) as client:
-        expand_feeds(factory, job_id, client)
-        with factory() as session:
-            pending = pending_item_ids(session, job_id)
-
-        def candidates() -> Iterator[Candidate]:
-            for item_id in pending:
-                with factory() as session:  # closed before yielding: no transaction stays open meanwhile
-                    item = session.get(JobItem, item_id)
-                    candidate = item_candidate(item, client) if item is not None and item.state == PENDING else None
-                if candidate is not None:
-                    yield candidate
-
-        runner = IngestRunner(factory, processes=processes, extractor=extractor, model=model,
-                              record=record_item_outcome)
-        summary = runner.run(candidates())
+    token = worker_token()
+    total = Summary()
+    with Heartbeat(factory, token, job_id, lease_seconds), http_client(allow_private=allow_private) as client:
+        expand_feeds(factory, job_id, client, token, lease_seconds)
+        while True:
+            runner = IngestRunner(factory, processes=processes, extractor=extractor, model=model,
+                                  batch_size=CLAIM_SIZE, record=record_item_outcome)
+            add_summary(total, runner.run(claimed_candidates(factory, job_id, token, client, lease_seconds)))
+            if not wait_for_others(factory, job_id, token, lease_seconds):
+                break
     with transaction(factory) as session:
         finish_job_if_complete(session, job_id)
-    return summary
+    return total
+
+
+def claimed_candidates(factory: sessionmaker[Session], job_id: int, token: str, client: httpx.Client,
+                       lease_seconds: float) -> Iterator[Candidate]:
+    """The job's items this worker claims, a few at a time as extraction asks for more; ends when none is left."""
+    while True:
+        with transaction(factory) as session:
+            ids = claim_items(session, job_id, token, CLAIM_SIZE, lease_seconds=lease_seconds)
+        if not ids:
+            return
+        for item_id in ids:
+            with factory() as session:  # closed before yielding: no transaction stays open meanwhile
+                item = session.get(JobItem, item_id)
+                mine = item is not None and item.state == RUNNING and item.message == token
+                candidate = item_candidate(item, client) if mine and item is not None else None
+            if candidate is not None:
+                yield candidate
+
+
+def wait_for_others(factory: sessionmaker[Session], job_id: int, token: str, lease_seconds: float) -> bool:
+    """After this worker's share: wait while other workers hold items of the job. True when some came free
+    (a lease ran out, or its worker died), so this worker takes them; False when the job has nothing left."""
+    poll = min(PEER_POLL_SECONDS, lease_seconds / 3)
+    while True:
+        with factory() as session:
+            if not others_at_work(session, job_id, token):
+                return bool(session.scalar(select(func.count()).select_from(JobItem).where(
+                    JobItem.job_id == job_id, JobItem.state == PENDING)))
+            if claimable_count(session, job_id, lease_seconds):
+                return True
+        time.sleep(poll)
+
+
+def add_summary(total: Summary, part: Summary) -> None:
+    total.counts.update(part.counts)
+    total.failures.extend(part.failures)
+    total.elapsed += part.elapsed
 
 
 class JobWorker:
     """This process as a worker: queued job ids run against its sessions, with one model shared by its jobs."""
 
     def __init__(self, factory: sessionmaker[Session], queue: JobQueue, *, extractor: Callable[[], Extractor],
-                 model: str, processes: int = 1, allow_private: bool | None = None) -> None:
+                 model: str, processes: int = 1, allow_private: bool | None = None,
+                 lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
         self.factory = factory
+        self.lease_seconds = lease_seconds
         self.allow_private = allow_private
         self.queue = queue
         self._extractor = extractor
@@ -139,12 +189,12 @@ class JobWorker:
         """The queued task's body; with one process the model is this process's, loaded on the first job."""
         extractor = self._extractor() if self.processes <= 1 else None
         summary = process_job(self.factory, job_id, processes=self.processes, extractor=extractor, model=self.model,
-                              allow_private=self.allow_private)
+                              allow_private=self.allow_private, lease_seconds=self.lease_seconds)
         if summary is not None:
             log.info("job %s: %s", job_id, summary.line())
 
     def requeue_unfinished(self) -> list[int]:
-        """Queue again every job not marked done: a killed worker's job resumes from its pending items."""
+        """Queue again every job not marked done: a killed worker's job resumes from its unfinished items."""
         with self.factory() as session:
             ids = unfinished_job_ids(session)
         for job_id in ids:
