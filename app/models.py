@@ -371,6 +371,24 @@ class Correction(Base):
     problem: Mapped[str | None] = mapped_column(Text)
 
 
+class ActorEventCount(Base):
+    """Live events an actor is the source or a target of (once per role), kept by triggers (migration 0013)."""
+
+    __tablename__ = "actor_event_counts"
+    actor_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    events: Mapped[int] = mapped_column(Integer)
+
+
+class EventDayCount(Base):
+    """Live dated events per first day, drawn or not in the density strip (``fine``) and denied or not (0013)."""
+
+    __tablename__ = "event_day_counts"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    fine: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    negated: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)
+
+
 def live(model: type[Actor] | type[Event] | type[Quote]) -> ColumnElement[bool]:
     """The one 'a reader can see this row' clause: not merged away and, for events and quotes, not removed
     (by re-extraction, or by an editor: 'not an event', 'not a quote')."""
