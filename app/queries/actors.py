@@ -10,7 +10,8 @@ from sqlalchemy import String, func, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from app.keys import normalise_alias
-from app.models import Actor, ActorRole, Alias, Event, EventTarget, ProductMaker, Quote, live
+from app.models import Actor, ActorEventCount, ActorRole, Alias, Event, EventTarget, ProductMaker, Quote, live
+from app.queries import counters
 from app.queries.actor_timeline import actor_event_ids, actor_family
 from app.queries.cache import cached
 from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newest_first
@@ -23,37 +24,25 @@ ROLE_UNSETTLED = ("A role named without its holder. These articles do not settle
                   "so the role as written stands for the speaker and the source.")
 
 
-def event_counts(session: Session) -> dict[int, int]:
-    """Live events per actor (as source or target); the expensive part of the ranking, so it is cached."""
-    def compute() -> dict[int, int]:
-        as_source = select(Event.source_actor_id.label("actor_id")).where(live(Event), Event.source_actor_id.is_not(None))
-        as_target = (select(EventTarget.actor_id.label("actor_id")).join(Event, Event.id == EventTarget.event_id)
-                     .where(live(Event)))
-        parts = union_all(as_source, as_target).subquery()
-        return dict(session.execute(select(parts.c.actor_id, func.count()).group_by(parts.c.actor_id)).all())
-
-    return cached(session, "actor-event-counts", compute)
-
-
 ACTOR_PAGE_SIZE = 100
 
 
 def _ranking(session: Session, q: str, kind: str) -> list[int]:
     """The ids of every live actor matching ``q`` and ``kind``, most events first (then by name).
 
-    One query of (id, name) over the actors; the event counts come from the cached GROUP BY. The ranking
-    itself is cached, so paging through it costs one query for the page's rows.
+    One query over the actors joined to their counters (no event is counted); the ranking itself is cached,
+    so paging through it costs one query for the page's rows.
     """
-    counts = event_counts(session)
-    stmt = select(Actor.id, Actor.name).where(live(Actor))
+    n = func.coalesce(ActorEventCount.events, 0)
+    stmt = (select(Actor.id).outerjoin(ActorEventCount, ActorEventCount.actor_id == Actor.id).where(live(Actor))
+            .order_by(n.desc(), Actor.name))
     if kind:
         stmt = stmt.where(Actor.kind == kind)
     if q:
         key = f"%{normalise_alias(q)[:100]}%"
         stmt = stmt.where(or_(func.lower(Actor.name).like(key),
                               Actor.id.in_(select(Alias.actor_id).where(Alias.normalized.like(key)))))
-    rows = session.execute(stmt).all()
-    return [ident for ident, _ in sorted(rows, key=lambda r: (-counts.get(r[0], 0), r[1]))]
+    return list(session.scalars(stmt))
 
 
 def actor_list(session: Session, q: str = "", kind: str = "", page: int = 1,
@@ -73,10 +62,11 @@ def actor_list(session: Session, q: str = "", kind: str = "", page: int = 1,
     if page < 1 or page > pages:
         raise BadInput(f"'page' must be between 1 and {pages}, not {page}.", hint="Follow the pager's links.")
     chosen = ranked[(page - 1) * size: page * size]
-    counts = event_counts(session)
+    counts: dict[int, int] = {}
     found: dict[int, Actor] = {}
     for at in range(0, len(chosen), 500):  # bounded IN lists, also for the CSV of every actor
         found.update((a.id, a) for a in session.scalars(select(Actor).where(Actor.id.in_(chosen[at:at + 500]))))
+        counts.update(counters.actor_events(session, chosen[at:at + 500]))
     return {"filters": {"q": q, "kind": kind}, "kinds": list(ACTOR_KINDS), "total": len(ranked),
             "page": page, "pages": pages, "first_rank": (page - 1) * size + 1,
             "actors": [{**actor_ref(a), "titles": a.titles or [], "events": counts.get(a.id, 0)}
@@ -86,16 +76,16 @@ def actor_list(session: Session, q: str = "", kind: str = "", page: int = 1,
 def actor_suggestions(session: Session, q: str = "", limit: int = 40) -> list[dict[str, Any]]:
     """Actors for the timeline's actor field, most active first: the top ones, or those whose name or alias
     starts with ``q`` (a word of it, for names: 'putin' finds Vladimir Putin)."""
-    counts = event_counts(session)
     q = normalise_alias(q or "")[:100]
     stmt = select(Actor).where(live(Actor))
     if q:
         stmt = stmt.where(or_(func.lower(Actor.name).like(f"{q}%"), func.lower(Actor.name).like(f"% {q}%"),
                               Actor.id.in_(select(Alias.actor_id).where(Alias.normalized.like(f"{q}%")))))
         found = list(session.scalars(stmt.limit(500)))
-    else:
-        top = sorted(counts, key=lambda a: -counts[a])[:limit]
-        found = list(session.scalars(stmt.where(Actor.id.in_(top)))) if top else []
+    else:  # the busiest live ones, read down the counters' index
+        found = list(session.scalars(stmt.join(ActorEventCount, ActorEventCount.actor_id == Actor.id)
+                                     .order_by(ActorEventCount.events.desc()).limit(limit)))
+    counts = counters.actor_events(session, [a.id for a in found])
     found.sort(key=lambda a: (-counts.get(a.id, 0), a.name))
     return [{"slug": a.slug, "name": a.name, "events": counts.get(a.id, 0)} for a in found[:limit]]
 
@@ -150,7 +140,7 @@ def actor_counts(session: Session, actor_id: int) -> dict[str, int]:
     """Events it is the source or a target of (the list's ranking rule) and its live quotes (one indexed count)."""
     quotes = session.scalar(select(func.count()).select_from(Quote)
                             .where(Quote.speaker_actor_id == actor_id, live(Quote))) or 0
-    return {"events": event_counts(session).get(actor_id, 0), "quotes": quotes}
+    return {"events": counters.actor_events(session, [actor_id]).get(actor_id, 0), "quotes": quotes}
 
 
 def actor_card_data(session: Session, slug: str) -> dict[str, Any]:

@@ -38,7 +38,7 @@ def actor_events(session: Session, actor_ids: Iterable[int] | None = None) -> di
         if not ids:
             return {}
         stmt = stmt.where(ActorEventCount.actor_id.in_(ids))
-    return {a: n for a, n in session.execute(stmt)}
+    return {int(row[0]): int(row[1]) for row in session.execute(stmt)}
 
 
 def busiest_actors(session: Session, limit: int) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Article, Event, EventTarget, Quote, Source, live
+from app.queries import counters
 from app.queries.cache import cached
 from app.queries.common import actor_ref, date_label, event_rows, live_events, newest_first
 from app.queries.counts import corpus_counts
@@ -16,7 +17,7 @@ from app.queries.events import quote_ref
 
 
 def home_page(session: Session) -> dict[str, Any]:
-    latest_day = session.scalar(select(func.max(Event.first_day)).where(live(Event)))
+    latest_day = counters.latest_day(session)  # one step down the day counters' key
     recent = list(session.scalars(live_events().where(Event.first_day.is_not(None))
                                   .order_by(Event.first_day.desc(), Event.id.desc()).limit(12)))
     active = cached(session, ("home-active", latest_day), lambda: _active_actors(session, latest_day))

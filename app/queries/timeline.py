@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.fts import fts_filter
 from app.keys import normalise_alias
 from app.models import Actor, Alias, Article, Event, EventSource, EventTarget, Source
+from app.queries import counters
 from app.queries.cache import cached
 from app.queries.common import (
     EVENT_ROW_COLUMNS,
@@ -77,6 +78,10 @@ class TimelineFilters:
     @property
     def active(self) -> bool:
         return any((self.actor, self.type, self.modality, self.source, self.since, self.until, self.q))
+
+    @property
+    def active_besides_actor(self) -> bool:
+        return any((self.type, self.modality, self.source, self.since, self.until, self.q))
 
 
 def encode_cursor(day: dt.date, event_id: int) -> str:
@@ -214,6 +219,10 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
     caption can say how many the strip leaves out. The counts come from one GROUP BY over the covering
     partial index ix_events_live_first_day (first_day, precision) — no table rows are read unfiltered.
     """
+    exact, negated = counted_view(f)
+    if exact:  # unfiltered: the day counters, a few thousand rows
+        counted = counters.day_counts(session, negated=negated, fine=True)
+        return _bars(counted, counters.dated_events(session, negated=negated) - sum(counted.values()), bins)
     fine = or_(Event.precision.is_(None), Event.precision.in_(FINE_PRECISIONS))
     events = filtered_events(session, f, actors)
     # two passes in index order (no temporary B-tree): fine events per day, then a count of the coarse ones
@@ -225,6 +234,11 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
         per_day[d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])] = row[1]
     coarse = events.where(~fine).with_only_columns(Event.id).subquery()
     undrawn = session.scalar(select(func.count()).select_from(coarse)) or 0
+    return _bars(per_day, undrawn, bins)
+
+
+def _bars(per_day: dict[dt.date, int], undrawn: int, bins: int) -> dict[str, Any]:
+    """Events per day folded into at most ``bins`` bars of equal width, each with its dates and label."""
     if not per_day:
         return {"bars": [], "max": 0, "first": None, "last": None, "undrawn": undrawn}
     first, last = min(per_day), max(per_day)
@@ -244,17 +258,47 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
             "undrawn": undrawn}
 
 
-def timeline_total(session: Session, f: TimelineFilters, actors: list[Actor] | None = None) -> int:
-    """How many events match ``f``: the number the timeline, its exports and ``/index.json`` (unfiltered) agree on.
+COUNT_CAP = 10_000  # a filter's matches are counted exactly up to this many; beyond it the figure is 'about'
 
-    One COUNT over the filter's SELECT (the live partial indexes answer it without reading event rows
-    when no text or outlet is asked for), cached like the other aggregates.
+
+def counted_view(f: TimelineFilters) -> tuple[bool, bool | None]:
+    """(whether the counter tables answer ``f`` exactly, the ``negated`` value to read them with; None: either).
+    They do for no filter but the modality's default (no denials), ``any`` or ``negated``."""
+    if f.actor or f.type or f.source or f.since or f.until or f.q:
+        return False, None
+    if f.modality == ANY_MODALITY:
+        return True, None
+    return f.modality in ("", NEGATED), f.modality == NEGATED
+
+
+def timeline_count(session: Session, f: TimelineFilters, actors: list[Actor] | None = None) -> tuple[int, bool]:
+    """(how many events match ``f``, whether that is exact): the number the timeline, its exports and
+    ``/index.json`` (unfiltered) agree on.
+
+    Unfiltered views read the day counters (exact, no scan). A filter is counted through its indexes up to
+    COUNT_CAP; past that (or when one of its actors alone is in more events) the figure is an estimate from
+    the actor counters, or COUNT_CAP itself, and not exact — pages say 'about'. Cached like the aggregates.
     """
+    exact, negated = counted_view(f)
+    if exact:
+        return counters.dated_events(session, negated=negated), True
+    actors = actors if actors is not None else (resolve_actors(session, f.actor) if f.actor else [])
+    roles = counters.actor_events(session, [a.id for a in actors])
+    fewest = min((roles.get(a.id, 0) for a in actors), default=None)
+    if fewest is not None and fewest > COUNT_CAP:
+        return (fewest if len(actors) == 1 and not f.active_besides_actor else COUNT_CAP), False
+
     def compute() -> int:
-        ids = filtered_events(session, f, actors).with_only_columns(Event.id).subquery()
+        ids = filtered_events(session, f, actors).with_only_columns(Event.id).limit(COUNT_CAP + 1).subquery()
         return session.scalar(select(func.count()).select_from(ids)) or 0
 
-    return cached(session, ("timeline-total", repr(f)), compute)
+    n = cached(session, ("timeline-total", repr(f)), compute)
+    return (n, True) if n <= COUNT_CAP else (fewest if len(actors) == 1 and fewest else COUNT_CAP, False)
+
+
+def timeline_total(session: Session, f: TimelineFilters, actors: list[Actor] | None = None) -> int:
+    """The number of ``timeline_count`` (exact, or the estimate pages call 'about')."""
+    return timeline_count(session, f, actors)[0]
 
 
 def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = None,
@@ -274,9 +318,10 @@ def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = Non
     events = events[:limit]
     rows = event_rows(session, events)
     next_cursor = encode_cursor(events[-1].first_day, events[-1].id) if more and events[-1].first_day else None
+    total, exact = timeline_count(session, f, actors)
     return {
         "filters": {**f.params(), "actor": [a.slug for a in actors]}, "filters_active": f.active, "days": group_by_period(rows), "count": len(rows),
-        "total": timeline_total(session, f, actors),
+        "total": total, "total_exact": exact,
         # what the default view leaves out: events the articles say did not happen (modality=any shows them)
         "denials_hidden": 0 if f.modality else timeline_total(session, replace(f, modality=NEGATED), actors),
         "undated": 0 if f.active else cached(session, "undated-events", lambda: session.scalar(
