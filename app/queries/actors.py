@@ -150,7 +150,8 @@ def actor_card_data(session: Session, slug: str) -> dict[str, Any]:
                             .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(1))
     aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
     return {"actor": {**actor_ref(actor), "titles": actor.titles or [], "aliases": aliases},
-            "counts": actor_counts(session, actor.id), "latest": latest}
+            "counts": (counts := actor_counts(session, actor.id)),
+        "partners_among": PARTNER_SAMPLE if counts["events"] > PARTNER_SAMPLE else None, "latest": latest}
 
 
 def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
@@ -181,10 +182,15 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
     }
 
 
+PARTNER_SAMPLE = 2_000  # partners are counted over the actor's newest this many events (a bounded GROUP BY)
+
+
 def _partners(session: Session, actor_id: int, limit: int = 10) -> list[dict[str, Any]]:
-    """The actors that share most events with this one (the shared membership rule), whichever side they are on."""
+    """The actors that share most of this one's newest PARTNER_SAMPLE events (the shared membership rule),
+    whichever side they are on."""
     family = actor_family(session, {actor_id})
-    ids = live_events().with_only_columns(Event.id).where(Event.id.in_(actor_event_ids(session, family))).subquery()
+    ids = (live_events().with_only_columns(Event.id).where(Event.id.in_(actor_event_ids(session, family)))
+           .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(PARTNER_SAMPLE).subquery())
     sources = select(Event.source_actor_id.label("a")).where(Event.id.in_(select(ids.c.id)))
     targets = select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(select(ids.c.id)))
     both = union_all(sources, targets).subquery()
