@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     ColumnElement,
     Date,
@@ -387,6 +388,14 @@ class EventDayCount(Base):
     fine: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     negated: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     events: Mapped[int] = mapped_column(Integer)
+
+
+class DataGeneration(Base):
+    """One row (id 1) whose ``n`` grows with every change to events, targets, quotes and actors (triggers, 0013)."""
+
+    __tablename__ = "data_generation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger)
 
 
 def live(model: type[Actor] | type[Event] | type[Quote]) -> ColumnElement[bool]:

@@ -107,3 +107,17 @@ def test_the_recount_gives_what_the_triggers_kept(session, ids):
     for statement in counters.RECOUNT_SQL:
         session.execute(text(statement))
     assert as_dates(kept(session)[1]) == as_dates(before[1]) and kept(session)[0] == before[0]
+
+
+def test_the_data_generation_grows_with_every_change_the_cached_aggregates_read(session, ids):
+    from app.queries.cache import data_version
+
+    def generation() -> int:
+        return int(session.execute(text("SELECT n FROM data_generation WHERE id = 1")).scalar_one())
+
+    before, version = generation(), data_version(session)
+    session.execute(text("UPDATE quotes SET removed_at = CURRENT_TIMESTAMP WHERE id = :q"), {"q": ids["quote"]})
+    assert generation() > before and data_version(session) != version  # no new id, no correction: still seen
+    before = generation()
+    session.execute(text("UPDATE events SET removed_at = CURRENT_TIMESTAMP WHERE id = :e"), {"e": ids["week"]})
+    assert generation() > before

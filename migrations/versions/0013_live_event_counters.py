@@ -9,6 +9,8 @@ corrections, merges, re-extraction), inside the transaction that writes the even
 live (not merged, not removed): once for its source actor, once per target, and once for its first day.
 On PostgreSQL the counter updates take one transaction-level advisory lock first, so two writers bumping the
 same busy actors in different orders queue instead of deadlocking.
+`data_generation` is one row whose number grows with every change to events, their targets, quotes and actors
+(merges and re-extraction's removals included), so cached aggregates know exactly when they are stale.
 """
 from __future__ import annotations
 
@@ -93,7 +95,19 @@ SQLITE_TRIGGERS = {
                                   f"{_bump_actor('new.actor_id', 1)} END",
 }
 
+GENERATION_TABLES = ("events", "event_targets", "quotes", "actors")
+for _table in GENERATION_TABLES:
+    for _op in ("INSERT", "UPDATE", "DELETE"):
+        SQLITE_TRIGGERS[f"{_table}_generation_{_op.lower()}"] = (
+            f"AFTER {_op} ON {_table} BEGIN UPDATE data_generation SET n = n + 1 WHERE id = 1; END")
+
 PG_FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION dateline_bump_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock({LOCK});  -- the same lock as the counters, taken first: no lock-order deadlock
+  UPDATE data_generation SET n = n + 1 WHERE id = 1;
+  RETURN NULL;
+END $$;
 CREATE OR REPLACE FUNCTION dateline_bump_actor(actor integer, delta integer) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   IF actor IS NOT NULL THEN
@@ -153,6 +167,14 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
+CREATE TRIGGER events_generation AFTER INSERT OR UPDATE OR DELETE ON events
+  FOR EACH STATEMENT EXECUTE FUNCTION dateline_bump_generation();
+CREATE TRIGGER event_targets_generation AFTER INSERT OR UPDATE OR DELETE ON event_targets
+  FOR EACH STATEMENT EXECUTE FUNCTION dateline_bump_generation();
+CREATE TRIGGER quotes_generation AFTER INSERT OR UPDATE OR DELETE ON quotes
+  FOR EACH STATEMENT EXECUTE FUNCTION dateline_bump_generation();
+CREATE TRIGGER actors_generation AFTER INSERT OR UPDATE OR DELETE ON actors
+  FOR EACH STATEMENT EXECUTE FUNCTION dateline_bump_generation();
 CREATE TRIGGER events_count_aiu AFTER INSERT OR UPDATE OF {WATCHED} ON events
   FOR EACH ROW EXECUTE FUNCTION dateline_count_events();
 CREATE TRIGGER events_count_bd BEFORE DELETE ON events FOR EACH ROW EXECUTE FUNCTION dateline_count_events();
@@ -160,6 +182,11 @@ CREATE TRIGGER event_targets_count AFTER INSERT OR DELETE OR UPDATE OF actor_id,
   FOR EACH ROW EXECUTE FUNCTION dateline_count_targets();
 """
 PG_DROP = """
+DROP TRIGGER IF EXISTS actors_generation ON actors;
+DROP TRIGGER IF EXISTS quotes_generation ON quotes;
+DROP TRIGGER IF EXISTS event_targets_generation ON event_targets;
+DROP TRIGGER IF EXISTS events_generation ON events;
+DROP FUNCTION IF EXISTS dateline_bump_generation();
 DROP TRIGGER IF EXISTS event_targets_count ON event_targets;
 DROP TRIGGER IF EXISTS events_count_bd ON events;
 DROP TRIGGER IF EXISTS events_count_aiu ON events;
@@ -186,6 +213,13 @@ def upgrade() -> None:
         sa.Column('events', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('day', 'fine', 'negated', name=op.f('pk_event_day_counts')),
     )
+    op.create_table(
+        'data_generation',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('n', sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_data_generation')),
+    )
+    op.execute("INSERT INTO data_generation (id, n) VALUES (1, 0)")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_FUNCTIONS)
     else:
@@ -201,5 +235,6 @@ def downgrade() -> None:
     else:
         for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_table('data_generation')
     op.drop_table('event_day_counts')
     op.drop_table('actor_event_counts')
