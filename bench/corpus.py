@@ -101,8 +101,9 @@ def rows(events: int, seed: int = 11) -> Iterator[tuple[str, list[str], list[tup
         for article in range(first, min(n_articles, first + chunk - 1) + 1):
             # recency skew: more news lately
             day = FIRST_DAY + dt.timedelta(days=int(DAYS * (rng.random() ** 0.6)))
-            named: set[int] = set()
+            named: dict[int, int] = {}  # actor -> where the article first names it (inside that event's sentence)
             sentences = []
+            at = 0
             per_article = events // n_articles + (1 if article <= events % n_articles else 0)
             for k in range(per_article):
                 event_id += 1
@@ -115,6 +116,8 @@ def rows(events: int, seed: int = 11) -> Iterator[tuple[str, list[str], list[tup
                 summary = f"{who} {verb} {whom} over {extra}"
                 sentence = f"{summary} in {rng.choice(PLACES)}, officials said."
                 sentences.append(sentence)
+                span = (at, at + len(sentence))
+                at += len(sentence) + 1
                 precision = _weighted(rng, PRECISION_WEIGHTS)
                 e_day = day - dt.timedelta(days=rng.randint(0, 3))
                 last = e_day + dt.timedelta(days={"day": 0, "week": 6, "month": 27, "year": 364}[precision])
@@ -124,29 +127,27 @@ def rows(events: int, seed: int = 11) -> Iterator[tuple[str, list[str], list[tup
                 tables["events"].append((
                     event_id, f"event-{event_id}", article, e_day.isoformat(), None, e_day, last, precision, kind,
                     _weighted(rng, MODALITY_WEIGHTS), src, rng.choice(PLACES) if rng.random() < 0.4 else None,
-                    summary, sentence, 0, len(sentence), 1 + (rng.random() < 0.2), merged, removed, verb.split()[0]))
+                    summary, sentence, *span, 1 + (rng.random() < 0.2), merged, removed, verb.split()[0]))
                 tables["event_targets"].extend((event_id, t) for t in sorted(targets))
-                tables["event_sources"].append((event_id, event_id, article, f"e{k}", sentence, 0, len(sentence)))
-                named.update(targets)
-                if src:
-                    named.add(src)
+                tables["event_sources"].append((event_id, event_id, article, f"e{k}", sentence, *span))
+                for actor in ([src] if src else []) + sorted(targets):
+                    named.setdefault(actor, span[0] + max(0, sentence.find(actors[actor - 1][0])))
             for k in range(QUOTES_PER_ARTICLE):
                 quote_id += 1
                 speaker = zipf.draw() + 1
-                named.add(speaker)
+                named.setdefault(speaker, 10**6 + k)  # a speaker named outside every event's sentence
                 text = f"We will not accept {' '.join(rng.sample(WORDS, 4))} without {rng.choice(WORDS)}"
                 tables["quotes"].append((quote_id, article, speaker, actors[speaker - 1][0], text,
                                          rng.choice(("direct", "indirect")), "said", 0, len(text), day, f"q{k}",
                                          None, 1, None, None))
                 tables["quote_sources"].append((quote_id, quote_id, article, f"q{k}", 0, len(text)))
-            body = " ".join(sentences)
-            for actor in sorted(named):
+            for actor, start in sorted(named.items()):
                 mention_id += 1
                 name = actors[actor - 1][0]
-                tables["mentions"].append((mention_id, article, actor, 0, len(name), name))
+                tables["mentions"].append((mention_id, article, actor, start, start + len(name), name))
             title = sentences[0][:90] if sentences else f"Report {article}"
             digest = hashlib.sha256(f"{article}".encode()).hexdigest()
-            tables["articles"].append((article, f"syn-{article}", title, body, 1 + article % 60, None, None, day,
+            tables["articles"].append((article, f"syn-{article}", title, " ".join(sentences), 1 + article % 60, None, None, day,
                                        False, digest, now, "synthetic"))
         yield "articles", ["id", "external_id", "title", "text", "source_id", "url", "author", "published",
                            "published_inferred", "content_hash", "ingested_at", "pipeline_version"], tables["articles"]

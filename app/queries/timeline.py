@@ -238,6 +238,11 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
         return _bars(counted, counters.dated_events(session, negated=negated) - sum(counted.values()), bins)
     fine = or_(Event.precision.is_(None), Event.precision.in_(FINE_PRECISIONS))
     events = filtered_events(session, f, actors)
+    sampled = None if timeline_count(session, f, actors)[1] else DENSITY_SAMPLE
+    if sampled:  # past COUNT_CAP matches: the strip of the newest DENSITY_SAMPLE, read down the date index
+        newest = (filtered_events(session, f, actors, page=DENSITY_SAMPLE).with_only_columns(Event.id)
+                  .order_by(Event.first_day.desc(), Event.id.desc()).limit(DENSITY_SAMPLE).subquery())
+        events = select(Event).where(Event.id.in_(select(newest.c.id)))
     # two passes in index order (no temporary B-tree): fine events per day, then a count of the coarse ones
     day_text = type_coerce(Event.first_day, String).label("d")  # ISO text on SQLite: no ORM date parsing per row
     days = events.where(fine).with_only_columns(day_text).subquery()
@@ -247,7 +252,7 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
         per_day[d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])] = row[1]
     coarse = events.where(~fine).with_only_columns(Event.id).subquery()
     undrawn = session.scalar(select(func.count()).select_from(coarse)) or 0
-    return _bars(per_day, undrawn, bins)
+    return {**_bars(per_day, undrawn, bins), "sampled": sampled}
 
 
 def _bars(per_day: dict[dt.date, int], undrawn: int, bins: int) -> dict[str, Any]:
@@ -272,6 +277,7 @@ def _bars(per_day: dict[dt.date, int], undrawn: int, bins: int) -> dict[str, Any
 
 
 COUNT_CAP = 10_000  # a filter's matches are counted exactly up to this many; beyond it the figure is 'about'
+DENSITY_SAMPLE = 5_000  # the density strip of a filter past COUNT_CAP draws its newest this many
 
 
 def counted_view(f: TimelineFilters) -> tuple[bool, bool | None]:
