@@ -90,7 +90,8 @@ def datasette_binary() -> str | None:
 
 
 class Datasette(Process):
-    """Datasette serving the same SQLite file read-only and immutable, facet suggestions off."""
+    """Datasette serving the same SQLite file read-only and immutable, facet suggestions off, with a time limit
+    long enough (30 s) that a slow listing is timed rather than interrupted."""
 
     name = "datasette"
     ready_path = "/-/versions.json"
@@ -98,6 +99,7 @@ class Datasette(Process):
     def __init__(self, db: Path, binary: str) -> None:
         port = free_port()
         super().__init__([binary, "serve", "-i", str(db), "--host", LOOPBACK, "--port", str(port),
-                          "--setting", "suggest_facets", "off", "--setting", "default_page_size", "30"],
+                          "--setting", "suggest_facets", "off", "--setting", "default_page_size", "30",
+                          "--setting", "sql_time_limit_ms", "30000"],
                          dict(os.environ), port)
         self.database = db.stem

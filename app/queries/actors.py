@@ -189,10 +189,11 @@ def _partners(session: Session, actor_id: int, limit: int = 10) -> list[dict[str
     """The actors that share most of this one's newest PARTNER_SAMPLE events (the shared membership rule),
     whichever side they are on."""
     family = actor_family(session, {actor_id})
-    ids = (live_events().with_only_columns(Event.id).where(Event.id.in_(actor_event_ids(session, family)))
-           .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(PARTNER_SAMPLE).subquery())
-    sources = select(Event.source_actor_id.label("a")).where(Event.id.in_(select(ids.c.id)))
-    targets = select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(select(ids.c.id)))
+    ids = list(session.scalars(
+        live_events().with_only_columns(Event.id).where(Event.id.in_(actor_event_ids(session, family)))
+        .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(PARTNER_SAMPLE)))
+    sources = select(Event.source_actor_id.label("a")).where(Event.id.in_(ids))
+    targets = select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(ids))
     both = union_all(sources, targets).subquery()
     rows = session.execute(
         select(Actor, func.count().label("n")).join(both, both.c.a == Actor.id).where(Actor.id.not_in(family))

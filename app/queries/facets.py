@@ -83,7 +83,8 @@ def _view(session: Session, f: TimelineFilters, actors: list[Actor]) -> tuple[Se
         return filtered_events(session, f, actors), None  # the filter's WHERE, grouped directly
     newest = (filtered_events(session, f, actors, page=FACET_SAMPLE).with_only_columns(Event.id)
               .order_by(Event.first_day.desc(), Event.id.desc()).limit(FACET_SAMPLE).subquery())
-    return select(Event).where(Event.id.in_(select(newest.c.id))), FACET_SAMPLE
+    ids: list[int] = list(session.scalars(select(newest.c.id)))  # walked once, then each facet groups these ids
+    return select(Event).where(Event.id.in_(ids)), FACET_SAMPLE
 
 
 def _days(session: Session, view: Select[Any]) -> dict[dt.date, int]:

@@ -242,7 +242,7 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
     if sampled:  # past COUNT_CAP matches: the strip of the newest DENSITY_SAMPLE, read down the date index
         newest = (filtered_events(session, f, actors, page=DENSITY_SAMPLE).with_only_columns(Event.id)
                   .order_by(Event.first_day.desc(), Event.id.desc()).limit(DENSITY_SAMPLE).subquery())
-        events = select(Event).where(Event.id.in_(select(newest.c.id)))
+        events = select(Event).where(Event.id.in_(list(session.scalars(select(newest.c.id)))))  # walked once
     # two passes in index order (no temporary B-tree): fine events per day, then a count of the coarse ones
     day_text = type_coerce(Event.first_day, String).label("d")  # ISO text on SQLite: no ORM date parsing per row
     days = events.where(fine).with_only_columns(day_text).subquery()
