@@ -243,6 +243,9 @@ class Quote(Base):
     __table_args__ = (
         Index("ix_quotes_speaker_date", "speaker_actor_id", "date"),
         Index("ix_quotes_date_id", "date", "id"),
+        Index("ix_quotes_live_speaker", "speaker_actor_id", "date", "merged_into_id", "removed_at",  # (0013)
+              sqlite_where=text("merged_into_id IS NULL AND removed_at IS NULL"),
+              postgresql_where=text("merged_into_id IS NULL AND removed_at IS NULL")),
         UniqueConstraint("article_id", "key"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import itertools
 import json
 import os
@@ -187,9 +188,11 @@ def corpus(args: argparse.Namespace) -> tuple[str, Path | None]:
     """(database URL, SQLite file or None) of a corpus of ``args.events`` events at the head revision."""
     from app.migrate import current_revision, head_revision
 
-    head = head_revision() or "none"
+    versions = sorted((ROOT / "migrations" / "versions").glob("*.py"))
+    digest = hashlib.sha256(b"".join(v.read_bytes() for v in versions)).hexdigest()[:8]
+    head = f"{head_revision() or 'none'}-{digest}"  # a migration edited under the same number rebuilds it too
     if args.postgres:
-        if postgres_events(args.postgres) != args.events or current_revision(args.postgres) != head:
+        if postgres_events(args.postgres) != args.events or current_revision(args.postgres) != head_revision():
             took = build_postgres(args.postgres, args.events)
             print(f"built {args.events:,} events on PostgreSQL in {took:.0f} s", flush=True)
         return args.postgres, None

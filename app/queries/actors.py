@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import String, func, or_, select, type_coerce, union_all
+from sqlalchemy import String, exists, func, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from app.keys import normalise_alias
@@ -18,6 +18,7 @@ from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newes
 from app.queries.corrections import history
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
+from app.queries.timeline import walk_by_date
 from app.vocab import ACTOR_KINDS
 
 ROLE_UNSETTLED = ("A role named without its holder. These articles do not settle who held it on their dates, "
@@ -158,9 +159,13 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
     actor = live_actor(session, slug)
     did = list(session.scalars(live_events().where(Event.source_actor_id == actor.id)
                                .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(limit)))
-    done_to = list(session.scalars(
-        live_events().where(Event.id.in_(select(EventTarget.event_id).where(EventTarget.actor_id == actor.id)))
-        .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(limit)))
+    # a busy target's newest events: walk the dates probing its targets (its set of ids is large); a rare one's
+    # from that set (see timeline.walk_by_date)
+    targeted = (exists().where(EventTarget.event_id == Event.id, EventTarget.actor_id == actor.id)
+                if walk_by_date(session, [actor], limit)
+                else Event.id.in_(select(EventTarget.event_id).where(EventTarget.actor_id == actor.id)))
+    done_to = list(session.scalars(live_events().where(targeted)
+                                   .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(limit)))
     said = session.execute(
         select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
         .where(Quote.speaker_actor_id == actor.id, live(Quote))

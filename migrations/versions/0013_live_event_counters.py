@@ -24,6 +24,7 @@ down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+LIVE = "merged_into_id IS NULL AND removed_at IS NULL"
 LOCK = 727013  # pg_advisory_xact_lock key of the counter updates
 FINE = "('day', 'week')"  # precisions the density strip draws (app.queries.common.FINE_PRECISIONS)
 # (table, columns): the counts as a full recount gives them; app.queries.counters.RECOUNT_SQL is the same rule
@@ -213,6 +214,10 @@ def upgrade() -> None:
         sa.Column('events', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('day', 'fine', 'negated', name=op.f('pk_event_day_counts')),
     )
+    # live quotes per speaker, covering (SQLite needs the WHERE's columns in a covering partial index): an actor's
+    # quote count and newest quotes without reading the wide quote rows
+    op.create_index('ix_quotes_live_speaker', 'quotes', ['speaker_actor_id', 'date', 'merged_into_id', 'removed_at'],
+                    unique=False, sqlite_where=sa.text(LIVE), postgresql_where=sa.text(LIVE))
     op.create_table(
         'data_generation',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -236,5 +241,6 @@ def downgrade() -> None:
         for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table('data_generation')
+    op.drop_index('ix_quotes_live_speaker', table_name='quotes')
     op.drop_table('event_day_counts')
     op.drop_table('actor_event_counts')
