@@ -14,7 +14,7 @@ from app.models import Actor, ActorEventCount, ActorRole, Alias, Event, EventTar
 from app.queries import counters
 from app.queries.actor_timeline import actor_event_ids, actor_family
 from app.queries.cache import cached
-from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newest_first
+from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newest_first, newest_rows
 from app.queries.corrections import history
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
@@ -147,29 +147,26 @@ def actor_counts(session: Session, actor_id: int) -> dict[str, int]:
 def actor_card_data(session: Session, slug: str) -> dict[str, Any]:
     """What an actor's preview card shows: names, counts and the summary of its newest event."""
     actor = live_actor(session, slug)
-    latest = session.scalar(live_events().with_only_columns(Event.summary).where(Event.source_actor_id == actor.id)
-                            .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(1))
+    newest = newest_rows(session, live_events().with_only_columns(Event.summary)
+                         .where(Event.source_actor_id == actor.id), Event.first_day, Event.id, 1)
+    latest = newest[0][0] if newest else None
     aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
     return {"actor": {**actor_ref(actor), "titles": actor.titles or [], "aliases": aliases},
-            "counts": (counts := actor_counts(session, actor.id)),
-        "partners_among": PARTNER_SAMPLE if counts["events"] > PARTNER_SAMPLE else None, "latest": latest}
+            "counts": actor_counts(session, actor.id), "latest": latest}
 
 
 def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
     actor = live_actor(session, slug)
-    did = list(session.scalars(live_events().where(Event.source_actor_id == actor.id)
-                               .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(limit)))
+    did = [r[0] for r in newest_rows(session, live_events().where(Event.source_actor_id == actor.id),
+                                     Event.first_day, Event.id, limit)]
     # a busy target's newest events: walk the dates probing its targets (its set of ids is large); a rare one's
     # from that set (see timeline.walk_by_date)
     targeted = (exists().where(EventTarget.event_id == Event.id, EventTarget.actor_id == actor.id)
                 if walk_by_date(session, [actor], limit)
                 else Event.id.in_(select(EventTarget.event_id).where(EventTarget.actor_id == actor.id)))
-    done_to = list(session.scalars(live_events().where(targeted)
-                                   .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(limit)))
-    said = session.execute(
-        select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
-        .where(Quote.speaker_actor_id == actor.id, live(Quote))
-        .order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(limit)).all()
+    done_to = [r[0] for r in newest_rows(session, live_events().where(targeted), Event.first_day, Event.id, limit)]
+    said = newest_rows(session, select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
+                       .where(Quote.speaker_actor_id == actor.id, live(Quote)), Quote.date, Quote.id, limit)
     partners = cached(session, ("partners", actor.id), lambda: _partners(session, actor.id))
     aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
     family_ids = [actor.id, *session.scalars(select(Actor.id).where(Actor.merged_into_id == actor.id))]
@@ -178,7 +175,8 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
                   "roles": role_periods(session, family_ids),
                   "role_note": ROLE_UNSETTLED if actor.role else None,
                   **_makes(session, family_ids)},
-        "counts": actor_counts(session, actor.id),
+        "counts": (counts := actor_counts(session, actor.id)),
+        "partners_among": PARTNER_SAMPLE if counts["events"] > PARTNER_SAMPLE else None,
         "activity": cached(session, ("activity", actor.id), lambda: activity(session, actor.id)),
         "did": event_rows(session, did), "done_to": event_rows(session, done_to),
         "quotes": [quote_ref(q, a) for q, a in said],

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.models import Actor, Article, Event, EventTarget, Quote, Source, live
 from app.queries import counters
 from app.queries.cache import cached
-from app.queries.common import actor_ref, date_label, event_rows, live_events, newest_first
+from app.queries.common import actor_ref, date_label, event_rows, live_events, newest_rows
 from app.queries.counts import corpus_counts
 from app.queries.events import quote_ref
 
@@ -25,10 +25,8 @@ def home_page(session: Session) -> dict[str, Any]:
         select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
         .where(live(Quote), Quote.date.is_not(None))
         .order_by(Quote.date.desc(), Quote.id.desc()).limit(6)).all()
-    articles = session.execute(
-        select(Article.id, Article.title, Article.published, Source.name)
-        .outerjoin(Source, Source.id == Article.source_id)
-        .order_by(newest_first(session, Article.published), Article.id.desc()).limit(12)).all()
+    articles = newest_rows(session, select(Article.id, Article.title, Article.published, Source.name)
+                           .outerjoin(Source, Source.id == Article.source_id), Article.published, Article.id, 12)
     counts = cached(session, "home-counts", lambda: corpus_counts(session))
     return {
         "total": counts["articles"], "counts": counts, "latest_day": latest_day,
