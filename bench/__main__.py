@@ -16,7 +16,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "extract": (["--limit", "200", "--rounds", "3", "--processes", "2"], ["--limit", "30", "--rounds", "1"]),
     "ingest": (["--limit", "150"], ["--limit", "30"]),
     "consolidate": ([], ["--sizes", "200,1000", "--sample", "20"]),
-    "pages": ([], ["--articles", "1000", "--runs", "5"]),
+    "pages": ([], ["--events", "10000", "--runs", "5", "--seconds", "3"]),
     "load": ([], ["--articles", "1000", "--workers", "1,2", "--seconds", "5", "--max-requests", "800"]),
 }
 
