@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     ColumnElement,
     Date,
@@ -242,6 +243,9 @@ class Quote(Base):
     __table_args__ = (
         Index("ix_quotes_speaker_date", "speaker_actor_id", "date"),
         Index("ix_quotes_date_id", "date", "id"),
+        Index("ix_quotes_live_speaker", "speaker_actor_id", "date", "merged_into_id", "removed_at",  # (0013)
+              sqlite_where=text("merged_into_id IS NULL AND removed_at IS NULL"),
+              postgresql_where=text("merged_into_id IS NULL AND removed_at IS NULL")),
         UniqueConstraint("article_id", "key"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -369,6 +373,32 @@ class Correction(Base):
     undo_of: Mapped[int | None] = mapped_column(ForeignKey("corrections.id", ondelete="SET NULL"))
     # why the last re-application could not apply it (its subject is gone), None while it holds
     problem: Mapped[str | None] = mapped_column(Text)
+
+
+class ActorEventCount(Base):
+    """Live events an actor is the source or a target of (once per role), kept by triggers (migration 0013)."""
+
+    __tablename__ = "actor_event_counts"
+    actor_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    events: Mapped[int] = mapped_column(Integer)
+
+
+class EventDayCount(Base):
+    """Live dated events per first day, drawn or not in the density strip (``fine``) and denied or not (0013)."""
+
+    __tablename__ = "event_day_counts"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    fine: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    negated: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)
+
+
+class DataGeneration(Base):
+    """One row (id 1) whose ``n`` grows with every change to events, targets, quotes and actors (triggers, 0013)."""
+
+    __tablename__ = "data_generation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    n: Mapped[int] = mapped_column(BigInteger)
 
 
 def live(model: type[Actor] | type[Event] | type[Quote]) -> ColumnElement[bool]:

@@ -17,7 +17,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "ingest": (["--limit", "150"], ["--limit", "30"]),
     "consolidate": ([], ["--sizes", "200,1000", "--sample", "20"]),
     "consolidate_events": ([], ["--events", "2000,20000", "--limit", "5"]),
-    "pages": ([], ["--articles", "1000", "--runs", "5"]),
+    "pages": ([], ["--events", "10000", "--runs", "5", "--seconds", "3"]),
     "load": ([], ["--articles", "1000", "--workers", "1,2", "--seconds", "5", "--max-requests", "800"]),
 }
 

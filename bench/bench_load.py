@@ -16,11 +16,8 @@ import asyncio
 import itertools
 import os
 import shutil
-import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -28,16 +25,8 @@ from pathlib import Path
 
 import httpx
 
-from bench.bench_pages import bring_to_head, build_seed, clone, percentile
-
-ROOT = Path(__file__).resolve().parents[1]
-LOOPBACK = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK, 0))
-        return int(probe.getsockname()[1])
+from bench.seed_clone import bring_to_head, build_seed, clone, percentile
+from bench.serving import Server
 
 
 def ensure_database(db: Path, articles: int, seed_db: Path | None) -> None:
@@ -58,51 +47,6 @@ def ensure_database(db: Path, articles: int, seed_db: Path | None) -> None:
         build_seed(db)
     total = clone(db, articles)
     print(f"built {db}: {total:,} articles in {time.perf_counter() - started:.0f} s", flush=True)
-
-
-class Server:
-    """``dateline serve`` on a free loopback port, stopped (by its own pid) when the block ends."""
-
-    def __init__(self, db: Path, workers: int) -> None:
-        self.port = free_port()
-        self.base = f"http://{LOOPBACK}:{self.port}"
-        self.data_dir = Path(tempfile.mkdtemp(prefix="dateline-load-"))
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "DATELINE_DATA_DIR": str(self.data_dir)}
-        env.pop("DATELINE_QUEUE_URL", None)
-        self.log_path = self.data_dir / "server.log"
-        self.log = self.log_path.open("w")  # a file, not a pipe nobody reads: a full pipe would stall the server
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from app.cli import main; main()", "serve", "--host", LOOPBACK,
-             "--port", str(self.port), "--workers", str(workers)],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log, text=True)
-
-    def __enter__(self) -> Server:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"the server exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                if httpx.get(self.base + "/-/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.__exit__()
-        raise SystemExit("the server did not answer /-/health within 120 s")
-
-    def __exit__(self, *exc: object) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=30)
-        self.log.close()
-        worth_saying = [line for line in self.log_path.read_text().splitlines()
-                        if any(w in line for w in ("died", "Traceback", "ERROR", "Error"))]
-        for line in worth_saying[:10] or self.log_path.read_text().splitlines()[-8:]:
-            print(f"server: {line}")
-        shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def page_mix(base: str) -> list[str]:
@@ -185,7 +129,7 @@ def main() -> None:
     ensure_database(db, args.articles, args.seed_db)
     rates: dict[int, float] = {}
     for workers in counts:
-        with Server(db, workers) as server:
+        with Server(f"sqlite:///{db}", workers) as server:
             paths = page_mix(server.base)
             for path in paths:  # warm each process's caches a little before measuring
                 httpx.get(server.base + path, timeout=30)

@@ -1,218 +1,254 @@
-"""Server time per dashboard page (p50/p95) and first-load bytes, on a database of 10,000+ articles.
+"""Server time of every page and its JSON twin (p50/p95) on a synthetic corpus of N events, against Datasette.
 
-    .venv/bin/python -m bench.bench_pages [--db PATH] [--articles 10000] [--runs 30]
+    .venv/bin/python -m bench.bench_pages [--events 100000] [--postgres URL] [--datasette] [--runs 30]
 
-The database is synthesised quickly: the sample articles are extracted once (or taken from --seed-db),
-then their rows are cloned by SQL with shifted ids and dates — no NLP per clone. --db reuses a database
-built earlier. Times are measured in-process through the ASGI app; the baseline is /-/health in the
-same run, so the ratios travel between machines.
+The corpus (bench.corpus: Zipf-skewed actors with a long tail, ten events, three quotes per article) is
+bulk-loaded once per (size, schema revision) and cached in --cache-dir (on PostgreSQL: the database at URL
+is rebuilt when its size or revision differs). A real ``dateline serve`` (one process per core) is timed
+over loopback: each page is warmed up, then requested ``--runs`` times in one loop with, for the pages that
+have one, Datasette's nearest listing of the same SQLite file (--datasette) right after it. Then 8 clients
+for 20 s on /timeline and the busiest actor's timeline, and the same on Datasette's two listings. The last
+line is one JSON object: engine, events, worst p95 and page, the worst Dateline/Datasette p95 ratio, and
+requests/s of both.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
-import shutil
-import sqlite3
+import asyncio
+import hashlib
+import itertools
+import json
+import os
 import statistics
-import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from bench.corpus import build_postgres, build_sqlite, corpus_path, postgres_events
+from bench.seed_clone import percentile
+from bench.serving import Datasette, Process, Server, datasette_binary
 
 ROOT = Path(__file__).resolve().parents[1]
-TABLE_COLUMNS = {
-    "articles": "id, external_id, title, text, source_id, url, author, published, published_inferred, content_hash, "
-                "ingested_at, pipeline_version",
-}
+DEEP_CURSOR_DAY = "2019-06-01"  # about half way back through the corpus (bench.corpus spans 2012-2026)
 
 
-def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+def pages(dl: httpx.Client, ds_db: str | None) -> list[tuple[str, str | None]]:
+    """(Dateline path, Datasette's nearest listing or None) for every page type and JSON twin."""
+    home = dl.get("/index.json").json()
+    event = home["recent_events"][0]
+    article = home["articles"][0]["id"]
+    listing = dl.get("/actors.json").json()
+    busiest = listing["actors"][0]
+    last = dl.get(f"/actors.json?page={listing['pages']}").json()["actors"]
+    rare = last[-1]["slug"]
+    deep = f"{DEEP_CURSOR_DAY}.{2**31 - 1}"
+
+    def ds(path: str) -> str | None:
+        return f"/{ds_db}/{path}" if ds_db else None
+
+    sorted_events = ds("events?_sort_desc=first_day")
+    out: list[tuple[str, str | None]] = [
+        ("/-/health", None), ("/", None), ("/index.json", None),
+        ("/timeline", sorted_events), ("/timeline.json", ds("events.json?_sort_desc=first_day")),
+        (f"/timeline?actor={busiest['slug']}", ds(f"events?source_actor_id={busiest['id']}&_sort_desc=first_day")),
+        (f"/timeline.json?actor={busiest['slug']}", None), (f"/timeline?actor={rare}", None),
+        ("/timeline?type=ASSAULT", ds("events?type=ASSAULT&_sort_desc=first_day")), ("/timeline?modality=any", None),
+        ("/timeline?q=troops", ds("events?_search=troops")), ("/timeline.json?q=troops", None),
+        ("/timeline?source=Wire+7", None), ("/timeline?since=2024-03-01&until=2024-03-31", None),
+        (f"/timeline?cursor={deep}",
+         ds(f"events?_sort_desc=first_day&_next={quote(DEEP_CURSOR_DAY + ',' + str(2**31 - 1))}")),
+        (f"/timeline.json?cursor={deep}", None),
+        (f"/timeline?actor={busiest['slug']}&cursor={deep}", None),
+        (f"/events/{event['id']}-{event['slug']}", ds(f"events/{event['id']}")),
+        (f"/events/{event['id']}-{event['slug']}.json", None),
+        ("/actors", ds("actors")), ("/actors.json", None),
+        (f"/actors/{busiest['slug']}", ds(f"events?source_actor_id={busiest['id']}")),
+        (f"/actors/{busiest['slug']}.json", None), (f"/actors/{rare}", None),
+        ("/quotes", ds("quotes")), ("/quotes?q=sanctions", ds("quotes?_search=sanctions")),
+        ("/quotes.json?q=sanctions", None),
+        ("/search?q=ceasefire", None), ("/search.json?q=ceasefire", None),
+        (f"/articles/{article}", ds(f"articles/{article}")), (f"/articles/{article}.json", None),
+        ("/map", None), ("/map.json", None),
+        ("/timeline.csv", None), ("/timeline.atom", None), ("/timeline/timelinejs.json", None),
+        ("/actors.csv", None), ("/quotes.csv", None),
+    ]
+    return out
 
 
-def bring_to_head(path: Path) -> None:
-    """A reused corpus gets the newest migrations (page indexes) and fresh planner statistics for them."""
-    from app import migrate
-
-    migrate.upgrade(f"sqlite:///{path}", "head")
-    with sqlite3.connect(path) as conn:
-        conn.execute("ANALYZE")
+FAILED: dict[str, str] = {}  # Datasette listings that did not answer 200 (timed all the same)
 
 
-def build_seed(path: Path) -> None:
-    """The sample corpus stored by the real extractor (the only NLP this benchmark runs)."""
-    from app import migrate
-    from app.db import make_engine, make_sessionmaker
-    from app.samples import load_samples
-
-    url = f"sqlite:///{path}"
-    migrate.upgrade(url, "head")
-    engine = make_engine(url)
-    load_samples(make_sessionmaker(engine))
-    engine.dispose()
-
-
-def clone(path: Path, target_articles: int) -> int:
-    """Copy the seed's articles and everything hanging off them until there are ``target_articles``."""
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=OFF")
-    base = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    if base == 0:
-        raise SystemExit("the seed database has no articles")
-    offsets = {t: conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {t}").fetchone()[0]
-               for t in ("articles", "events", "quotes", "mentions", "timexes", "event_sources", "quote_sources")}
-    rounds = -(-target_articles // base) - 1
-    cols = {t: _columns(conn, t) for t in ("articles", "mentions", "timexes", "events", "event_targets",
-                                           "event_sources", "quotes", "quote_sources")}
-
-    def select_list(table: str, k: int, overrides: dict[str, str]) -> tuple[str, str]:
-        names = cols[table]
-        return ", ".join(names), ", ".join(overrides.get(c, c) for c in names)
-
-    conn.execute("BEGIN")
-    for k in range(1, rounds + 1):
-        a, e, q = offsets["articles"] * k, offsets["events"] * k, offsets["quotes"] * k
-        shift = f"'-{k} days'"
-        specs = {
-            "articles": {"id": f"id + {a}", "external_id": f"external_id || '-c{k}'", "url": "NULL",
-                         "published": f"date(published, {shift})",
-                         "content_hash": f"substr(content_hash, 1, 54) || printf('%010d', {k})"},
-            "mentions": {"id": f"id + {offsets['mentions'] * k}", "article_id": f"article_id + {a}"},
-            "timexes": {"id": f"id + {offsets['timexes'] * k}", "article_id": f"article_id + {a}"},
-            "events": {"id": f"id + {e}", "article_id": f"article_id + {a}", "first_day": f"date(first_day, {shift})",
-                       "last_day": f"date(last_day, {shift})",
-                       "merged_into_id": f"CASE WHEN merged_into_id IS NULL THEN NULL ELSE merged_into_id + {e} END"},
-            "event_targets": {"event_id": f"event_id + {e}"},
-            "event_sources": {"id": f"id + {offsets['event_sources'] * k}", "event_id": f"event_id + {e}",
-                              "article_id": f"article_id + {a}"},
-            "quotes": {"id": f"id + {q}", "article_id": f"article_id + {a}", "date": f"date(date, {shift})",
-                       "event_id": f"CASE WHEN event_id IS NULL THEN NULL ELSE event_id + {e} END",
-                       "merged_into_id": f"CASE WHEN merged_into_id IS NULL THEN NULL ELSE merged_into_id + {q} END"},
-            "quote_sources": {"id": f"id + {offsets['quote_sources'] * k}", "quote_id": f"quote_id + {q}",
-                              "article_id": f"article_id + {a}"},
-        }
-        for table, overrides in specs.items():
-            names, values = select_list(table, k, overrides)
-            where = {"articles": f"id < {offsets['articles']}", "events": f"id < {offsets['events']}",
-                     "quotes": f"id < {offsets['quotes']}",
-                     "event_targets": f"event_id < {offsets['events']}"}.get(table)
-            if where is None:
-                key = "article_id" if "article_id" in cols[table] else "id"
-                where = f"{key} < {offsets['articles']}"
-            conn.execute(f"INSERT INTO {table} ({names}) SELECT {values} FROM {table} WHERE {where}")
-    conn.execute("COMMIT")
-    conn.execute("ANALYZE")
-    total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    conn.close()
-    return total
+def timed(client: httpx.Client, path: str, rival: bool = False) -> float:
+    """Milliseconds for one GET; Dateline must answer 200, a rival's failure is noted and reported."""
+    started = time.perf_counter()
+    r = client.get(path)
+    elapsed = (time.perf_counter() - started) * 1000
+    if r.status_code != 200:
+        if not rival:
+            raise SystemExit(f"{client.base_url}{path}: HTTP {r.status_code}: {r.text[:300]}")
+        FAILED[path] = f"HTTP {r.status_code}"
+    return elapsed
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+def sequential(dl: httpx.Client, ds: httpx.Client | None, plan: list[tuple[str, str | None]], runs: int,
+               page_budget: float) -> list[dict[str, Any]]:
+    """Cold first request, warm-up, then ``runs`` rounds of the plan with each pair timed back to back."""
+    results = [{"page": p, "pair": q, "cold": timed(dl, p), "dl": [], "ds": []} for p, q in plan]
+    for row in results:
+        for _ in range(2):
+            timed(dl, row["page"])
+            if ds and row["pair"]:
+                timed(ds, row["pair"], rival=True)
+    spent = {row["page"]: 0.0 for row in results}
+    for _ in range(runs):
+        for row in results:
+            if spent[row["page"]] > page_budget * 1000 and len(row["dl"]) >= 5:
+                continue  # a page this slow is shown with the runs it had time for
+            t = timed(dl, row["page"])
+            spent[row["page"]] += t
+            row["dl"].append(t)
+            if ds and row["pair"]:
+                row["ds"].append(timed(ds, row["pair"], rival=True))
+    return results
 
 
-def measure(db: Path, runs: int) -> None:
-    from fastapi.testclient import TestClient
+async def _load(base: str, paths: list[str], clients: int, seconds: float) -> tuple[float, list[float], int]:
+    """(requests/s, latencies ms, failures) of ``clients`` clients cycling ``paths`` for ``seconds``."""
+    latencies: list[float] = []
+    failures = 0
+    deadline = time.perf_counter() + seconds
 
-    from app.settings import Settings
-    from app.web.app import create_app
+    async def client(offset: int, http: httpx.AsyncClient) -> None:
+        nonlocal failures
+        for path in itertools.islice(itertools.cycle(paths), offset, None):
+            if time.perf_counter() > deadline:
+                return
+            started = time.perf_counter()
+            try:
+                ok = (await http.get(path)).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            latencies.append((time.perf_counter() - started) * 1000)
+            failures += not ok
 
-    data_dir = Path(tempfile.mkdtemp(prefix="dateline-bench-"))
-    app = create_app(Settings(database_url=f"sqlite:///{db}", data_dir=data_dir))
-    with TestClient(app) as c:
-        home = c.get("/index.json").json()
-        event = home["recent_events"][0]
-        old = c.get("/timeline.json?limit=500").json()
-        for _ in range(4):  # walk a few pages deep for a realistic cursor
-            old = c.get(f"/timeline.json?limit=500&cursor={old['next_cursor']}").json()
-        quote = c.get("/quotes.json").json()["quotes"][0]
-        rare = c.get("/actors.json").json()["actors"][-1]["slug"]  # a seldom-seen actor: the other plan
-        counts = home["counts"]
-        print(f"database: {counts['articles']:,} articles, {counts['events']:,} events, {counts['actors']:,} actors, "
-              f"{counts['quotes']:,} quotes")
-        pages = [
-            "/-/health", "/", "/index.json", "/timeline", "/timeline.json", "/timeline?type=ASSAULT",
-            "/timeline?actor=russia", f"/timeline?actor={rare}", "/timeline?q=troops", "/timeline?since=2021-06-01&until=2021-06-30",
-            f"/timeline?cursor={old['next_cursor']}", "/timeline.csv", "/timeline.atom", "/timeline/timelinejs.json",
-            f"/events/{event['id']}-{event['slug']}", f"/events/{event['id']}-{event['slug']}.json",
-            f"/events/{event['id']}/card.png", "/actors", "/actors.json", "/actors/russia", "/actors/united-states",
-            "/quotes", "/quotes?q=invade", "/quotes.json?q=nato", f"/quotes/{quote['id']}",
-            f"/articles/{home['articles'][0]['id']}", "/search?q=russia", "/search?q=troops",
-        ]
-        results = []
-        for path in pages:
-            for _ in range(3):
-                r = c.get(path)
-                assert r.status_code == 200, (path, r.status_code, r.text[:200])
-            times = []
-            for _ in range(runs):
-                t0 = time.perf_counter()
-                c.get(path)
-                times.append((time.perf_counter() - t0) * 1000)
-            results.append((path, statistics.median(times), percentile(times, 95)))
-        base = results[0][1]
-        print(f"\n{'page':58} {'p50 ms':>8} {'p95 ms':>8} {'p50/health':>10}")
-        for path, p50, p95 in results:
-            flag = "" if p95 < 50 else "  <-- over 50 ms"
-            print(f"{path[:58]:58} {p50:8.1f} {p95:8.1f} {p50 / base:10.1f}{flag}")
-        from app.queries import cache
-        cold_pages = ["/timeline", "/timeline?actor=russia", "/timeline?q=troops", "/actors/russia", "/actors",
-                      "/search?q=russia"]
-        print("\ncold aggregates (density strip, actor counts, activity, partners recomputed on every request)")
-        print(f"{'page':58} {'p50 ms':>8} {'p95 ms':>8}")
-        for path in cold_pages:
-            times = []
-            for _ in range(max(5, runs // 3)):
-                cache.clear()
-                t0 = time.perf_counter()
-                c.get(path)
-                times.append((time.perf_counter() - t0) * 1000)
-            flag = "" if percentile(times, 95) < 50 else "  <-- over 50 ms"
-            print(f"{path[:58]:58} {statistics.median(times):8.1f} {percentile(times, 95):8.1f}{flag}")
-        assets = ["/static/dateline.css", "/static/dateline.js", "/static/vendor/htmx/htmx.min.js",
-                  "/static/favicon.svg"]
-        asset_raw = sum(len(c.get(a).content) for a in assets)
-        asset_gz = sum(len(gzip.compress(c.get(a).content)) for a in assets)
-        print(f"\nfirst load (HTML + CSS + JS + htmx + icon; the card image loads lazily after): assets "
-              f"{asset_raw / 1024:.1f} KB raw, {asset_gz / 1024:.1f} KB gzipped")
-        print(f"{'page':58} {'HTML KB':>8} {'total KB':>9} {'gzipped':>8}")
-        for path in pages[1:]:
-            r = c.get(path)
-            if "text/html" not in r.headers.get("content-type", ""):
-                continue
-            html = r.content
-            print(f"{path[:58]:58} {len(html) / 1024:8.1f} {(len(html) + asset_raw) / 1024:9.1f} "
-                  f"{(len(gzip.compress(html)) + asset_gz) / 1024:8.1f}")
-    shutil.rmtree(data_dir, ignore_errors=True)
+    started = time.perf_counter()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as http:
+        await asyncio.gather(*(client(n, http) for n in range(clients)))
+    wall = time.perf_counter() - started
+    return len(latencies) / wall, latencies, failures
+
+
+def rss_mb(pid: int) -> float:
+    """Largest resident set of ``pid`` and its children (the uvicorn workers), in MB."""
+    def children(p: int) -> list[int]:
+        out = []
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            out += [int(c) for c in task.read_text().split()]
+        return out
+
+    best = 0.0
+    for p in [pid, *children(pid)]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    best = max(best, int(line.split()[1]) / 1024)
+        except OSError:
+            continue
+    return best
+
+
+def report(results: list[dict[str, Any]]) -> tuple[float, str, float | None]:
+    """Print the table; (worst p95, its page, worst Dateline/Datasette p95 ratio)."""
+    print(f"\n{'page':58} {'cold':>7} {'p50':>7} {'p95':>7} {'n':>3} | {'Datasette p50':>13} {'p95':>7} {'ratio':>6}")
+    worst, worst_page, ratio = 0.0, "", None
+    for row in results:
+        p50, p95 = statistics.median(row["dl"]), percentile(row["dl"], 95)
+        if row["page"] != "/-/health" and p95 > worst:
+            worst, worst_page = p95, row["page"]
+        pair = ""
+        if row["ds"]:
+            d50, d95 = statistics.median(row["ds"]), percentile(row["ds"], 95)
+            r = p95 / d95
+            ratio = r if ratio is None else max(ratio, r)
+            pair = f"{d50:13.1f} {d95:7.1f} {r:6.2f}"
+        flag = "" if p95 < 50 else "  <-- over 50 ms"
+        print(f"{row['page'][:58]:58} {row['cold']:7.0f} {p50:7.1f} {p95:7.1f} {len(row['dl']):3} | {pair:29}{flag}")
+    for path, why in FAILED.items():
+        print(f"Datasette failed {path}: {why}")
+    return worst, worst_page, ratio
+
+
+def corpus(args: argparse.Namespace) -> tuple[str, Path | None]:
+    """(database URL, SQLite file or None) of a corpus of ``args.events`` events at the head revision."""
+    from app.migrate import current_revision, head_revision
+
+    versions = sorted((ROOT / "migrations" / "versions").glob("*.py"))
+    digest = hashlib.sha256(b"".join(v.read_bytes() for v in versions)).hexdigest()[:8]
+    head = f"{head_revision() or 'none'}-{digest}"  # a migration edited under the same number rebuilds it too
+    if args.postgres:
+        if postgres_events(args.postgres) != args.events or current_revision(args.postgres) != head_revision():
+            took = build_postgres(args.postgres, args.events)
+            print(f"built {args.events:,} events on PostgreSQL in {took:.0f} s", flush=True)
+        return args.postgres, None
+    args.cache_dir.mkdir(parents=True, exist_ok=True)
+    path = corpus_path(args.events, head, args.cache_dir)
+    if not path.exists():
+        took = build_sqlite(path, args.events)
+        print(f"built {path}: {args.events:,} events in {took:.0f} s", flush=True)
+    return f"sqlite:///{path}", path
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="reuse (or create at) this SQLite file")
-    parser.add_argument("--seed-db", type=Path, help="a database holding the stored samples (skips extraction)")
-    parser.add_argument("--articles", type=int, default=10_000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--postgres", metavar="URL", help="measure on PostgreSQL at URL (its schema is rebuilt)")
+    parser.add_argument("--datasette", action="store_true", help="time Datasette's listings of the same file")
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--page-seconds", type=float, default=30.0, help="stop timing a page after this long")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of each concurrent run")
+    parser.add_argument("--workers", type=int, default=None, help="web processes (default: one per core)")
+    parser.add_argument("--cache-dir", type=Path, default=Path(os.environ.get("DATELINE_BENCH_CACHE", "/tmp/dateline-bench")))
     args = parser.parse_args()
-    db = args.db or Path(tempfile.mkdtemp(prefix="dateline-bench-db-")) / "bench.db"
-    have = 0
-    if db.exists():
-        with sqlite3.connect(db) as conn:
-            have = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
-    if have < args.articles:
-        t0 = time.perf_counter()
-        if db.exists():
-            db.unlink()
-        if args.seed_db:
-            shutil.copy(args.seed_db, db)
-        else:
-            build_seed(db)
-        total = clone(db, args.articles)
-        print(f"built {db}: {total:,} articles in {time.perf_counter() - t0:.0f} s")
-    else:
-        bring_to_head(db)
-    measure(db, args.runs)
+    if not 1_000 <= args.events <= 5_000_000 or not 0 < args.seconds <= 120 or not 1 <= args.clients <= 64:
+        parser.error("--events 1,000..5,000,000, --seconds up to 120, --clients 1..64")
+    url, path = corpus(args)
+    binary = datasette_binary() if args.datasette else None
+    if args.datasette and (binary is None or path is None):
+        parser.error("--datasette needs a SQLite corpus and datasette installed (pip install -e '.[bench]')")
+    workers = args.workers or max(1, len(os.sched_getaffinity(0)))
+    with ExitStack() as stack:
+        server = stack.enter_context(Server(url, workers))
+        ds_server: Process | None = stack.enter_context(Datasette(path, binary)) if binary and path else None
+        dl = stack.enter_context(httpx.Client(base_url=server.base, timeout=300))
+        ds = stack.enter_context(httpx.Client(base_url=ds_server.base, timeout=300)) if ds_server else None
+        plan = pages(dl, path.stem if ds_server and path else None)
+        counts = dl.get("/index.json").json()["counts"]
+        engine = "postgresql" if args.postgres else "sqlite"
+        print(f"{engine}: {counts['events']:,} live events, {counts['actors']:,} actors, {counts['quotes']:,} "
+              f"quotes, {counts['articles']:,} articles; {workers} web processes", flush=True)
+        results = sequential(dl, ds, plan, args.runs, args.page_seconds)
+        worst, worst_page, ratio = report(results)
+        print(f"web process memory: {rss_mb(server.proc.pid):.0f} MB (largest resident set)")
+        busy = plan[5][0]
+        rps, lat, failed = asyncio.run(_load(server.base, ["/timeline", busy], args.clients, args.seconds))
+        print(f"\n{args.clients} clients on /timeline and {busy}: {rps:.1f} req/s, p50 {statistics.median(lat):.0f} ms, "
+              f"p95 {percentile(lat, 95):.0f} ms, {failed} failed")
+        ds_rps = None
+        if ds_server:
+            listings = [p for p in (plan[3][1], plan[5][1]) if p]
+            ds_rps, lat, failed = asyncio.run(_load(ds_server.base, listings, args.clients, args.seconds))
+            print(f"Datasette, same clients on {', '.join(listings)}: {ds_rps:.1f} req/s, p50 "
+                  f"{statistics.median(lat):.0f} ms, p95 {percentile(lat, 95):.0f} ms, {failed} failed")
+    print(json.dumps({"engine": engine, "events": args.events, "worst_p95_ms": round(worst, 1),
+                      "worst_page": worst_page, "datasette_p95_ratio": round(ratio, 2) if ratio else None,
+                      "timeline_rps": round(rps, 1), "datasette_rps": round(ds_rps, 1) if ds_rps else None}))
 
 
 if __name__ == "__main__":

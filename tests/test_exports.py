@@ -95,3 +95,15 @@ def test_public_data_may_be_read_from_other_sites(client, ids, url):
 @pytest.mark.parametrize("url", ["/timeline", "/-/health", "/-/openapi.json"])
 def test_pages_and_the_private_paths_are_not_shared(client, ids, url):
     assert "access-control-allow-origin" not in client.get(url).headers
+
+
+def test_the_actors_csv_comes_in_parts_each_naming_the_next(client, ids):
+    first = client.get("/actors.csv?limit=2")
+    rows = list(csv.DictReader(io.StringIO(first.text)))
+    assert len(rows) == 2
+    link = first.headers["link"]
+    assert link.endswith('rel="next"') and "page=2" in link and "limit=2" in link
+    second = client.get("/actors.csv?limit=2&page=2")
+    assert {r["slug"] for r in csv.DictReader(io.StringIO(second.text))}.isdisjoint({r["slug"] for r in rows})
+    everyone = list(csv.DictReader(io.StringIO(client.get("/actors.csv").text)))
+    assert "link" not in client.get("/actors.csv").headers and len(everyone) > 2

@@ -6,33 +6,23 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import String, func, or_, select, type_coerce, union_all
+from sqlalchemy import String, exists, func, or_, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from app.keys import normalise_alias
-from app.models import Actor, ActorRole, Alias, Event, EventTarget, ProductMaker, Quote, live
+from app.models import Actor, ActorEventCount, ActorRole, Alias, Event, EventTarget, ProductMaker, Quote, live
+from app.queries import counters
 from app.queries.actor_timeline import actor_event_ids, actor_family
 from app.queries.cache import cached
-from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newest_first
+from app.queries.common import MONTHS, actor_ref, event_rows, live_events, newest_first, newest_rows
 from app.queries.corrections import history
 from app.queries.errors import BadInput, Moved, NotFound
 from app.queries.events import quote_ref
+from app.queries.timeline import walk_by_date
 from app.vocab import ACTOR_KINDS
 
 ROLE_UNSETTLED = ("A role named without its holder. These articles do not settle who held it on their dates, "
                   "so the role as written stands for the speaker and the source.")
-
-
-def event_counts(session: Session) -> dict[int, int]:
-    """Live events per actor (as source or target); the expensive part of the ranking, so it is cached."""
-    def compute() -> dict[int, int]:
-        as_source = select(Event.source_actor_id.label("actor_id")).where(live(Event), Event.source_actor_id.is_not(None))
-        as_target = (select(EventTarget.actor_id.label("actor_id")).join(Event, Event.id == EventTarget.event_id)
-                     .where(live(Event)))
-        parts = union_all(as_source, as_target).subquery()
-        return dict(session.execute(select(parts.c.actor_id, func.count()).group_by(parts.c.actor_id)).all())
-
-    return cached(session, "actor-event-counts", compute)
 
 
 ACTOR_PAGE_SIZE = 100
@@ -41,20 +31,22 @@ ACTOR_PAGE_SIZE = 100
 def _ranking(session: Session, q: str, kind: str) -> list[int]:
     """The ids of every live actor matching ``q`` and ``kind``, most events first (then by name).
 
-    One query of (id, name) over the actors; the event counts come from the cached GROUP BY. The ranking
-    itself is cached, so paging through it costs one query for the page's rows.
+    One query over the actors joined to their counters (no event is counted); the ranking itself is cached,
+    so paging through it costs one query for the page's rows.
     """
-    counts = event_counts(session)
-    stmt = select(Actor.id, Actor.name).where(live(Actor))
+    n = func.coalesce(ActorEventCount.events, 0)
+    stmt = (select(Actor.id).outerjoin(ActorEventCount, ActorEventCount.actor_id == Actor.id).where(live(Actor))
+            .order_by(n.desc(), Actor.name))
     if kind:
         stmt = stmt.where(Actor.kind == kind)
     if q:
         key = f"%{normalise_alias(q)[:100]}%"
         stmt = stmt.where(or_(func.lower(Actor.name).like(key),
                               Actor.id.in_(select(Alias.actor_id).where(Alias.normalized.like(key)))))
-    rows = session.execute(stmt).all()
+    ranked = list(session.scalars(stmt))
     members = _member_groups(session)
-    return [ident for ident, _ in sorted(rows, key=lambda r: (r[0] in members, -counts.get(r[0], 0), r[1]))]
+    # stable: member groups keep their order among themselves, after every other actor
+    return [i for i in ranked if i not in members] + [i for i in ranked if i in members]
 
 
 def _member_groups(session: Session) -> set[int]:
@@ -81,10 +73,11 @@ def actor_list(session: Session, q: str = "", kind: str = "", page: int = 1,
     if page < 1 or page > pages:
         raise BadInput(f"'page' must be between 1 and {pages}, not {page}.", hint="Follow the pager's links.")
     chosen = ranked[(page - 1) * size: page * size]
-    counts = event_counts(session)
+    counts: dict[int, int] = {}
     found: dict[int, Actor] = {}
     for at in range(0, len(chosen), 500):  # bounded IN lists, also for the CSV of every actor
         found.update((a.id, a) for a in session.scalars(select(Actor).where(Actor.id.in_(chosen[at:at + 500]))))
+        counts.update(counters.actor_events(session, chosen[at:at + 500]))
     return {"filters": {"q": q, "kind": kind}, "kinds": list(ACTOR_KINDS), "total": len(ranked),
             "page": page, "pages": pages, "first_rank": (page - 1) * size + 1,
             "actors": [{**actor_ref(a), "titles": a.titles or [], "events": counts.get(a.id, 0)}
@@ -94,16 +87,16 @@ def actor_list(session: Session, q: str = "", kind: str = "", page: int = 1,
 def actor_suggestions(session: Session, q: str = "", limit: int = 40) -> list[dict[str, Any]]:
     """Actors for the timeline's actor field, most active first: the top ones, or those whose name or alias
     starts with ``q`` (a word of it, for names: 'putin' finds Vladimir Putin)."""
-    counts = event_counts(session)
     q = normalise_alias(q or "")[:100]
     stmt = select(Actor).where(live(Actor))
     if q:
         stmt = stmt.where(or_(func.lower(Actor.name).like(f"{q}%"), func.lower(Actor.name).like(f"% {q}%"),
                               Actor.id.in_(select(Alias.actor_id).where(Alias.normalized.like(f"{q}%")))))
         found = list(session.scalars(stmt.limit(500)))
-    else:
-        top = sorted(counts, key=lambda a: -counts[a])[:limit]
-        found = list(session.scalars(stmt.where(Actor.id.in_(top)))) if top else []
+    else:  # the busiest live ones, read down the counters' index
+        found = list(session.scalars(stmt.join(ActorEventCount, ActorEventCount.actor_id == Actor.id)
+                                     .order_by(ActorEventCount.events.desc()).limit(limit)))
+    counts = counters.actor_events(session, [a.id for a in found])
     found.sort(key=lambda a: (-counts.get(a.id, 0), a.name))
     return [{"slug": a.slug, "name": a.name, "events": counts.get(a.id, 0)} for a in found[:limit]]
 
@@ -158,14 +151,15 @@ def actor_counts(session: Session, actor_id: int) -> dict[str, int]:
     """Events it is the source or a target of (the list's ranking rule) and its live quotes (one indexed count)."""
     quotes = session.scalar(select(func.count()).select_from(Quote)
                             .where(Quote.speaker_actor_id == actor_id, live(Quote))) or 0
-    return {"events": event_counts(session).get(actor_id, 0), "quotes": quotes}
+    return {"events": counters.actor_events(session, [actor_id]).get(actor_id, 0), "quotes": quotes}
 
 
 def actor_card_data(session: Session, slug: str) -> dict[str, Any]:
     """What an actor's preview card shows: names, counts and the summary of its newest event."""
     actor = live_actor(session, slug)
-    latest = session.scalar(live_events().with_only_columns(Event.summary).where(Event.source_actor_id == actor.id)
-                            .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(1))
+    newest = newest_rows(session, live_events().with_only_columns(Event.summary)
+                         .where(Event.source_actor_id == actor.id), Event.first_day, Event.id, 1)
+    latest = newest[0][0] if newest else None
     aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
     return {"actor": {**actor_ref(actor), "titles": actor.titles or [], "aliases": aliases},
             "counts": actor_counts(session, actor.id), "latest": latest}
@@ -173,15 +167,16 @@ def actor_card_data(session: Session, slug: str) -> dict[str, Any]:
 
 def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
     actor = live_actor(session, slug)
-    did = list(session.scalars(live_events().where(Event.source_actor_id == actor.id)
-                               .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(limit)))
-    done_to = list(session.scalars(
-        live_events().where(Event.id.in_(select(EventTarget.event_id).where(EventTarget.actor_id == actor.id)))
-        .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(limit)))
-    said = session.execute(
-        select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
-        .where(Quote.speaker_actor_id == actor.id, live(Quote))
-        .order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(limit)).all()
+    did = [r[0] for r in newest_rows(session, live_events().where(Event.source_actor_id == actor.id),
+                                     Event.first_day, Event.id, limit)]
+    # a busy target's newest events: walk the dates probing its targets (its set of ids is large); a rare one's
+    # from that set (see timeline.walk_by_date)
+    targeted = (exists().where(EventTarget.event_id == Event.id, EventTarget.actor_id == actor.id)
+                if walk_by_date(session, [actor], limit)
+                else Event.id.in_(select(EventTarget.event_id).where(EventTarget.actor_id == actor.id)))
+    done_to = [r[0] for r in newest_rows(session, live_events().where(targeted), Event.first_day, Event.id, limit)]
+    said = newest_rows(session, select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
+                       .where(Quote.speaker_actor_id == actor.id, live(Quote)), Quote.date, Quote.id, limit)
     partners = cached(session, ("partners", actor.id), lambda: _partners(session, actor.id))
     aliases = sorted({a.name for a in actor.aliases if a.name != actor.name})
     family_ids = [actor.id, *session.scalars(select(Actor.id).where(Actor.merged_into_id == actor.id))]
@@ -190,7 +185,8 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
                   "roles": role_periods(session, family_ids),
                   "role_note": ROLE_UNSETTLED if actor.role else None,
                   **_makes(session, family_ids)},
-        "counts": actor_counts(session, actor.id),
+        "counts": (counts := actor_counts(session, actor.id)),
+        "partners_among": PARTNER_SAMPLE if counts["events"] > PARTNER_SAMPLE else None,
         "activity": cached(session, ("activity", actor.id), lambda: activity(session, actor.id)),
         "did": event_rows(session, did), "done_to": event_rows(session, done_to),
         "quotes": [quote_ref(q, a) for q, a in said],
@@ -199,12 +195,18 @@ def actor_page(session: Session, slug: str, limit: int = 12) -> dict[str, Any]:
     }
 
 
+PARTNER_SAMPLE = 2_000  # partners are counted over the actor's newest this many events (a bounded GROUP BY)
+
+
 def _partners(session: Session, actor_id: int, limit: int = 10) -> list[dict[str, Any]]:
-    """The actors that share most events with this one (the shared membership rule), whichever side they are on."""
+    """The actors that share most of this one's newest PARTNER_SAMPLE events (the shared membership rule),
+    whichever side they are on."""
     family = actor_family(session, {actor_id})
-    ids = live_events().with_only_columns(Event.id).where(Event.id.in_(actor_event_ids(session, family))).subquery()
-    sources = select(Event.source_actor_id.label("a")).where(Event.id.in_(select(ids.c.id)))
-    targets = select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(select(ids.c.id)))
+    ids = list(session.scalars(
+        live_events().with_only_columns(Event.id).where(Event.id.in_(actor_event_ids(session, family)))
+        .order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(PARTNER_SAMPLE)))
+    sources = select(Event.source_actor_id.label("a")).where(Event.id.in_(ids))
+    targets = select(EventTarget.actor_id.label("a")).where(EventTarget.event_id.in_(ids))
     both = union_all(sources, targets).subquery()
     rows = session.execute(
         select(Actor, func.count().label("n")).join(both, both.c.a == Actor.id).where(Actor.id.not_in(family))

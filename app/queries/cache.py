@@ -1,7 +1,8 @@
 """A short-lived in-process cache for the expensive aggregates (density strips, activity counts, rankings).
 
 Aggregates over 100k events cost more than a page may; they change only when articles are stored or
-merged, so each entry is keyed by a cheap data version (newest ids, merge count) and lives ``TTL`` seconds.
+merged, so each entry is keyed by a cheap data version (newest ids, the trigger-kept data generation of
+migration 0013, the newest correction) and lives ``TTL`` seconds.
 Lists of rows are never cached: they are cheap through their indexes and must be exact.
 
 Recomputation is single-flight: when an entry is stale, one request recomputes it while concurrent requests
@@ -20,10 +21,10 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Article, Correction, Event, Quote
+from app.models import Article, Correction, DataGeneration, Event, Quote
 
 T = TypeVar("T")
-TTL = 30.0
+TTL = 300.0  # the version sees every change to events, quotes and actors; this only bounds what it cannot
 MAX_ENTRIES = 512
 _entries: OrderedDict[Hashable, tuple[float, tuple[Any, ...], Any]] = OrderedDict()
 _flights: dict[Hashable, threading.Lock] = {}  # one lock per slot: held by the request recomputing it
@@ -31,12 +32,13 @@ _lock = threading.Lock()
 
 
 def data_version(session: Session) -> tuple[Any, ...]:
-    """Changes whenever articles, events or quotes are added, events merged or a correction made (index-only lookups)."""
+    """Changes whenever articles, events or quotes are added, any event, target, quote or actor row changes
+    (merges, removals: the data generation) or a correction is made (index-only look-ups and one row)."""
     return tuple(session.execute(select(
         select(func.max(Article.id)).scalar_subquery(),
         select(func.max(Event.id)).scalar_subquery(),
         select(func.max(Quote.id)).scalar_subquery(),
-        select(func.count()).select_from(Event).where(Event.merged_into_id.is_not(None)).scalar_subquery(),
+        select(DataGeneration.n).where(DataGeneration.id == 1).scalar_subquery(),
         select(func.max(Correction.id)).scalar_subquery(),  # every correction and undo is a new row
     )).one())
 

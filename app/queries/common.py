@@ -250,3 +250,14 @@ def newest_first(session: Session, column: Any) -> Any:
     if session.get_bind().dialect.name == "sqlite":
         return column.desc()
     return column.desc().nulls_last()
+
+
+def newest_rows(session: Session, stmt: Select[Any] | Any, column: Any, id_column: Any, limit: int) -> list[Any]:
+    """Up to ``limit`` rows of ``stmt`` newest first by ``column``, undated ones last: the dated ones by a walk
+    down an index on (…, column), then the undated. One ``ORDER BY column DESC NULLS LAST`` would do on SQLite,
+    but PostgreSQL cannot walk an ascending index in that order and sorts every row of a busy actor instead."""
+    rows = list(session.execute(stmt.where(column.is_not(None)).order_by(column.desc(), id_column.desc())
+                                .limit(limit)))
+    if len(rows) < limit:
+        rows += session.execute(stmt.where(column.is_(None)).order_by(id_column.desc()).limit(limit - len(rows)))
+    return rows

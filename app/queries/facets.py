@@ -11,22 +11,31 @@ from sqlalchemy import Select, String, func, select, type_coerce, union
 from sqlalchemy.orm import Session, aliased
 
 from app.models import Actor, Article, Event, EventSource, EventTarget, Source
+from app.queries import counters
 from app.queries.cache import cached
 from app.queries.common import MONTHS
-from app.queries.timeline import TimelineFilters, filtered_events, resolve_actors
+from app.queries.timeline import (
+    COUNT_CAP,
+    TimelineFilters,
+    counted_view,
+    filtered_events,
+    resolve_actors,
+    timeline_count,
+)
 from app.vocab import PLOVER_LABELS
 
 TOP = 8  # values shown per facet
+FACET_SAMPLE = 2_000  # a filter matching more events than COUNT_CAP has its facets counted over its newest this many
 MONTHS_SHOWN = 18  # more distinct months than this and the 'when' facet counts years instead
 
 
-def timeline_facets(session: Session, f: TimelineFilters) -> dict[str, list[dict[str, Any]]]:
+def timeline_facets(session: Session, f: TimelineFilters) -> dict[str, Any]:
     """The facets of a timeline filter, cached like the other aggregates (see facets)."""
     actors = resolve_actors(session, f.actor) if f.actor else []
     return cached(session, ("facets", repr(f)), lambda: facets(session, f, actors))
 
 
-def facets(session: Session, f: TimelineFilters, actors: list[Actor]) -> dict[str, list[dict[str, Any]]]:
+def facets(session: Session, f: TimelineFilters, actors: list[Actor]) -> dict[str, Any]:
     """Each facet's values, most events first (the 'when' facet newest first), each with its count and the
     filter values that select it: ``{"type": "CONSULT"}``, ``{"actor": "russia"}``, ``{"since": …, "until": …}``.
 
@@ -34,7 +43,7 @@ def facets(session: Session, f: TimelineFilters, actors: list[Actor]) -> dict[st
     row is read into Python. An actor counts an event it is the source or a target of, as the actor filter does; an
     outlet counts an event any of whose reports it published, as the source filter does.
     """
-    view = filtered_events(session, f, actors)  # the filter's WHERE, grouped directly (no IN over its ids)
+    view, sampled = _view(session, f, actors)
     by_type = session.execute(view.with_only_columns(Event.type, func.count()).group_by(Event.type)
                               .order_by(func.count().desc()).limit(TOP + 1)).all()
     types = [{"value": t or "untyped", "label": PLOVER_LABELS.get(t, t.title()) if t else "Unclassified",
@@ -59,21 +68,41 @@ def facets(session: Session, f: TimelineFilters, actors: list[Actor]) -> dict[st
                                 .order_by(per_source.desc()).limit(TOP + 1)).all()
     sources = [{"value": name, "label": name, "count": n, "params": {"source": name}}
                for name, n in by_source if name != f.source]
-    return {"type": types[:TOP], "actor": actor_values, "source": sources[:TOP], "when": _when(session, view)}
+    exact, negated = counted_view(f)
+    per_day = counters.day_counts(session, negated=negated) if exact else _days(session, view)
+    return {"type": types[:TOP], "actor": actor_values, "source": sources[:TOP], "when": _when(per_day),
+            "sampled": sampled}
 
 
-def _when(session: Session, view: Select[Any]) -> list[dict[str, Any]]:
-    """Events per month they start in (per year when they span more than MONTHS_SHOWN months), newest first.
+def _view(session: Session, f: TimelineFilters, actors: list[Actor]) -> tuple[Select[Any], int | None]:
+    """(the events to count, None) — or, when the filter matches more than COUNT_CAP events, its newest
+    FACET_SAMPLE (read down the date index) and that number: the facets then say what the newest matches hold,
+    at a bounded cost, instead of grouping a million rows per request."""
+    total, exact = timeline_count(session, f, actors)
+    if exact and total <= COUNT_CAP:
+        return filtered_events(session, f, actors), None  # the filter's WHERE, grouped directly
+    newest = (filtered_events(session, f, actors, page=FACET_SAMPLE).with_only_columns(Event.id)
+              .order_by(Event.first_day.desc(), Event.id.desc()).limit(FACET_SAMPLE).subquery())
+    ids: list[int] = list(session.scalars(select(newest.c.id)))  # walked once, then each facet groups these ids
+    return select(Event).where(Event.id.in_(ids)), FACET_SAMPLE
 
-    Grouped by day in SQL (ISO text on SQLite: no date parsing per row), folded into months here: the
-    loop runs over distinct days, not events.
-    """
+
+def _days(session: Session, view: Select[Any]) -> dict[dt.date, int]:
+    """Events of ``view`` per first day, grouped in SQL (ISO text on SQLite: no date parsing per row)."""
     day = type_coerce(Event.first_day, String).label("d")
     days = view.with_only_columns(day).subquery()
-    per_month: Counter[tuple[int, int]] = Counter()
+    out: dict[dt.date, int] = {}
     for row in session.execute(select(days.c.d, func.count()).group_by(days.c.d)):
-        d, n = row[0], int(row[1])
-        when = d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])
+        d = row[0]
+        out[d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])] = int(row[1])
+    return out
+
+
+def _when(per_day: dict[dt.date, int]) -> list[dict[str, Any]]:
+    """Events per month they start in (per year when they span more than MONTHS_SHOWN months), newest first;
+    the loop runs over distinct days, not events."""
+    per_month: Counter[tuple[int, int]] = Counter()
+    for when, n in per_day.items():
         per_month[(when.year, when.month)] += n
     if len(per_month) > MONTHS_SHOWN:
         per_year: Counter[int] = Counter()

@@ -9,14 +9,15 @@ from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Actor, Article, Event, EventTarget, Quote, Source, live
+from app.queries import counters
 from app.queries.cache import cached
-from app.queries.common import actor_ref, date_label, event_rows, live_events, newest_first
+from app.queries.common import actor_ref, date_label, event_rows, live_events, newest_rows
 from app.queries.counts import corpus_counts
 from app.queries.events import quote_ref
 
 
 def home_page(session: Session) -> dict[str, Any]:
-    latest_day = session.scalar(select(func.max(Event.first_day)).where(live(Event)))
+    latest_day = counters.latest_day(session)  # one step down the day counters' key
     recent = list(session.scalars(live_events().where(Event.first_day.is_not(None))
                                   .order_by(Event.first_day.desc(), Event.id.desc()).limit(12)))
     active = cached(session, ("home-active", latest_day), lambda: _active_actors(session, latest_day))
@@ -24,10 +25,8 @@ def home_page(session: Session) -> dict[str, Any]:
         select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
         .where(live(Quote), Quote.date.is_not(None))
         .order_by(Quote.date.desc(), Quote.id.desc()).limit(6)).all()
-    articles = session.execute(
-        select(Article.id, Article.title, Article.published, Source.name)
-        .outerjoin(Source, Source.id == Article.source_id)
-        .order_by(newest_first(session, Article.published), Article.id.desc()).limit(12)).all()
+    articles = newest_rows(session, select(Article.id, Article.title, Article.published, Source.name)
+                           .outerjoin(Source, Source.id == Article.source_id), Article.published, Article.id, 12)
     counts = cached(session, "home-counts", lambda: corpus_counts(session))
     return {
         "total": counts["articles"], "counts": counts, "latest_day": latest_day,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.fts import query_terms
 from app.models import Actor, Article, Event, Quote, Source, live
 from app.queries.actors import actor_list
-from app.queries.common import date_label, event_rows, live_events, newest_first, text_match
+from app.queries.common import date_label, event_rows, live_events, newest_rows, text_match
 from app.queries.events import quote_ref
 
 PER_KIND = 10
@@ -29,22 +29,20 @@ def search_page(session: Session, q: str) -> dict[str, Any]:
     if not query_terms(q):
         return result
     ev = _matching(session, "events", Event.id, q)
-    result["events"] = event_rows(session, list(session.scalars(
-        live_events().where(ev).order_by(newest_first(session, Event.first_day), Event.id.desc()).limit(PER_KIND))))
+    result["events"] = event_rows(session, [r[0] for r in newest_rows(
+        session, live_events().where(ev), Event.first_day, Event.id, PER_KIND)])
     result["actors"] = actor_list(session, q=q, limit=PER_KIND)["actors"]
     qf = _matching(session, "quotes", Quote.id, q)
-    result["quotes"] = [quote_ref(quote, actor) for quote, actor in session.execute(
-        select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id)
-        .where(qf, live(Quote))
-        .order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(PER_KIND))]
+    result["quotes"] = [quote_ref(quote, actor) for quote, actor in newest_rows(
+        session, select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id).where(qf, live(Quote)),
+        Quote.date, Quote.id, PER_KIND)]
     af = _matching(session, "articles", Article.id, q)
     result["articles"] = [
         {"id": i, "title": t or f"Article {i}", "published": p, "source": s,
          "published_label": date_label(p, p, "day") if p else None}
-        for i, t, p, s in session.execute(
-            select(Article.id, Article.title, Article.published, Source.name)
-            .outerjoin(Source, Source.id == Article.source_id).where(af)
-            .order_by(newest_first(session, Article.published), Article.id.desc()).limit(PER_KIND))
+        for i, t, p, s in newest_rows(
+            session, select(Article.id, Article.title, Article.published, Source.name)
+            .outerjoin(Source, Source.id == Article.source_id).where(af), Article.published, Article.id, PER_KIND)
     ]
     result["total"] = sum(len(result[k]) for k in ("events", "actors", "quotes", "articles"))
     return result

@@ -6,12 +6,25 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, String, exists, func, or_, select, tuple_, type_coerce, union
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    String,
+    exists,
+    func,
+    or_,
+    select,
+    tuple_,
+    type_coerce,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from app.fts import fts_filter
 from app.keys import normalise_alias
 from app.models import Actor, Alias, Article, Event, EventSource, EventTarget, Source
+from app.queries import counters
 from app.queries.cache import cached
 from app.queries.common import (
     EVENT_ROW_COLUMNS,
@@ -78,6 +91,10 @@ class TimelineFilters:
     def active(self) -> bool:
         return any((self.actor, self.type, self.modality, self.source, self.since, self.until, self.q))
 
+    @property
+    def active_besides_actor(self) -> bool:
+        return any((self.type, self.modality, self.source, self.since, self.until, self.q))
+
 
 def encode_cursor(day: dt.date, event_id: int) -> str:
     return f"{day.isoformat()}.{event_id}"
@@ -140,27 +157,27 @@ def role_event_ids(actor_id: int) -> CompoundSelect[int]:
                  select(EventTarget.event_id).where(EventTarget.actor_id == actor_id))
 
 
+def role_probe(actor_id: int) -> ColumnElement[bool]:
+    """'This event's source or one of its targets is the actor', probed per row (for walks down the date index)."""
+    return or_(Event.source_actor_id == actor_id,
+               exists().where(EventTarget.event_id == Event.id, EventTarget.actor_id == actor_id))
+
+
 def walk_by_date(session: Session, actors: list[Actor], limit: int) -> bool:
     """Whether a page of these actors' events is found faster by walking all events newest first.
 
     Driving the page from the actors' id set costs about one lookup per event of theirs (then a sort);
     walking the date index costs about limit × total / theirs probes before the page is full. SQLite
-    only sees the first plan, so for a busy actor (Russia in a news corpus) the query says otherwise.
+    only sees the first plan, and PostgreSQL hashes the whole id set after a Seq Scan of events, so for a
+    busy actor (Russia in a news corpus) the query says otherwise (see role_probe). The counts come from
+    the counter table (one primary-key look-up each).
     """
-    if not actors or session.get_bind().dialect.name != "sqlite":
+    if not actors:
         return False
     total = session.scalar(select(func.max(Event.id))) or 0
-    fewest = min(_role_count(session, a.id) for a in actors)
+    roles = counters.actor_events(session, [a.id for a in actors])
+    fewest = min(roles.get(a.id, 0) for a in actors)
     return fewest * fewest > (limit + 1) * total
-
-
-def _role_count(session: Session, actor_id: int) -> int:
-    """Events as source plus events as target: two index-only counts (an event on both sides counts twice)."""
-    row = session.execute(select(
-        select(func.count()).select_from(Event).where(Event.source_actor_id == actor_id).scalar_subquery(),
-        select(func.count()).select_from(EventTarget).where(EventTarget.actor_id == actor_id).scalar_subquery(),
-    )).one()
-    return int(row[0] or 0) + int(row[1] or 0)
 
 
 def filtered_events(session: Session, f: TimelineFilters, actors: list[Actor] | None = None,
@@ -173,9 +190,11 @@ def filtered_events(session: Session, f: TimelineFilters, actors: list[Actor] | 
     stmt = live_events().where(Event.first_day.is_not(None))
     if f.actor:
         actors = actors if actors is not None else resolve_actors(session, f.actor)
-        member = (Event.id + 0) if page and walk_by_date(session, actors, page) else Event.id
-        for actor in actors:
-            stmt = stmt.where(member.in_(role_event_ids(actor.id)))  # every chosen actor takes part
+        walk = bool(page) and walk_by_date(session, actors, page or 0)
+        for actor in actors:  # every chosen actor takes part
+            # walking the dates, each event is probed (two index look-ups) instead of first building the set
+            # of a busy actor's ids, which costs a look-up per event of theirs before the first row comes back
+            stmt = stmt.where(role_probe(actor.id) if walk else Event.id.in_(role_event_ids(actor.id)))
     if f.type == "any-typed":
         stmt = stmt.where(Event.type.is_not(None))
     elif f.type == "untyped":
@@ -188,11 +207,10 @@ def filtered_events(session: Session, f: TimelineFilters, actors: list[Actor] | 
         stmt = stmt.where(Event.modality == f.modality)
     else:  # what the articles say did not happen is no point in time unless asked for
         stmt = stmt.where(Event.modality != NEGATED)
-    if f.source:
-        stmt = stmt.where(exists().where(
-            EventSource.event_id == Event.id, EventSource.article_id == Article.id,
-            Article.source_id == Source.id, Source.name == f.source,
-        ))
+    if f.source:  # from the outlet's articles (their index) to their evidence rows, not a probe per event
+        stmt = stmt.where(Event.id.in_(
+            select(EventSource.event_id).join(Article, Article.id == EventSource.article_id)
+            .where(Article.source_id.in_(select(Source.id).where(Source.name == f.source)))))
     if f.since:
         stmt = stmt.where(Event.last_day >= f.since)
     if f.until:
@@ -214,8 +232,17 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
     caption can say how many the strip leaves out. The counts come from one GROUP BY over the covering
     partial index ix_events_live_first_day (first_day, precision) — no table rows are read unfiltered.
     """
+    exact, negated = counted_view(f)
+    if exact:  # unfiltered: the day counters, a few thousand rows
+        counted = counters.day_counts(session, negated=negated, fine=True)
+        return _bars(counted, counters.dated_events(session, negated=negated) - sum(counted.values()), bins)
     fine = or_(Event.precision.is_(None), Event.precision.in_(FINE_PRECISIONS))
     events = filtered_events(session, f, actors)
+    sampled = None if timeline_count(session, f, actors)[1] else DENSITY_SAMPLE
+    if sampled:  # past COUNT_CAP matches: the strip of the newest DENSITY_SAMPLE, read down the date index
+        newest = (filtered_events(session, f, actors, page=DENSITY_SAMPLE).with_only_columns(Event.id)
+                  .order_by(Event.first_day.desc(), Event.id.desc()).limit(DENSITY_SAMPLE).subquery())
+        events = select(Event).where(Event.id.in_(list(session.scalars(select(newest.c.id)))))  # walked once
     # two passes in index order (no temporary B-tree): fine events per day, then a count of the coarse ones
     day_text = type_coerce(Event.first_day, String).label("d")  # ISO text on SQLite: no ORM date parsing per row
     days = events.where(fine).with_only_columns(day_text).subquery()
@@ -225,6 +252,11 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
         per_day[d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10])] = row[1]
     coarse = events.where(~fine).with_only_columns(Event.id).subquery()
     undrawn = session.scalar(select(func.count()).select_from(coarse)) or 0
+    return {**_bars(per_day, undrawn, bins), "sampled": sampled}
+
+
+def _bars(per_day: dict[dt.date, int], undrawn: int, bins: int) -> dict[str, Any]:
+    """Events per day folded into at most ``bins`` bars of equal width, each with its dates and label."""
     if not per_day:
         return {"bars": [], "max": 0, "first": None, "last": None, "undrawn": undrawn}
     first, last = min(per_day), max(per_day)
@@ -244,17 +276,48 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
             "undrawn": undrawn}
 
 
-def timeline_total(session: Session, f: TimelineFilters, actors: list[Actor] | None = None) -> int:
-    """How many events match ``f``: the number the timeline, its exports and ``/index.json`` (unfiltered) agree on.
+COUNT_CAP = 10_000  # a filter's matches are counted exactly up to this many; beyond it the figure is 'about'
+DENSITY_SAMPLE = 5_000  # the density strip of a filter past COUNT_CAP draws its newest this many
 
-    One COUNT over the filter's SELECT (the live partial indexes answer it without reading event rows
-    when no text or outlet is asked for), cached like the other aggregates.
+
+def counted_view(f: TimelineFilters) -> tuple[bool, bool | None]:
+    """(whether the counter tables answer ``f`` exactly, the ``negated`` value to read them with; None: either).
+    They do for no filter but the modality's default (no denials), ``any`` or ``negated``."""
+    if f.actor or f.type or f.source or f.since or f.until or f.q:
+        return False, None
+    if f.modality == ANY_MODALITY:
+        return True, None
+    return f.modality in ("", NEGATED), f.modality == NEGATED
+
+
+def timeline_count(session: Session, f: TimelineFilters, actors: list[Actor] | None = None) -> tuple[int, bool]:
+    """(how many events match ``f``, whether that is exact): the number the timeline, its exports and
+    ``/index.json`` (unfiltered) agree on.
+
+    Unfiltered views read the day counters (exact, no scan). A filter is counted through its indexes up to
+    COUNT_CAP; past that (or when one of its actors alone is in more events) the figure is an estimate from
+    the actor counters, or COUNT_CAP itself, and not exact — pages say 'about'. Cached like the aggregates.
     """
+    exact, negated = counted_view(f)
+    if exact:
+        return counters.dated_events(session, negated=negated), True
+    actors = actors if actors is not None else (resolve_actors(session, f.actor) if f.actor else [])
+    roles = counters.actor_events(session, [a.id for a in actors])
+    fewest = min((roles.get(a.id, 0) for a in actors), default=None)
+    if fewest is not None and fewest > COUNT_CAP:
+        return (fewest if len(actors) == 1 and not f.active_besides_actor else COUNT_CAP), False
+
     def compute() -> int:
-        ids = filtered_events(session, f, actors).with_only_columns(Event.id).subquery()
+        ids = filtered_events(session, f, actors).with_only_columns(Event.id).limit(COUNT_CAP + 1).subquery()
         return session.scalar(select(func.count()).select_from(ids)) or 0
 
-    return cached(session, ("timeline-total", repr(f)), compute)
+    n = cached(session, ("timeline-total", repr(f)), compute)
+    return (n, True) if n <= COUNT_CAP else (fewest if len(actors) == 1 and fewest else COUNT_CAP, False)
+
+
+def timeline_total(session: Session, f: TimelineFilters, actors: list[Actor] | None = None) -> int:
+    """The number of ``timeline_count`` (exact, or the estimate pages call 'about')."""
+    return timeline_count(session, f, actors)[0]
 
 
 def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = None,
@@ -274,11 +337,14 @@ def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = Non
     events = events[:limit]
     rows = event_rows(session, events)
     next_cursor = encode_cursor(events[-1].first_day, events[-1].id) if more and events[-1].first_day else None
+    total, exact = timeline_count(session, f, actors)
     return {
         "filters": {**f.params(), "actor": [a.slug for a in actors]}, "filters_active": f.active, "days": group_by_period(rows), "count": len(rows),
-        "total": timeline_total(session, f, actors),
-        # what the default view leaves out: events the articles say did not happen (modality=any shows them)
-        "denials_hidden": 0 if f.modality else timeline_total(session, replace(f, modality=NEGATED), actors),
+        "total": total, "total_exact": exact,
+        # what the default view leaves out: events the articles say did not happen (modality=any shows them);
+        # counted when the view's own figure is exact (a filter past COUNT_CAP leaves the number out)
+        "denials_hidden": 0 if f.modality or not exact else timeline_total(session, replace(f, modality=NEGATED),
+                                                                           actors),
         "undated": 0 if f.active else cached(session, "undated-events", lambda: session.scalar(
             select(func.count()).select_from(live_events().where(Event.first_day.is_(None))
                                              .with_only_columns(Event.id).subquery())) or 0),

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from html import escape  # quotes too: the values also go into attributes
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -16,7 +17,7 @@ from app.queries.common import actors_in_words
 from app.queries.exports import export_page
 from app.queries.quotes import quote_list
 from app.web import urls
-from app.web.deps import Limit, SessionDep, Text, TimelineFiltersDep
+from app.web.deps import Limit, PageNumber, SessionDep, Text, TimelineFiltersDep
 from app.web.formats import route
 from app.web.render import base_url
 
@@ -61,11 +62,18 @@ def timeline_csv(request: Request, session: SessionDep, filters: TimelineFilters
 
 
 @route(router, "/actors.csv", "csv")
-def actors_csv(request: Request, session: SessionDep, q: Text = None, kind: Text = None) -> Response:
+def actors_csv(request: Request, session: SessionDep, q: Text = None, kind: Text = None, page: PageNumber = 1,
+               limit: Limit = 500) -> Response:
+    """The actor list's ranking in parts of ``limit`` (like the timeline's CSV); a ``Link: rel="next"`` header
+    names the following part, so a corpus of 50,000 actors is never written out in one request."""
     base = base_url(request)
-    rows = [{**a, "titles": "; ".join(a["titles"]), "url": base + urls.actor(a["slug"])}
-            for a in actor_list(session, q or "", kind or "", limit=None)["actors"]]
-    return csv_response(rows, ["id", "slug", "name", "kind", "titles", "events", "url"], "actors")
+    data = actor_list(session, q or "", kind or "", page=page, limit=limit)
+    rows = [{**a, "titles": "; ".join(a["titles"]), "url": base + urls.actor(a["slug"])} for a in data["actors"]]
+    response = csv_response(rows, ["id", "slug", "name", "kind", "titles", "events", "url"], "actors")
+    if page < data["pages"]:
+        params = {"q": q or None, "kind": kind or None, "page": page + 1, "limit": limit}
+        response.headers["Link"] = f'<{base}/actors.csv?{urlencode({k: v for k, v in params.items() if v})}>; rel="next"'
+    return response
 
 
 @route(router, "/quotes.csv", "csv")

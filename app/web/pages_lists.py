@@ -70,7 +70,8 @@ def timeline(request: Request, session: SessionDep, fmt: RouteFormat, filters: T
     if target and TIMELINE.redirects_to_canonical(request, fmt):
         return see_other(target)  # before the actor suggestions are fetched: the page is drawn once
     data["actor_options"] = actor_suggestions(session, limit=15)  # more arrive as you type (htmx)
-    data["facets"] = timeline_facets(session, filters)
+    data["facets"] = dict(timeline_facets(session, filters))
+    data["facets_sampled"] = data["facets"].pop("sampled", None)  # counted over the newest this many matches
     return TIMELINE.respond_at(request, fmt, data, target)
 
 
