@@ -248,3 +248,15 @@ def test_headline_and_dateline_are_not_quotes(seed_record):
     """The seed's title line ('Russia staged failed US-NATO talks…') reports no speech."""
     assert not any("staged" in q.cue or "Baonghean" in q.text for q in seed_record.quotes)
     assert not any(q.start < 72 for q in seed_record.quotes)
+
+
+@pytest.mark.slow
+def test_the_company_said_is_the_company_named_before(extractor):
+    """Wikinews (CC BY 2.5), 'China Eastern Airlines to purchase twenty new Airbus A320 jets', 2009-06-18."""
+    text = ("China Eastern Airlines to purchase twenty new Airbus A320 jets\n\nChina Eastern Airlines stated on "
+            "Thursday that it had signed a contract to purchase a score of Airbus A320 passenger jets. The company "
+            "said that the planes would meet additional demand for domestic passenger routes.")
+    rec = extractor.extract(text, published=dt.date(2009, 6, 18))
+    names = {a.id: a.name for a in rec.actors}
+    said = next(q for q in rec.quotes if "additional demand" in q.text)
+    assert names.get(said.speaker) == "China Eastern Airlines"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from app.extract.actors.index import ActorIndex
+from app.extract.events.lexicon import KIND_NOUNS
 from app.extract.quotes.gender import GenderVotes, collect, pronoun_gender
 from app.extract.quotes.lexicon import (
     NOT_INNER_LABELS,
@@ -338,11 +339,21 @@ class SpeakerResolver:
                         self._surnames.setdefault(form.split()[-1] if form.split() else form, a.id)
         return self._surnames.get(self.doc[head].text)
 
+    def _definite(self, s: int, head: int) -> str | None:
+        """"the company said": a definite organisation or country noun stands for the one named last before it."""
+        if head < 0:
+            return None
+        t = self.doc[head]
+        kind = KIND_NOUNS.get(t.lemma_.lower())
+        if kind not in ("organization", "country") or not any(c.dep_ == "det" and c.lower_ == "the" for c in t.children):
+            return None
+        return self.pronoun(s, plural=False, kinds=(kind,))
+
     def for_span(self, s: int, e: int, head: int) -> str | None:
         """The actor a speaker noun phrase names: a mention on its head, else one covering most of it."""
         hits = self.overlapping(s, e)
         if not hits:
-            return self.by_name(head)
+            return self.by_name(head) or self._definite(s, head)
         if head >= 0:
             t = self.doc[head]
             hs, he = t.idx, token_end(t)
