@@ -90,3 +90,17 @@ def test_a_date_is_no_agent_of_a_passive(extractor):
     events = extractor.extract(text, published=dt.date(2007, 6, 1)).events
     delivered = next(e for e in events if e.lemma == "deliver")
     assert delivered.summary.startswith("the aircraft would have been delivered")
+
+
+@pytest.mark.slow
+def test_a_speech_event_says_what_was_said_unless_it_is_a_direct_quote(extractor):
+    """Wikinews (CC BY 2.5): 'China Eastern Airlines to purchase twenty new Airbus A320 jets' (2009-06-18) and
+    'Boeing unveils new 787 Dreamliner' (2007-07-09)."""
+    import datetime as dt
+
+    text = ("The company said that the planes would meet additional demand for domestic passenger routes.\n"
+            "Scott Carson, president and CEO of Boeing Commercial Airplanes said, \"This has been a wonderful and "
+            "exciting day.\"")
+    said = [e for e in extractor.extract(text, published=dt.date(2009, 6, 18)).events if e.lemma == "say"]
+    assert said[0].summary.startswith("The company said that the planes would meet additional demand")
+    assert said[1].summary == "Scott Carson said"

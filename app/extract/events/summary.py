@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from app.extract.events.frames import ASSERTED, NEGATED, PLANNED
-from app.extract.events.lexicon import PAST_TENSE, SUMMARY_PREPS
+from app.extract.events.lexicon import PAST_TENSE, SPEECH, SUMMARY_PREPS
 from app.extract.events.triggers import Cand
 
 SOURCE_TOKENS = 5   # the longest source phrase a headline quotes when the source is no actor
@@ -19,6 +19,8 @@ COMPLEMENT_TOKENS = 4  # the longest object phrase of an unfolded infinitive ("t
 TARGET_TOKENS = 8   # the longest target phrase ("to the US and NATO")
 MAX_TARGETS = 3
 NOUN_TOKENS = 10    # the longest noun phrase a nominal event's headline quotes
+QUOTE_MARKS = ('"', "“", "”", "``", "''", "‘", "’ ")
+SAID_TOKENS = 10    # the words of what was said a speech event's headline quotes ("said the contract had been ...")
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 GROUP_DEPS = frozenset({"aux", "auxpass", "neg"})
 
@@ -212,9 +214,29 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
         obj = verb.head          # "a draft treaty presented ... by the Foreign Ministry"
     if obj is not None:
         parts.append(noun_phrase(text, obj, OBJECT_TOKENS, keep_of=True))
+    elif verb.lemma_.lower() in SPEECH and c.trigger is verb:
+        parts.extend(_what_was_said(text, verb))
     parts.extend(_targets_text(text, c, target_names, target_tokens, " ".join(parts), obj is not None))
     out = " ".join(p for p in parts if p)
     return out[:max_chars]
+
+
+def _what_was_said(text: str, verb: Token) -> list[str]:
+    """The start of a reported clause ("said that the contract had been awarded based on competence"), so a
+    speech event's headline says what was said; nothing for a direct quote (the quote itself is the record)."""
+    comp = next((x for x in verb.children if x.dep_ == "ccomp" and x.i > verb.i), None)
+    if comp is None:
+        return []
+    toks = [t for t in comp.subtree if not t.is_space]
+    if not toks or any(ch in text[verb.idx:toks[-1].idx + len(toks[-1].text)] for ch in QUOTE_MARKS):
+        return []
+    toks = toks[:SAID_TOKENS]
+    while toks and (toks[-1].is_punct or toks[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ", "PRON", "AUX")):
+        toks.pop()
+    if len(toks) < 2:
+        return []
+    words = squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+    return [words] if toks[0].lower_ == "that" else ["that", words]
 
 
 def as_written(text: str, source_tok: Token, source_name: str) -> bool:
