@@ -61,11 +61,14 @@ def _first_person_subject(verb: Token) -> bool:
 def _complement(verb: Token) -> list[str]:
     """The infinitive a verb governs when it was not folded into the event ("intend to require competition",
     "has been attempting to take over Aer Lingus"): 'to', the verb and its object, a few words."""
+    if any(x.dep_ in ("dobj", "obj") for x in verb.children):
+        return []  # "would require the alliance not to deploy": the object's own event says what it must do
     comp = next((x for x in verb.children if x.dep_ == "xcomp" and x.pos_ == "VERB"
                  and any(a.dep_ == "aux" and a.tag_ == "TO" for a in x.children)), None)
     if comp is None:
         return []
-    words = ["to", comp.text] + [x.text for x in comp.children if x.dep_ == "prt"]
+    negated = any(x.dep_ == "neg" for x in comp.children)
+    words = (["not"] if negated else []) + ["to", comp.text] + [x.text for x in comp.children if x.dep_ == "prt"]
     obj = next((x for x in comp.children if x.dep_ in ("dobj", "obj")), None)
     if obj is not None:
         words.append(noun_phrase(obj.doc.text, obj, COMPLEMENT_TOKENS))
