@@ -16,6 +16,7 @@ def test_warm_up_computes_the_default_pages_aggregates(ids, session_factory):
     done = warm_up(session_factory, budget_s=60, min_events=0)
     assert done[:5] == ["home", "timeline", "actors", "quotes", "map"]
     assert any(name.startswith("actor ") for name in done)  # the busiest actors' pages too
+    assert done[-1].startswith("timeline of ")  # and the busiest one's timeline
     keys = cached_keys()
     assert "home-counts" in keys and ("actor-ranking", "", "") in keys
     assert any(isinstance(k, tuple) and k[0] == "map" for k in keys)

@@ -32,7 +32,8 @@ WARM_FROM_EVENTS = 20_000  # below this every aggregate takes milliseconds: noth
 
 
 def steps(session: Session) -> list[tuple[str, Callable[[], Any]]]:
-    """(name, page function) of each default view, most visited first; the busiest actors' pages last."""
+    """(name, page function) of each default view, most visited first; the busiest actors' pages and the
+    busiest one's timeline last."""
     everything = TimelineFilters()
     out: list[tuple[str, Callable[[], Any]]] = [
         ("home", lambda: home_page(session)),
@@ -41,9 +42,13 @@ def steps(session: Session) -> list[tuple[str, Callable[[], Any]]]:
         ("quotes", lambda: quote_list(session)),
         ("map", lambda: map_page(session, everything)),
     ]
-    busiest = session.scalars(select(Actor.slug).join(ActorEventCount, ActorEventCount.actor_id == Actor.id)
-                              .where(live(Actor)).order_by(ActorEventCount.events.desc()).limit(BUSIEST_ACTORS))
+    busiest = list(session.scalars(select(Actor.slug).join(ActorEventCount, ActorEventCount.actor_id == Actor.id)
+                              .where(live(Actor)).order_by(ActorEventCount.events.desc()).limit(BUSIEST_ACTORS)))
     out += [(f"actor {slug}", functools.partial(actor_page, session, slug)) for slug in busiest]
+    if busiest:  # the busiest actor's timeline (linked from its page): its density strip and facets
+        theirs = TimelineFilters(actor=[busiest[0]])
+        out.append((f"timeline of {busiest[0]}",
+                    lambda: (timeline_page(session, theirs), timeline_facets(session, theirs))))
     return out
 
 
