@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from app.jobs.worker import EmbeddedWorker, JobWorker, ProcessLock
 
 log = logging.getLogger("dateline.runtime")
+WARM_WAIT_S = 20.0  # the longest a web process's start waits for its warm-up (seconds)
+WARM_BUDGET_S = 60.0  # no warm-up step starts after this
 
 
 class Runtime:
@@ -167,6 +170,28 @@ class Runtime:
         if ids and self.storage_problem() is None:
             self.start_embedded_worker()
         return ids
+
+    def warm_up(self, wait_s: float = WARM_WAIT_S, budget_s: float = WARM_BUDGET_S) -> threading.Thread:
+        """At a web process's start: the default pages' cached aggregates (app.queries.warm) computed in a
+        background thread. Start-up waits for it at most ``wait_s`` seconds; past that the server answers while
+        it goes on (a request for an aggregate still being computed waits for that one computation), and it
+        starts no new step after ``budget_s``."""
+        from app.queries.warm import warm_up
+
+        def run() -> None:
+            started = time.monotonic()
+            try:
+                done = warm_up(self.sessionmaker, budget_s)
+            except Exception as exc:  # a closed runtime or an unreachable database: the pages say so themselves
+                log.warning("warm-up failed: %s", str(exc).splitlines()[0])
+                return
+            if done:
+                log.info("warmed %s in %.1f s", ", ".join(done), time.monotonic() - started)
+
+        thread = threading.Thread(target=run, name="dateline-warm-up", daemon=True)
+        thread.start()
+        thread.join(wait_s)
+        return thread
 
     def storage_problem(self, *, data_dir: bool = True) -> str | None:
         """One line naming the database file or data folder this process cannot write, and what to do.

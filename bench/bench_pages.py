@@ -144,23 +144,27 @@ async def _load(base: str, paths: list[str], clients: int, seconds: float) -> tu
     return len(latencies) / wall, latencies, failures
 
 
-def rss_mb(pid: int) -> float:
-    """Largest resident set of ``pid`` and its children (the uvicorn workers), in MB."""
+def rss_mb(pid: int) -> tuple[float, float]:
+    """(largest resident set, largest anonymous part of one) of ``pid`` and its children (the uvicorn workers), in
+    MB. The rest of a resident set is file pages: SQLite's memory map of the database, shared by every process
+    and the OS page cache, which a second process does not pay for again."""
     def children(p: int) -> list[int]:
         out = []
         for task in Path(f"/proc/{p}/task").glob("*/children"):
             out += [int(c) for c in task.read_text().split()]
         return out
 
-    best = 0.0
+    best, anon = 0.0, 0.0
     for p in [pid, *children(pid)]:
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     best = max(best, int(line.split()[1]) / 1024)
+                elif line.startswith("RssAnon:"):
+                    anon = max(anon, int(line.split()[1]) / 1024)
         except OSError:
             continue
-    return best
+    return best, anon
 
 
 def report(results: list[dict[str, Any]]) -> tuple[float, str, float | None]:
@@ -235,7 +239,9 @@ def main() -> None:
               f"quotes, {counts['articles']:,} articles; {workers} web processes", flush=True)
         results = sequential(dl, ds, plan, args.runs, args.page_seconds)
         worst, worst_page, ratio = report(results)
-        print(f"web process memory: {rss_mb(server.proc.pid):.0f} MB (largest resident set)")
+        rss, anon = rss_mb(server.proc.pid)
+        print(f"web process memory: {rss:.0f} MB (largest resident set), {anon:.0f} MB of it anonymous (the rest: "
+              "shared file pages of the database's memory map)")
         busy = plan[5][0]
         rps, lat, failed = asyncio.run(_load(server.base, ["/timeline", busy], args.clients, args.seconds))
         print(f"\n{args.clients} clients on /timeline and {busy}: {rps:.1f} req/s, p50 {statistics.median(lat):.0f} ms, "

@@ -38,6 +38,7 @@ from app.queries.common import (
     text_match,
 )
 from app.queries.errors import BadInput
+from app.queries.spans import overlaps_since
 from app.vocab import MODALITIES, NEGATED, PLOVER_LABELS
 
 # Type filters beyond one PLOVER type: consolidation's sentence events have no type (NULL), and analysts who
@@ -211,8 +212,8 @@ def filtered_events(session: Session, f: TimelineFilters, actors: list[Actor] | 
         stmt = stmt.where(Event.id.in_(
             select(EventSource.event_id).join(Article, Article.id == EventSource.article_id)
             .where(Article.source_id.in_(select(Source.id).where(Source.name == f.source)))))
-    if f.since:
-        stmt = stmt.where(Event.last_day >= f.since)
+    if f.since:  # ends on or after it, read from one range of the first-day index (app.queries.spans)
+        stmt = stmt.where(overlaps_since(session, f.since))
     if f.until:
         stmt = stmt.where(Event.first_day <= f.until)
     if f.q:

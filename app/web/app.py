@@ -27,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = runtime.engine
         app.state.sessionmaker = runtime.sessionmaker
         runtime.resume_jobs()  # a job a killed server left running goes on now, not at the next POST
+        runtime.warm_up()  # the default pages' aggregates, so the first visitors do not pay for them
         try:
             yield
         finally:

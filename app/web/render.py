@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -106,16 +107,27 @@ def render_template(request: Request, name: str, context: dict[str, Any], status
     return HTMLResponse(body, status_code=status, headers=VARY)
 
 
-def to_jsonable(data: Any) -> Any:
-    """Dataclasses and dates become plain JSON values."""
-    if dataclasses.is_dataclass(data) and not isinstance(data, type):
-        data = dataclasses.asdict(data)
-    return jsonable_encoder(data)
+def _json_default(value: Any) -> Any:
+    """What the C encoder cannot write itself: dates as ISO text, anything rarer as FastAPI would encode it."""
+    if isinstance(value, dt.date):  # datetime too
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return jsonable_encoder(value)
+
+
+class PageJSON(JSONResponse):
+    """JSON written by the standard library's C encoder in one pass: ``jsonable_encoder`` walked every value
+    of a page in Python first, a third of a listing's serving time. Same bytes as ``JSONResponse``."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":"),
+                          default=_json_default).encode("utf-8")
 
 
 def json_response(data: Any, status: int = 200) -> JSONResponse:
     """Page data (or an error) as JSON, with the same Vary as the HTML it is the twin of."""
-    return JSONResponse(to_jsonable(data), status_code=status, headers=VARY)
+    return PageJSON(data, status_code=status, headers=VARY)
 
 
 def see_other(location: str) -> RedirectResponse:
