@@ -9,8 +9,9 @@ from sqlalchemy import event
 from support.editor import EDITOR_TOKEN
 
 from app.extract.records import Extraction
+from app.queries.cache import data_version
 from app.store import ArticleMeta, store_article
-from app.web.conditional import PRIVATE, PUBLIC, validated
+from app.web.conditional import PRIVATE, PUBLIC, validated, version_statement
 
 pytestmark = pytest.mark.db
 
@@ -125,3 +126,9 @@ def test_a_refused_request_is_not_tagged_and_jobs_keep_their_own_validator(clien
     assert not any(validated({"method": m, "path": p}) for m, p in [("GET", "/-/jobs/1"), ("GET", "/-/health"),
                                                                    ("POST", "/timeline"), ("GET", "/card.png"),
                                                                    ("GET", "/static/app.css")])
+
+
+def test_the_tags_version_is_the_aggregate_caches(session, ids):
+    assert tuple(session.execute(version_statement()).one()) == data_version(session)
+    store_one(session, "Another stored headline")
+    assert tuple(session.execute(version_statement()).one()) == data_version(session)

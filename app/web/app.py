@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(Conditional, editing=bool(settings.editor_token), base_url=settings.base_url)
     app.add_middleware(ETags)  # inside GZip: the tag is of the uncompressed body (of what Conditional left untagged)
     # Pages, JSON and htmx/CSS assets compress 4-5x; PNG cards are left alone (already compressed).
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # 9 costs ~2x the CPU for ~2% less
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(HeadAsGet)
     app.add_middleware(RequestGuard, settings=settings)

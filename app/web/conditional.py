@@ -20,15 +20,17 @@ import asyncio
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.queries.cache import data_version
+from app.models import Article, Correction, DataGeneration, Event, Quote
 from app.web.deps import get_session
 from app.web.editor import COOKIE
 from app.web.transport import CACHEABLE_TYPES, etag_matches, not_modified
@@ -51,6 +53,18 @@ def build_id(folders: tuple[str, ...] = ("app", "templates", "static")) -> str:
                 stat = path.stat()
                 digest.update(f"{path.relative_to(ROOT)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     return digest.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def version_statement() -> Select[Any]:
+    """``app.queries.cache.data_version``'s five values, built once (a request runs it before anything else)."""
+    return select(
+        select(func.max(Article.id)).scalar_subquery(),
+        select(func.max(Event.id)).scalar_subquery(),
+        select(func.max(Quote.id)).scalar_subquery(),
+        select(DataGeneration.n).where(DataGeneration.id == 1).scalar_subquery(),
+        select(func.max(Correction.id)).scalar_subquery(),
+    )
 
 
 def validated(scope: Scope) -> bool:
@@ -100,10 +114,8 @@ class Conditional:
         """An anonymous GET: from memory, after the one computation of this tag already running, or computed."""
         flight = self.flights.get(etag)
         if flight is not None and etag not in self.entries:
-            try:
+            with suppress(TimeoutError):  # a stuck computation: compute it here as well
                 await asyncio.wait_for(flight.wait(), WAIT_SECONDS)
-            except TimeoutError:
-                pass
         entry = self.entries.get(etag)
         if entry is not None:
             self.entries.move_to_end(etag)
@@ -164,20 +176,23 @@ class Conditional:
     def etag(self, scope: Scope, headers: Headers, cookie: str) -> str:
         """The weak tag of the answer this request would get now."""
         self.root = self.root or scope.get("app")
-        with self._session() as session:
-            version = data_version(session)
+        version = self._version()
         origin = self.base_url or f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
         query = scope.get("query_string", b"").decode("latin-1")
         parts = (self.build, repr(version), origin, scope["path"], query, headers.get("hx-request", ""),
                  headers.get("hx-history-restore-request", ""), hashlib.sha256(cookie.encode()).hexdigest())
         return f'W/"d{hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]}"'
 
-    def _session(self) -> AbstractContextManager[Session]:
-        """A session like the routes' (tests bind theirs to a rolled-back transaction through the override)."""
+    def _version(self) -> tuple[Any, ...]:
+        """The data version, read as the routes read (tests bind their sessions to a rolled-back transaction
+        through the dependency override); else on a pooled connection, without a Session."""
         override: Callable[[], Iterator[Session]] | None = self.root.dependency_overrides.get(get_session)
         if override is not None:
-            return contextmanager(override)()
-        return self.root.state.sessionmaker()
+            session: AbstractContextManager[Session] = contextmanager(override)()
+            with session as s:
+                return tuple(s.execute(version_statement()).one())
+        with self.root.state.engine.connect() as conn:
+            return tuple(conn.execute(version_statement()).one())
 
 
 def _taggable(start: Message) -> bool:
