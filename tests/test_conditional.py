@@ -11,7 +11,8 @@ from support.editor import EDITOR_TOKEN
 from app.extract.records import Extraction
 from app.queries.cache import data_version
 from app.store import ArticleMeta, store_article
-from app.web.conditional import PRIVATE, PUBLIC, validated, version_statement
+from app.web import conditional
+from app.web.conditional import PRIVATE, PUBLIC, Conditional, validated, version_statement
 
 pytestmark = pytest.mark.db
 
@@ -132,3 +133,23 @@ def test_the_tags_version_is_the_aggregate_caches(session, ids):
     assert tuple(session.execute(version_statement()).one()) == data_version(session)
     store_one(session, "Another stored headline")
     assert tuple(session.execute(version_statement()).one()) == data_version(session)
+
+
+def the_middleware(client) -> Conditional:
+    layer = client.app.middleware_stack
+    while not isinstance(layer, Conditional):
+        layer = layer.app
+    return layer
+
+
+def test_remembered_answers_are_bounded_and_dropped_when_the_data_changes(client, session, ids, monkeypatch):
+    for url in ("/", "/timeline", "/quotes"):
+        client.get(url)
+    kept = the_middleware(client)
+    assert len(kept.entries) == 3 and kept.bytes == sum(len(body) for _, body in kept.entries.values())
+    store_one(session, "A headline that changes the data version")
+    client.get("/")
+    assert list(kept.entries) == [client.get("/").headers["etag"]]
+    monkeypatch.setattr(conditional, "MAX_BYTES", kept.bytes + 10)
+    client.get("/timeline")
+    assert len(kept.entries) <= 1 and kept.bytes <= conditional.MAX_BYTES  # the home page made room

@@ -40,6 +40,7 @@ PUBLIC = "public, max-age=5, must-revalidate"  # browsers and proxies may reuse 
 PRIVATE = "private, no-cache"  # an editor's page: their browser only, asked again every time
 VALIDATED_UNDER_DASH = ("/-/corrections",)  # the correction log and its feed follow the data version too
 MAX_ENTRIES = 256
+MAX_BYTES = 32_000_000  # all remembered bodies of one process together
 MAX_BODY = 2_000_000  # a bigger answer (a long CSV export) is tagged but not kept in memory
 WAIT_SECONDS = 30.0
 
@@ -84,6 +85,8 @@ class Conditional:
         self.base_url = base_url or ""
         self.build = build_id()
         self.entries: OrderedDict[str, tuple[Message, bytes]] = OrderedDict()
+        self.bytes = 0
+        self.version: tuple[Any, ...] | None = None  # the data version the remembered answers are of
         self.flights: dict[str, asyncio.Event] = {}
         self.root: Any = None  # the FastAPI app, found in the scope: its state and dependency overrides
 
@@ -98,9 +101,8 @@ class Conditional:
         except Exception:  # the database cannot be read: the route answers (and says so) as it would
             await self.app(scope, receive, send)
             return
-        extra = {"ETag": etag, "Cache-Control": PRIVATE if cookie else PUBLIC}
-        if self.editing:
-            extra["Vary"] = "HX-Request, Cookie"
+        extra = {"ETag": etag, "Cache-Control": PRIVATE if cookie else PUBLIC,
+                 "Vary": "HX-Request, Cookie" if self.editing else "HX-Request"}
         if etag_matches(headers.get("if-none-match"), etag):
             await send(not_modified(etag, MutableHeaders(extra)))
             await send({"type": "http.response.body", "body": b"", "more_body": False})
@@ -158,10 +160,19 @@ class Conditional:
         return tagging_send
 
     def _remember(self, etag: str, start: Message, body: bytes) -> None:
+        if etag in self.entries:
+            self.bytes -= len(self.entries.pop(etag)[1])
         self.entries[etag] = (start, body)
-        self.entries.move_to_end(etag)
-        while len(self.entries) > MAX_ENTRIES:
-            self.entries.popitem(last=False)
+        self.bytes += len(body)
+        while len(self.entries) > MAX_ENTRIES or self.bytes > MAX_BYTES:
+            self.bytes -= len(self.entries.popitem(last=False)[1][1])
+
+    def _forget_older(self, version: tuple[Any, ...]) -> None:
+        """A new data version: no remembered answer can be asked for again (their tags name the old one)."""
+        if version != self.version:
+            self.entries.clear()
+            self.bytes = 0
+            self.version = version
 
     def _editor_cookie(self, headers: Headers) -> str:
         """The sign-in cookie's value when corrections are on ('' otherwise: the page is everyone's)."""
@@ -177,6 +188,7 @@ class Conditional:
         """The weak tag of the answer this request would get now."""
         self.root = self.root or scope.get("app")
         version = self._version()
+        self._forget_older(version)
         origin = self.base_url or f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
         query = scope.get("query_string", b"").decode("latin-1")
         parts = (self.build, repr(version), origin, scope["path"], query, headers.get("hx-request", ""),
