@@ -72,6 +72,13 @@ def test_an_anonymous_repeat_is_sent_from_memory_with_the_same_body(client, ids,
     assert second.headers["etag"] == first.headers["etag"]
 
 
+def test_a_request_saying_no_cache_is_rendered_anew(client, ids, statements):
+    first = client.get("/quotes")
+    statements.clear()
+    fresh = client.get("/quotes", headers={"Cache-Control": "no-cache"})
+    assert len(statements) > 1 and fresh.headers["etag"] == first.headers["etag"]
+
+
 def test_an_ingested_article_changes_the_tag_and_the_page(client, session, ids):
     before = client.get("/")
     store_one(session, "A headline stored after the first visit")

@@ -9,7 +9,8 @@ so an editor's page (its forms, its CSRF token) never carries, answers or is ans
 
 ``If-None-Match`` with the current tag is a 304 without touching the page; an anonymous GET whose tag was
 answered lately in this process is sent from memory (a bounded LRU; a new data version is a new tag, so
-nothing stale is ever served). Concurrent misses for one tag wait for the first instead of all rendering it.
+nothing stale is ever served; a request saying ``Cache-Control: no-cache`` is rendered anew). Concurrent
+misses for one tag wait for the first instead of all rendering it.
 Paths under ``/-/`` (jobs, health, the editor's sign-in, docs), static files and PNG cards keep their own
 validators; ``app.web.transport.ETags`` still hashes whatever else answers 200.
 """
@@ -107,7 +108,7 @@ class Conditional:
             await send(not_modified(etag, MutableHeaders(extra)))
             await send({"type": "http.response.body", "body": b"", "more_body": False})
             return
-        if cookie:
+        if cookie or "no-cache" in headers.get("cache-control", ""):  # an editor, or a reload asking for it anew
             await self.app(scope, receive, self._tagging(send, extra, None))
             return
         await self._shared(scope, receive, send, etag, extra)
