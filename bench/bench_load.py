@@ -1,12 +1,14 @@
 """Requests per second and p50/p95/p99 under concurrent load, for a mix of pages next to /-/health.
 
     .venv/bin/python -m bench.bench_load [--db PATH] [--articles 3000] [--workers 1,N] [--concurrency 16]
-                                         [--seconds 15] [--max-requests 4000]
+                                         [--seconds 15] [--max-requests 4000] [--ingest 100]
 
 A real server (``dateline serve --workers W``, uvicorn processes) is started on 127.0.0.1 on a free port for
 each worker count, and async httpx clients (loopback only) send the page mix for at most ``--seconds`` or
 ``--max-requests``, whichever comes first. /-/health is part of the same mix, so its latency is the baseline
-measured under the same load; the database is the one ``bench_pages`` synthesises.
+measured under the same load; the database is the cloned-samples corpus of ``bench.seed_clone``.
+``--ingest N`` posts an N-article web job (paragraphs of the bundled Wikinews samples recombined, so each is
+new to the database and really extracted) as the load starts, and says how far it got while the load ran.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import json
 import os
+import random
 import shutil
 import sqlite3
 import statistics
@@ -25,8 +29,10 @@ from pathlib import Path
 
 import httpx
 
-from bench.seed_clone import bring_to_head, build_seed, clone, percentile
+from bench.seed_clone import ROOT, bring_to_head, build_seed, clone, percentile
 from bench.serving import Server
+
+INGEST_TOKEN = "bench-load-token"
 
 
 def ensure_database(db: Path, articles: int, seed_db: Path | None) -> None:
@@ -56,6 +62,31 @@ def page_mix(base: str) -> list[str]:
     article = home["articles"][0]["id"]
     return ["/-/health", "/", "/timeline", "/timeline?actor=russia", "/actors", "/actors/russia", "/quotes",
             f"/events/{event['id']}-{event['slug']}", f"/articles/{article}", "/search?q=troops", "/index.json"]
+
+
+def recombined_texts(count: int) -> list[str]:
+    """``count`` new articles, each three paragraphs of different bundled Wikinews samples (CC BY), shuffled."""
+    with (ROOT / "samples" / "wikinews-airlines.jsonl").open(encoding="utf-8") as lines:
+        paragraphs = [[p for p in json.loads(line)["text"].split("\n") if len(p) > 80] for line in lines if line.strip()]
+    pick = random.Random(12)
+    texts = []
+    for _ in range(count):
+        chosen = [pick.choice(paragraphs[i]) for i in pick.sample(range(len(paragraphs)), 3) if paragraphs[i]]
+        texts.append("\n".join(chosen))
+    return texts
+
+
+def start_job(base: str, count: int) -> str:
+    """Post the ``count``-article job; its progress URL."""
+    response = httpx.post(base + "/-/ingest.json", json={"texts": recombined_texts(count)},
+                          headers={"Authorization": f"Bearer {INGEST_TOKEN}"}, timeout=60)
+    response.raise_for_status()
+    return str(response.json()["progress"])
+
+
+def job_progress(base: str, progress: str) -> str:
+    job = httpx.get(base + progress, timeout=60).json()
+    return f"job {job['id']}: {job['finished']}/{job['total']} finished, {job['status']}"
 
 
 async def run_load(base: str, paths: list[str], concurrency: int, seconds: float,
@@ -101,6 +132,10 @@ def report(workers: int, latencies: dict[str, list[float]], failures: dict[str, 
     print(f"\n{workers} web process{'es' if workers > 1 else ''}: {total:,} requests in {wall:.1f} s = "
           f"{rate:,.0f} requests/s, {sum(failures.values())} failed")
     print(f"{'page':44} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p50/health':>10}")
+    every = [t for times in latencies.values() for t in times]
+    if every:
+        print(f"{'all requests':44} {len(every):6} {statistics.median(every):8.1f} {percentile(every, 95):8.1f} "
+              f"{percentile(every, 99):8.1f} {statistics.median(every) / health:10.1f}")
     for path, times in latencies.items():
         p50 = statistics.median(times)
         print(f"{path[:44]:44} {len(times):6} {p50:8.1f} {percentile(times, 95):8.1f} {percentile(times, 99):8.1f} "
@@ -121,21 +156,28 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16, help="clients sending at the same time")
     parser.add_argument("--seconds", type=float, default=15.0, help="longest time per worker count")
     parser.add_argument("--max-requests", type=int, default=4000, help="most requests per worker count")
+    parser.add_argument("--ingest", type=int, default=0, help="an N-article web job running during the load")
     args = parser.parse_args()
     if not 0 < args.seconds <= 300 or not 0 < args.max_requests <= 100_000 or not 0 < args.concurrency <= 256:
         parser.error("bounded runs only: --seconds up to 300, --max-requests up to 100,000, --concurrency up to 256")
+    if not 0 <= args.ingest <= 1000:
+        parser.error("--ingest takes 0 to 1,000 articles")
     counts = sorted({max(1, int(w)) for w in args.workers.split(",") if w.strip()})
     db = args.db or Path(tempfile.mkdtemp(prefix="dateline-bench-db-")) / "bench.db"
     ensure_database(db, args.articles, args.seed_db)
     rates: dict[int, float] = {}
     for workers in counts:
-        with Server(f"sqlite:///{db}", workers) as server:
+        with Server(f"sqlite:///{db}", workers, {"DATELINE_INGEST_TOKEN": INGEST_TOKEN}) as server:
             paths = page_mix(server.base)
             for path in paths:  # warm each process's caches a little before measuring
                 httpx.get(server.base + path, timeout=30)
+            progress = start_job(server.base, args.ingest) if args.ingest else None
             latencies, failures, wall = asyncio.run(
                 run_load(server.base, paths, args.concurrency, args.seconds, args.max_requests))
+            during = job_progress(server.base, progress) if progress else None
         rates[workers] = report(workers, latencies, failures, wall)
+        if during:
+            print(f"while the load ran: {during}")
     if len(rates) > 1:
         low = min(rates)
         print("\nthroughput against one process: " +

@@ -74,10 +74,10 @@ class Server(Process):
     ready_path = "/-/health"
     name = "dateline"
 
-    def __init__(self, database_url: str, workers: int) -> None:
+    def __init__(self, database_url: str, workers: int, extra_env: dict[str, str] | None = None) -> None:
         port = free_port()
         data_dir = tempfile.mkdtemp(prefix="dateline-data-")
-        env = {**os.environ, "DATABASE_URL": database_url, "DATELINE_DATA_DIR": data_dir}
+        env = {**os.environ, "DATABASE_URL": database_url, "DATELINE_DATA_DIR": data_dir, **(extra_env or {})}
         env.pop("DATELINE_QUEUE_URL", None)
         super().__init__([sys.executable, "-c", "from app.cli import main; main()", "serve", "--host", LOOPBACK,
                           "--port", str(port), "--workers", str(workers)], env, port)

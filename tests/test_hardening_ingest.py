@@ -546,6 +546,17 @@ def test_serve_runs_one_uvicorn_process_per_core_unless_told(env, monkeypatch):
     assert [r["workers"] for r in runs] == [default_workers(), 3, None] and runs[2]["reload"]
 
 
+def test_serve_keeps_idle_connections_longer_than_pooled_clients_do(env, monkeypatch):
+    import uvicorn
+
+    runs: list[dict] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: runs.append(options))
+    assert CliRunner().invoke(cli, ["serve"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["serve", "--keep-alive", "10"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["serve", "--keep-alive", "0"]).exit_code == 2
+    assert [r["timeout_keep_alive"] for r in runs] == [75, 10]  # httpx drops idle ones after 5 s, uvicorn's default
+
+
 def test_the_web_health_probe_names_unwritable_storage_and_the_web_start_resumes_jobs(tmp_path, monkeypatch):
     from fastapi.testclient import TestClient
 

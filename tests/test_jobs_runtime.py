@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 
 import pytest
@@ -91,3 +93,21 @@ def test_the_embedded_worker_runs_a_queued_job_and_stops_on_close(tmp_path, monk
         with runtime.sessionmaker() as session:
             assert session.get(Job, job_id).status == "done"
     assert _embedded_threads() == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="threads have their own nice value on Linux")
+def test_the_embedded_workers_thread_yields_the_cpu_to_page_requests():
+    from app.jobs.worker import EMBEDDED_NICE, lower_priority
+
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen: list[int] = []
+
+    def run() -> None:
+        lower_priority()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert seen == [min(19, mine + EMBEDDED_NICE)] and seen[0] > mine
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # the caller's thread is left alone

@@ -7,6 +7,11 @@ from typing import Annotated
 
 import typer
 
+# Longer than any pooled client's idle expiry (httpx 5 s, browsers 60 s or less than it): with uvicorn's 5 s, a
+# client reusing a connection just as the server drops it, or a server so busy that the keep-alive timer fires
+# before it reads the request already waiting on the socket, gets a reset ("ReadError") instead of its page.
+KEEP_ALIVE_SECONDS = 75
+
 
 def default_workers() -> int:
     """One web process per core the scheduler gives us (pages are CPU-bound: rendering and SQLite reads)."""
@@ -21,6 +26,8 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default: PORT or 8000).")] = None,
     workers: Annotated[int | None, typer.Option(help="Web processes (default: one per core).", min=1)] = None,
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development; one process).")] = False,
+    keep_alive: Annotated[int, typer.Option(help="Seconds an idle keep-alive connection is kept open.", min=1,
+                                            max=3600)] = KEEP_ALIVE_SECONDS,
 ) -> None:
     import uvicorn
 
@@ -49,7 +56,7 @@ def serve(
     processes = 1 if reload else (workers or default_workers())
     typer.echo(f"Dateline at http://{host}:{port}/ ({processes} web process{'es' if processes > 1 else ''})")
     uvicorn.run("app.web.asgi:app", host=host, port=port, reload=reload, proxy_headers=True,
-                workers=None if reload else processes)
+                workers=None if reload else processes, timeout_keep_alive=keep_alive)
 
 
 def load_samples(

@@ -7,7 +7,9 @@ queue) come from ``app.runtime``; nothing here is built at import or kept in a m
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -241,6 +243,17 @@ class ProcessLock:
             handle.close()  # closing the file drops the lock
 
 
+EMBEDDED_NICE = 10  # the web process's readers come first: extraction takes what CPU they leave
+
+
+def lower_priority(by: int = EMBEDDED_NICE) -> None:
+    """Lower this thread's CPU priority ``by`` steps (Linux schedules threads by their own nice value; a thread
+    it starts inherits it; elsewhere a no-op)."""
+    with contextlib.suppress(AttributeError, OSError):
+        me = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, me, min(19, os.getpriority(os.PRIO_PROCESS, me) + by))
+
+
 class EmbeddedWorker:
     """The web process's own job runner when there is no Redis: one background thread, stopped on ``stop()``."""
 
@@ -263,6 +276,7 @@ class EmbeddedWorker:
             self._thread.join(timeout)
 
     def _loop(self) -> None:
+        lower_priority()
         try:
             self.worker.requeue_unfinished()
         except Exception:

@@ -1,0 +1,162 @@
+"""Conditional GETs (app.web.conditional): ETags from the data version, 304s and remembered answers before the
+page query runs, new tags after an ingest or a correction, editors' pages kept apart from everyone's."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import event
+from support.editor import EDITOR_TOKEN
+
+from app.extract.records import Extraction
+from app.queries.cache import data_version
+from app.store import ArticleMeta, store_article
+from app.web import conditional
+from app.web.conditional import PRIVATE, PUBLIC, Conditional, validated, version_statement
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture()
+def statements(connection):
+    """The SQL statements the requests of a test run, in order."""
+    seen: list[str] = []
+
+    def count(_conn, _cursor, sql, *_args):
+        if not sql.startswith(("SAVEPOINT", "RELEASE")):  # the test's own transaction around each request
+            seen.append(sql)
+
+    event.listen(connection, "before_cursor_execute", count)
+    yield seen
+    event.remove(connection, "before_cursor_execute", count)
+
+
+def store_one(session, title: str) -> None:
+    store_article(session, ArticleMeta(text="Body text of a newly ingested article.", title=title),
+                  Extraction(id="new", title=None, source=None, published=None, published_inferred=False,
+                             pipeline_version="t"))
+    session.commit()
+
+
+@pytest.mark.parametrize("url", ["/", "/index.json", "/timeline", "/timeline.json", "/actors/united-states",
+                                 "/actors/united-states.json", "/timeline.csv", "/timeline.atom"])
+def test_a_page_its_twin_and_exports_are_tagged_and_answer_304_without_a_body(client, ids, url):
+    first = client.get(url)
+    etag = first.headers["etag"]
+    assert first.status_code == 200 and etag.startswith('W/"d') and first.headers["cache-control"] == PUBLIC
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert again.headers["cache-control"] == PUBLIC
+
+
+def test_the_twins_have_tags_of_their_own(client, ids):
+    tags = {client.get(url).headers["etag"] for url in ("/timeline", "/timeline.json", "/timeline.csv",
+                                                         "/timeline?actor=united-states")}
+    assert len(tags) == 4
+
+
+def test_a_304_is_answered_before_the_page_query_runs(client, ids, statements):
+    etag = client.get("/timeline").headers["etag"]
+    rendered = len(statements)
+    statements.clear()
+    assert client.get("/timeline", headers={"If-None-Match": etag}).status_code == 304
+    assert len(statements) == 1 < rendered  # the data version's one look-up, nothing of the page
+    assert "data_generation" in statements[0]
+
+
+def test_an_anonymous_repeat_is_sent_from_memory_with_the_same_body(client, ids, statements):
+    first = client.get("/actors/united-states")
+    statements.clear()
+    second = client.get("/actors/united-states")
+    assert second.status_code == 200 and second.text == first.text and len(statements) == 1
+    assert second.headers["etag"] == first.headers["etag"]
+
+
+def test_a_request_saying_no_cache_is_rendered_anew(client, ids, statements):
+    first = client.get("/quotes")
+    statements.clear()
+    fresh = client.get("/quotes", headers={"Cache-Control": "no-cache"})
+    assert len(statements) > 1 and fresh.headers["etag"] == first.headers["etag"]
+
+
+def test_an_ingested_article_changes_the_tag_and_the_page(client, session, ids):
+    before = client.get("/")
+    store_one(session, "A headline stored after the first visit")
+    after = client.get("/", headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
+    assert "A headline stored after the first visit" in after.text
+    assert "A headline stored after the first visit" not in before.text
+
+
+def test_a_correction_changes_the_tag(editor_client, ids):
+    web = editor_client
+    before = web.get("/actors/united-states.json")
+    made = web.post("/-/corrections.json", json={"action": "merge_actors", "keep": "united-states",
+                                                 "other": "joe-biden"},
+                    headers={"Authorization": f"Bearer {EDITOR_TOKEN}"})
+    assert made.status_code == 201, made.text
+    after = web.get("/actors/united-states.json", headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
+    log = web.get("/-/corrections.json")
+    assert log.headers["etag"].startswith('W/"d') and log.json()["corrections"]
+
+
+def test_an_editors_page_is_never_an_anonymous_one(editor_client, ids):
+    web = editor_client
+    anonymous = web.get("/actors/united-states")
+    assert anonymous.headers["cache-control"] == PUBLIC and "Cookie" in anonymous.headers["vary"]
+    signed_in = web.post("/-/editor", data={"token": EDITOR_TOKEN, "name": "Ann Editor", "next": "/"},
+                         follow_redirects=False)
+    assert signed_in.status_code == 303
+    # The anonymous tag does not stand for the editor's page: the whole page comes, with its forms.
+    mine = web.get("/actors/united-states", headers={"If-None-Match": anonymous.headers["etag"]})
+    assert mine.status_code == 200 and mine.headers["etag"] != anonymous.headers["etag"]
+    assert mine.headers["cache-control"] == PRIVATE
+    assert BeautifulSoup(mine.text, "html.parser").select_one("form.correction-form input[name=csrf]")
+    # Nor is the editor's page remembered for anyone else: an anonymous visit gets the page without forms.
+    web.cookies.clear()
+    again = web.get("/actors/united-states")
+    assert again.headers["etag"] == anonymous.headers["etag"] and "correction-form" not in again.text
+    assert web.get("/actors/united-states", headers={"If-None-Match": mine.headers["etag"]}).status_code == 200
+
+
+def test_head_gets_the_tag_and_the_304(client, ids):
+    get = client.get("/quotes")
+    head = client.head("/quotes")
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"] == get.headers["etag"]
+    assert client.head("/quotes", headers={"If-None-Match": get.headers["etag"]}).status_code == 304
+
+
+def test_a_refused_request_is_not_tagged_and_jobs_keep_their_own_validator(client, ids):
+    bad = client.get("/timeline.json?since=not-a-date")
+    assert bad.status_code == 422 and "etag" not in bad.headers
+    assert validated({"method": "GET", "path": "/-/corrections.atom"})
+    assert not any(validated({"method": m, "path": p}) for m, p in [("GET", "/-/jobs/1"), ("GET", "/-/health"),
+                                                                   ("POST", "/timeline"), ("GET", "/card.png"),
+                                                                   ("GET", "/static/app.css")])
+
+
+def test_the_tags_version_is_the_aggregate_caches(session, ids):
+    assert tuple(session.execute(version_statement()).one()) == data_version(session)
+    store_one(session, "Another stored headline")
+    assert tuple(session.execute(version_statement()).one()) == data_version(session)
+
+
+def the_middleware(client) -> Conditional:
+    layer = client.app.middleware_stack
+    while not isinstance(layer, Conditional):
+        layer = layer.app
+    return layer
+
+
+def test_remembered_answers_are_bounded_and_dropped_when_the_data_changes(client, session, ids, monkeypatch):
+    for url in ("/", "/timeline", "/quotes"):
+        client.get(url)
+    kept = the_middleware(client)
+    assert len(kept.entries) == 3 and kept.bytes == sum(len(body) for _, body in kept.entries.values())
+    store_one(session, "A headline that changes the data version")
+    client.get("/")
+    assert list(kept.entries) == [client.get("/").headers["etag"]]
+    monkeypatch.setattr(conditional, "MAX_BYTES", kept.bytes + 10)
+    client.get("/timeline")
+    assert len(kept.entries) <= 1 and kept.bytes <= conditional.MAX_BYTES  # the home page made room
