@@ -33,13 +33,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import migrate
 from app import models as m
-from app.consolidate import consolidate_article
 from app.consolidate.senses import sense_of
 from app.db import make_engine, make_sessionmaker
 from app.extract.pipeline import ArticleInput, Extraction, Extractor
 from app.ingest.sources import file_candidates, list_files
 from app.keys import content_hash
-from app.store import ArticleMeta, store_article, upsert_actors
+from app.store import ArticleMeta, upsert_actors
+from bench.bench_consolidate import measure
 
 ROOT = Path(__file__).resolve().parents[1]
 EVENTS_PER_ARTICLE = 8
@@ -146,20 +146,6 @@ def sync_sequences(engine: Engine) -> None:
         for table in ("actors", "articles", "events"):
             conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                               f"(SELECT coalesce(max(id), 1) FROM {table}))"))
-
-
-def measure(factory: sessionmaker[Session], samples: list[tuple[ArticleMeta, Extraction]]) -> list[float]:
-    """Seconds in consolidate_article per real article; each is rolled back, so every size does the same."""
-    timed = []
-    for meta, ext in samples:
-        with factory() as session:
-            article = store_article(session, meta, ext)
-            session.flush()
-            t0 = time.perf_counter()
-            consolidate_article(session, article)
-            timed.append(time.perf_counter() - t0)
-            session.rollback()
-    return timed
 
 
 def candidate_plans(engine: Engine, factory: sessionmaker[Session], sample: tuple[ArticleMeta, Extraction]) -> list[str]:
