@@ -373,3 +373,17 @@ def test_the_address_a_connection_came_in_on_is_answered():
     guard = RequestGuard(app, Settings(_env_file=None, host="0.0.0.0"))
     run_in_own_loop(guard(scope(b"192.168.1.5:8000"), None, None))
     assert reached == ["/"]
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("url, field", [
+    ("/timeline/actor-options?actor=%00", "actor"),
+    ("/timeline.json?actor=Russia%00", "actor"),
+    ("/actors.json?q=a%00b", "q"),
+    ("/quotes.json?q=%00", "q"),
+])
+def test_a_nul_character_in_a_query_value_is_a_422_naming_the_field(client, url, field):
+    """PostgreSQL refuses NUL in text, so it never reaches a query: the answer says which value held it."""
+    answer = client.get(url, headers={"Accept": "application/json"})
+    assert answer.status_code == 422, answer.text
+    assert f"{field}" in answer.text and "must not contain NUL" in answer.text

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 
 from app.db import transaction
@@ -21,12 +22,22 @@ SessionDep = Annotated[Session, Depends(get_session)]
 # The request session, committed when the route function returns and before the response is sent
 # (FastAPI's "function" scope), so a redirect's next request, or a background task, sees what it wrote.
 CommittedSessionDep = Annotated[Session, Depends(get_session, scope="function")]
-Text = Annotated[str | None, Query(max_length=200)]
+
+
+def no_nul(value: str | None) -> str | None:
+    """A query value with a NUL character is refused (422) before it reaches a database: PostgreSQL cannot
+    store or compare one, and no name, date or word holds one."""
+    if value is not None and "\x00" in value:
+        raise ValueError("must not contain NUL (\\x00) characters")
+    return value
+
+
+Text = Annotated[str | None, Query(max_length=200), AfterValidator(no_nul)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000)]
 
 
-def timeline_filters(actor: Annotated[list[str] | None, Query()] = None, type: Text = None, modality: Text = None,
+def timeline_filters(actor: Annotated[list[Annotated[str, AfterValidator(no_nul)]] | None, Query()] = None, type: Text = None, modality: Text = None,
                      source: Text = None, since: Text = None, until: Text = None,
                      q: Text = None) -> TimelineFilters:
     """The timeline's filters, read once from the query string for the page, its exports and its feed;
