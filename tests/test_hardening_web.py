@@ -387,3 +387,10 @@ def test_a_nul_character_in_a_query_value_is_a_422_naming_the_field(client, url,
     answer = client.get(url, headers={"Accept": "application/json"})
     assert answer.status_code == 422, answer.text
     assert f"{field}" in answer.text and "must not contain NUL" in answer.text
+
+
+@pytest.mark.parametrize("url", ["/actors/%00", "/actors/russia%00.json", "/events/1-a%00b", "/quotes/%00"])
+def test_a_nul_character_in_the_path_is_a_400_before_any_route(client, url):
+    answer = client.get(url, headers={"Accept": "application/json"})
+    assert answer.status_code == 400, answer.text
+    assert "contains a NUL (%00) character" in answer.text

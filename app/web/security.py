@@ -110,6 +110,11 @@ class RequestGuard:
                                f"This server does not answer to the host name '{host_name(host)}'.",
                                "The operator can add it to DATELINE_ALLOWED_HOSTS or set DATELINE_BASE_URL.")
             return
+        if "\x00" in scope.get("path", ""):
+            await self._refuse(scope, receive, send, 400, "Bad address",
+                               "The address contains a NUL (%00) character, which no page, name or id holds.",
+                               "Remove the %00 from the address.")
+            return
         if scope["method"] not in SAFE_METHODS:
             foreign = cross_site_source(headers, self.settings.base_url)
             if foreign is not None:
