@@ -19,7 +19,6 @@ class ActorIndex:
         self.spans = spans  # sorted (start, end, actor_id) character spans, one per mention
         self._starts = [s for s, _, _ in spans]
         self._kinds = {a.id: a.kind for a in actors}
-        self._people = {a.id for a in actors if a.kind == "person"}
         # nominal groups tied to a country or organisation (`Russian troops`): their acts are the parent's
         self._affiliated = {a.id for a in actors if a.kind == "group" and a.maker}
 
@@ -40,10 +39,17 @@ class ActorIndex:
 
     def person_before(self, char_pos: int) -> str | None:
         """The person actor mentioned most recently before ``char_pos`` (for resolving `he` / `she`)."""
+        return self.last_before(char_pos, "person")
+
+    def last_before(self, char_pos: int, kind: str, window: int | None = None) -> str | None:
+        """The actor of ``kind`` mentioned most recently before ``char_pos``, at most ``window`` characters
+        back when given ("the airline" is the organisation named last)."""
         i = bisect_left(self.spans, (char_pos, -1, "")) - 1
         while i >= 0:
-            _s, e, actor_id = self.spans[i]
-            if e <= char_pos and actor_id in self._people:
+            s, e, actor_id = self.spans[i]
+            if window is not None and char_pos - s > window:
+                return None
+            if e <= char_pos and self._kinds.get(actor_id) == kind:
                 return actor_id
             i -= 1
         return None

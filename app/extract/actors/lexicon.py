@@ -15,16 +15,21 @@ from pathlib import Path
 
 import pycountry
 
-from app.extract.lexicon import Row, read_tsv
+from app.extract.lexicon import Row, read_tsv, word_set
 from app.keys import actor_slug
 from app.vocab import ACTOR_KINDS
 
-__all__ = ["ALIASES_PATH", "DATA_DIR", "Entry", "Lexicon", "lexicon", "read_aliases", "read_table", "slugify"]
+__all__ = ["ALIASES_PATH", "DATA_DIR", "REFERENCE_NOUNS", "Entry", "Lexicon", "lexicon", "read_aliases", "read_table",
+           "slugify"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ALIASES_PATH = DATA_DIR / "aliases.tsv"
 ALIAS_COLUMNS = ("alias", "name", "kind", "demonym")
 KINDS = ACTOR_KINDS
+# "the airline" -> organization, "the country" -> country, "the plane" -> product: a bare definite noun of these
+# stands for the actor of that kind named last (events' arguments, quote speakers)
+REFERENCE_NOUNS: dict[str, str] = {w: kind for kind, words in word_set(
+    DATA_DIR / "reference_nouns.tsv", classes=("country", "organization", "product")).items() for w in words}
 
 # The actor id of a canonical name (kept under this name for callers of the old actors_lexicon).
 slugify = actor_slug

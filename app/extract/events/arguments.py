@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
-
 from spacy.tokens import Doc, Token
 
 from app.extract.actors.index import ActorIndex
+from app.extract.actors.lexicon import REFERENCE_NOUNS
 from app.extract.events.lexicon import (
     AGENTIVE_PASSIVES,
     DETERMINERS,
     FIRST_PERSON,
     GEO_NOUNS,
     INTENT,
-    KIND_NOUNS,
     PERSON_NOUNS,
     PLACE_PREPS,
     PLANNING,
@@ -100,20 +98,13 @@ class ActorTokens:
     def _definite(self, tok: Token) -> str | None:
         """The actor a bare definite description stands for: "the airline" or "the company" is the organisation
         the text named last before it, "the country" the country (within ANAPHOR_WINDOW characters)."""
-        kind = KIND_NOUNS.get(tok.lemma_.lower())
+        kind = REFERENCE_NOUNS.get(tok.lemma_.lower())
         if kind is None or tok.pos_ != "NOUN" or tok.tag_ not in ("NN", "NNP"):
             return None
         before = [c for c in tok.children if c.i < tok.i]
         if not any(c.dep_ == "det" and c.lower_ == "the" for c in before) or (kind == "product" and len(before) > 1):
             return None  # "the airline", "the plane"; "the only remaining jet aircraft" is no retelling
-        spans = self.index.spans
-        for k in range(bisect_left(spans, (tok.idx, -1, "")) - 1, -1, -1):
-            start, end, actor_id = spans[k]
-            if tok.idx - start > ANAPHOR_WINDOW:
-                break
-            if end <= tok.idx and self.index.kind(actor_id) == kind:
-                return actor_id
-        return None
+        return self.index.last_before(tok.idx, kind, ANAPHOR_WINDOW)
 
     def it(self, tok: Token) -> str | None:
         """The thing a subject "it" stands for: the product, organisation or country last named as a subject

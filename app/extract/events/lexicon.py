@@ -21,7 +21,7 @@ CONDITION_KEYS = frozenset({"obj", "pobj", "prep", "prt", "mod", "head", "comp"}
 
 _CONTROL = word_set(DATA_DIR / "control_verbs.tsv", classes="announce asking commit failing intent planning ready refuse speech trying".split())
 _MODALITY = word_set(DATA_DIR / "modality_words.tsv", classes="condition_mark demand_modal future_modal intent_aux negation possibility_noun possible_modal possible_modifier sequence_mark time_mark".split())
-_ARGUMENTS = word_set(DATA_DIR / "argument_words.tsv", classes="country_noun determiner geo_noun intent_pronoun org_noun place_prep product_noun pronoun summary_prep target_prep".split())
+_ARGUMENTS = word_set(DATA_DIR / "argument_words.tsv", classes="determiner geo_noun intent_pronoun place_prep pronoun summary_prep target_prep".split())
 _TRIGGER_WORDS = word_set(DATA_DIR / "trigger_words.tsv", classes="circumstance_prep happen not_event_governor perform person_noun take_part take_part_prep".split())
 
 # Control verbs whose infinitival complement is the event; the frame decides type and modality.
@@ -54,8 +54,6 @@ PRONOUNS = _ARGUMENTS["pronoun"]
 INTENT_PRONOUNS = _ARGUMENTS["intent_pronoun"]
 DETERMINERS = _ARGUMENTS["determiner"]
 GEO_NOUNS = _ARGUMENTS["geo_noun"]
-KIND_NOUNS = {**dict.fromkeys(_ARGUMENTS["org_noun"], "organization"), **dict.fromkeys(_ARGUMENTS["country_noun"], "country"),
-              **dict.fromkeys(_ARGUMENTS["product_noun"], "product")}
 
 HAPPEN = _TRIGGER_WORDS["happen"]
 PERFORM = _TRIGGER_WORDS["perform"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from app.extract.actors.index import ActorIndex
-from app.extract.events.lexicon import KIND_NOUNS
+from app.extract.actors.lexicon import REFERENCE_NOUNS
 from app.extract.quotes.gender import GenderVotes, collect, pronoun_gender
 from app.extract.quotes.lexicon import (
     NOT_INNER_LABELS,
@@ -344,7 +344,7 @@ class SpeakerResolver:
         if head < 0:
             return None
         t = self.doc[head]
-        kind = KIND_NOUNS.get(t.lemma_.lower())
+        kind = REFERENCE_NOUNS.get(t.lemma_.lower())
         if kind not in ("organization", "country") or not any(c.dep_ == "det" and c.lower_ == "the" for c in t.children):
             return None
         return self.pronoun(s, plural=False, kinds=(kind,))
