@@ -217,29 +217,72 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
         obj = verb.head          # "a draft treaty presented ... by the Foreign Ministry"
     if obj is not None:
         parts.append(noun_phrase(text, obj, OBJECT_TOKENS, keep_of=True))
-    elif verb.lemma_.lower() in SPEECH and c.trigger is verb:
-        parts.extend(_what_was_said(text, verb))
+    elif c.trigger is verb:   # "Airbus has warned there could be additional charges", "Angers said “…”"
+        parts.extend(_what_was_said(text, verb, verb.lemma_.lower() in SPEECH))
     parts.extend(_targets_text(text, c, target_names, target_tokens, " ".join(parts), obj is not None))
     out = " ".join(p for p in parts if p)
     return out[:max_chars]
 
 
-def _what_was_said(text: str, verb: Token) -> list[str]:
-    """The start of a reported clause ("said that the contract had been awarded based on competence"), so a
-    speech event's headline says what was said; nothing for a direct quote (the quote itself is the record)."""
+def _what_was_said(text: str, verb: Token, speech: bool) -> list[str]:
+    """The start of what was said or thought, so the headline is a sentence: the verb's clause as written
+    ("said that the contract had been awarded based on competence", "believes that passengers will want"),
+    else, for a speech verb, the first words of the direct quote it introduces or closes ('said “Everyone told
+    us we were crazy …”')."""
     comp = next((x for x in verb.children if x.dep_ == "ccomp" and x.i > verb.i), None)
-    if comp is None:
+    toks = [t for t in comp.subtree if not t.is_space] if comp is not None else []
+    opens = bool(toks) and any(_is_quote_mark(t) for t in verb.doc[verb.i + 1:toks[0].i + 2])
+    if toks and not opens:  # (a clause opening with a quote mark is a direct quote)
+        toks = _trimmed(toks[:SAID_TOKENS])
+        if len(toks) >= 2:
+            words = squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+            if sum(map(_is_quote_mark, toks)) % 2:
+                words += "…”"  # a quoted word opened inside the cut: "said he too was “shocked …”"
+            finite = comp.tag_ in FINITE_TAGS or any(x.dep_ in GROUP_DEPS and x.tag_ in FINITE_TAGS
+                                                     for x in comp.children)
+            # "that" before a finite clause only: "wants this cost to be shouldered", "allowed its blades to turn"
+            return [words] if toks[0].lower_ == "that" or not finite else ["that", words]
+    quoted = _direct_quote(verb) if speech else []
+    if len(quoted) < 2:
         return []
-    toks = [t for t in comp.subtree if not t.is_space]
-    if not toks or any(ch in text[verb.idx:toks[-1].idx + len(toks[-1].text)] for ch in QUOTE_MARKS):
-        return []
-    toks = toks[:SAID_TOKENS]
-    while toks and (toks[-1].is_punct or toks[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ", "PRON", "AUX")):
+    cut = quoted[:SAID_TOKENS]
+    words = squash(text, cut[0].idx, _trimmed(cut)[-1].idx + len(_trimmed(cut)[-1].text))
+    return ["“" + words + (" …”" if len(cut) < len(quoted) else "”")]
+
+
+def _is_quote_mark(t: Token) -> bool:
+    return t.is_quote or t.text in QUOTE_MARKS
+
+
+def _trimmed(toks: list[Token]) -> list[Token]:
+    """The tokens without trailing punctuation and function words (a cut phrase ends on a content word)."""
+    toks = list(toks)
+    while len(toks) > 1 and ((toks[-1].is_punct and not _is_quote_mark(toks[-1]))
+                             or toks[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ", "PRON", "AUX")):
         toks.pop()
-    if len(toks) < 2:
+    return toks
+
+
+QUOTE_REACH = 6  # how many tokens may separate a speech verb from the quote it introduces or closes
+
+
+def _direct_quote(verb: Token) -> list[Token]:
+    """The words of the direct quote a speech verb introduces ('said in an interview “Everyone told us …')
+    or closes ('“We've reduced our airplane-design effort,” said Angers'), without the marks."""
+    sent = list(verb.sent)
+    marks = [t.i for t in sent if _is_quote_mark(t)]
+    after = [i for i in marks if verb.i < i <= verb.i + QUOTE_REACH]
+    before = [i for i in marks if verb.i - QUOTE_REACH <= i < verb.i]
+    doc = verb.doc
+    if after:
+        opening = after[0]
+        closing = next((i for i in marks if i > opening), sent[-1].i + 1)
+    elif len(before) and len([i for i in marks if i < verb.i]) >= 2:
+        closing = before[-1]
+        opening = max(i for i in marks if i < closing)
+    else:
         return []
-    words = squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
-    return [words] if toks[0].lower_ == "that" else ["that", words]
+    return [t for t in doc[opening + 1:closing] if not t.is_space]
 
 
 def as_written(text: str, source_tok: Token, source_name: str) -> bool:
