@@ -230,24 +230,31 @@ def _what_was_said(text: str, verb: Token, speech: bool) -> list[str]:
     else, for a speech verb, the first words of the direct quote it introduces or closes ('said “Everyone told
     us we were crazy …”')."""
     comp = next((x for x in verb.children if x.dep_ == "ccomp" and x.i > verb.i), None)
-    toks = [t for t in comp.subtree if not t.is_space] if comp is not None else []
-    opens = bool(toks) and any(_is_quote_mark(t) for t in verb.doc[verb.i + 1:toks[0].i + 2])
-    if toks and not opens:  # (a clause opening with a quote mark is a direct quote)
-        toks = _trimmed(toks[:SAID_TOKENS])
-        if len(toks) >= 2:
-            words = squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
-            if sum(map(_is_quote_mark, toks)) % 2:
-                words += "…”"  # a quoted word opened inside the cut: "said he too was “shocked …”"
-            finite = comp.tag_ in FINITE_TAGS or any(x.dep_ in GROUP_DEPS and x.tag_ in FINITE_TAGS
-                                                     for x in comp.children)
-            # "that" before a finite clause only: "wants this cost to be shouldered", "allowed its blades to turn"
-            return [words] if toks[0].lower_ == "that" or not finite else ["that", words]
+    said = _clause_said(text, verb, comp) if comp is not None else []
+    if said:
+        return said
     quoted = _direct_quote(verb) if speech else []
     if len(quoted) < 2:
         return []
     cut = quoted[:SAID_TOKENS]
     words = squash(text, cut[0].idx, _trimmed(cut)[-1].idx + len(_trimmed(cut)[-1].text))
     return ["“" + words + (" …”" if len(cut) < len(quoted) else "”")]
+
+
+def _clause_said(text: str, verb: Token, comp: Token) -> list[str]:
+    """The verb's clause, its first words, with 'that' before a finite clause only ("wants this cost to be
+    shouldered", "allowed its blades to turn"); nothing when the clause opens with a quote mark."""
+    toks = [t for t in comp.subtree if not t.is_space]
+    if not toks or any(_is_quote_mark(t) for t in verb.doc[verb.i + 1:toks[0].i + 2]):
+        return []
+    toks = _trimmed(toks[:SAID_TOKENS])
+    if len(toks) < 2:
+        return []
+    words = squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+    if sum(map(_is_quote_mark, toks)) % 2:
+        words += "…”"  # a quoted word opened inside the cut: "said he too was “shocked …”"
+    finite = comp.tag_ in FINITE_TAGS or any(x.dep_ in GROUP_DEPS and x.tag_ in FINITE_TAGS for x in comp.children)
+    return [words] if toks[0].lower_ == "that" or not finite else ["that", words]
 
 
 def _is_quote_mark(t: Token) -> bool:
