@@ -191,12 +191,8 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
         parts.append(source_name)
     elif source_tok is not None and source_tok.lower_ not in ("which", "who", "that"):
         parts.append(noun_phrase(text, source_tok, SOURCE_TOKENS))
-    else:
-        patient = next((x for x in c.anchor.children if x.dep_ == "nsubjpass"), None)
-        if patient is not None:
-            parts.append(noun_phrase(text, patient, SOURCE_TOKENS))
-        elif c.anchor.dep_ == "acl" and c.anchor.tag_ != "VBN" and c.anchor.head.pos_ in ("NOUN", "PROPN"):
-            parts.append(_bare_np(c.anchor.head))   # "the contract to supply ..." -> "the contract may supply"
+    elif (subject := _unnamed_subject(text, c.anchor)) is not None:
+        parts.append(subject)
     verb = c.anchor
     if c.trigger is not verb and c.trigger.i < verb.i and c.trigger.dep_ in ("nsubj", "nsubjpass"):
         # "negotiations were opened", "talks began": the event noun is the clause's subject
@@ -210,7 +206,9 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
         parts.append(verb.text)
         parts.extend(_targets_text(text, c, target_names, target_tokens, " ".join(parts), False))
         return " ".join(parts)[:max_chars]
-    parts.extend(_verb_words(c, mood, mod))
+    parts_before_verb = list(parts)
+    verb_words = _verb_words(c, mood, mod)
+    parts.extend(verb_words)
     obj = next((x for x in verb.children if x.dep_ in ("dobj", "obj", "attr", "oprd") and x is not c.trigger
                 and x not in c.words), None)
     if obj is None and verb.dep_ == "acl" and verb.tag_ == "VBN" and source_name:
@@ -219,25 +217,82 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
         parts.append(noun_phrase(text, obj, OBJECT_TOKENS, keep_of=True))
     elif c.trigger is verb:   # "Airbus has warned there could be additional charges", "Angers said “…”"
         parts.extend(_what_was_said(text, verb, verb.lemma_.lower() in SPEECH))
+    told = len(parts)
     parts.extend(_targets_text(text, c, target_names, target_tokens, " ".join(parts), obj is not None))
+    if obj is None and len(parts) == told == len(parts_before_verb) + len(verb_words) and c.trigger is verb:
+        parts.extend(_adjunct(text, verb))   # "Boeing has entered into an agreement with Sukhoi"
     out = " ".join(p for p in parts if p)
     return out[:max_chars]
+
+
+ADJUNCT_TOKENS = 6  # the longest phrase an intransitive verb's headline takes from its first adjunct
+
+
+def _adjunct(text: str, verb: Token) -> list[str]:
+    """The first phrase after an intransitive verb that says where, to what or by how much ("fell 2.5 percent
+    to $2.73", "landed at Singapore's Changi International Airport", "transferred to the C-17 program"), not a
+    date (the event's date says when)."""
+    out: list[str] = []
+    for x in verb.children:
+        if x.i < verb.i or x.dep_ not in ("prep", "npadvmod"):
+            continue
+        toks = [t for t in x.subtree if not t.is_space]
+        if x.dep_ == "prep" and not any(o.dep_ in ("pobj", "pcomp") for o in x.children):
+            break   # a stranded preposition ("the people worked on")
+        if any(t.ent_type_ in ("DATE", "TIME") for t in toks) or (x.dep_ == "npadvmod" and not x.like_num
+                                                                  and not any(t.like_num for t in x.children)):
+            break
+        cut = next((k for k, t in enumerate(toks) if t.text in ("(", "[", "—", "–", ";")), len(toks))
+        toks = _trimmed(toks[:min(cut, ADJUNCT_TOKENS)])
+        if len(toks) == 1 and x.dep_ == "prep":
+            break   # nothing but the preposition is left ("crumpled against it")
+        out.append(squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text)))
+        if x.dep_ == "prep":
+            break
+    return out
+
+
+def _unnamed_subject(text: str, verb: Token) -> str | None:
+    """What the clause is about when no actor did it: its passive subject (the noun a relative pronoun
+    stands for: "The order, which is believed ..." -> "The order is believed"), the noun a participle or
+    infinitive hangs on ("the contract to supply ..." -> "the contract may supply"), or the subject of the
+    verb it complements ("The planes are expected to start delivering" -> "The planes may start") or, in
+    the active, is coordinated with."""
+    head = verb
+    deps: tuple[str, ...] = ("nsubjpass",)
+    for _ in range(3):
+        subject = next((x for x in head.children if x.dep_ in deps), None)
+        if subject is not None and subject.lower_ in ("which", "who", "that"):
+            return _bare_np(head.head) if head.dep_ == "relcl" and head.head.pos_ in ("NOUN", "PROPN") else None
+        if subject is not None:
+            return noun_phrase(text, subject, SOURCE_TOKENS)
+        if head is verb and verb.dep_ == "acl" and verb.tag_ != "VBN" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return _bare_np(verb.head)
+        if head.dep_ == "xcomp":
+            deps = ("nsubj", "nsubjpass")   # the governor's subject is the infinitive's
+        elif head.dep_ == "conj" and verb.tag_ != "VBN":
+            deps = ("nsubj",)               # "indicted or convicted": a passive's subject is no agent
+        else:
+            return None
+        head = head.head
+    return None
 
 
 def _what_was_said(text: str, verb: Token, speech: bool) -> list[str]:
     """The start of what was said or thought, so the headline is a sentence: the verb's clause as written
     ("said that the contract had been awarded based on competence", "believes that passengers will want"),
-    else, for a speech verb, the first words of the direct quote it introduces or closes ('said “Everyone told
-    us we were crazy …”')."""
+    else the first words of the direct quote it introduces or closes ('said “Everyone told us we were
+    crazy …”')."""
     comp = next((x for x in verb.children if x.dep_ == "ccomp" and x.i > verb.i), None)
     said = _clause_said(text, verb, comp) if comp is not None else []
     if said:
         return said
-    quoted = _direct_quote(verb) if speech else []
+    quoted = _direct_quote(verb, speech)
     if len(quoted) < 2:
         return []
     cut = quoted[:SAID_TOKENS]
-    words = squash(text, cut[0].idx, _trimmed(cut)[-1].idx + len(_trimmed(cut)[-1].text))
+    last = _trimmed(cut)[-1]
+    words = squash(text, cut[0].idx, last.idx + len(last.text))
     return ["“" + words + (" …”" if len(cut) < len(quoted) else "”")]
 
 
@@ -245,8 +300,8 @@ def _clause_said(text: str, verb: Token, comp: Token) -> list[str]:
     """The verb's clause, its first words, with 'that' before a finite clause only ("wants this cost to be
     shouldered", "allowed its blades to turn"); nothing when the clause opens with a quote mark."""
     toks = [t for t in comp.subtree if not t.is_space]
-    if not toks or any(_is_quote_mark(t) for t in verb.doc[verb.i + 1:toks[0].i + 2]):
-        return []
+    if not toks or toks[0].i < verb.i or any(_is_quote_mark(t) for t in verb.doc[verb.i + 1:toks[0].i + 2]):
+        return []   # (a clause around the verb: "activities that we believe are detrimental")
     toks = _trimmed(toks[:SAID_TOKENS])
     if len(toks) < 2:
         return []
@@ -273,23 +328,40 @@ def _trimmed(toks: list[Token]) -> list[Token]:
 QUOTE_REACH = 6  # how many tokens may separate a speech verb from the quote it introduces or closes
 
 
-def _direct_quote(verb: Token) -> list[Token]:
-    """The words of the direct quote a speech verb introduces ('said in an interview “Everyone told us …')
-    or closes ('“We've reduced our airplane-design effort,” said Angers'), without the marks."""
+def _direct_quote(verb: Token, speech: bool) -> list[Token]:
+    """The words of the direct quote a verb introduces ('said in an interview “Everyone told us …') or closes
+    ('“We've reduced our airplane-design effort,” said Angers'; a quote opened in an earlier sentence is taken
+    from this sentence's start), without the marks. A verb that is not a speech verb ('commented', 'explained')
+    introduces or closes a quote only right beside it."""
+    reach = QUOTE_REACH if speech else 2
     sent = list(verb.sent)
     marks = [t.i for t in sent if _is_quote_mark(t)]
-    after = [i for i in marks if verb.i < i <= verb.i + QUOTE_REACH]
-    before = [i for i in marks if verb.i - QUOTE_REACH <= i < verb.i]
-    doc = verb.doc
+    opens = _opening_marks(sent)
+    after = [i for i in marks if verb.i < i <= verb.i + reach and i in opens]
+    before = [i for i in marks if verb.i - reach <= i < verb.i and i not in opens]
     if after:
         opening = after[0]
         closing = next((i for i in marks if i > opening), sent[-1].i + 1)
-    elif len(before) and len([i for i in marks if i < verb.i]) >= 2:
+    elif before:
         closing = before[-1]
-        opening = max(i for i in marks if i < closing)
+        opening = max((i for i in marks if i < closing), default=sent[0].i - 1)
     else:
         return []
-    return [t for t in doc[opening + 1:closing] if not t.is_space]
+    return [t for t in verb.doc[opening + 1:closing] if not t.is_space]
+
+
+def _opening_marks(sent: list[Token]) -> set[int]:
+    """The quote marks of a sentence that open a quote: “ and ``, and every other straight double quote."""
+    out: set[int] = set()
+    straight = 0
+    for t in sent:
+        if t.text in ("“", "``", "‘"):
+            out.add(t.i)
+        elif t.text == '"':
+            if straight % 2 == 0:
+                out.add(t.i)
+            straight += 1
+    return out
 
 
 def as_written(text: str, source_tok: Token, source_name: str) -> bool:
