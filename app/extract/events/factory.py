@@ -353,6 +353,11 @@ def _trigger_span(c: Cand) -> tuple[int, int]:
     return first.idx, last.idx + len(last.text)
 
 
+def _copular(sent: Span) -> bool:
+    """Whether the sentence hangs on a copula ('is the other launch customer')."""
+    return sent.root.pos_ == "AUX" or sent.root.lemma_.lower() == "be"
+
+
 def main_predicate(sent: Span) -> Token | None:
     """The content word a sentence hangs on: its root verb (the event noun a verb of performing takes); a
     copula's complement; a headline's noun."""
@@ -373,17 +378,19 @@ def main_predicate(sent: Span) -> Token | None:
 
 
 def _sentence_event(sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Event | None:
-    """An untyped event for a sentence that names an actor but holds no clause event."""
+    """An untyped event for a sentence that names an actor but holds no clause event, on its main predicate; a
+    sentence on a verb of being or containing ('Those countries include Poland, Hungary …', 'EVA Airways is
+    the other launch customer') tells no happening and gets none."""
     if not any(i in ctx.actors.by_token for i in range(sent.start, sent.end)):
         return None
     words = [t for t in sent if t.is_alpha]
     if len(words) < FALLBACK_MIN_WORDS or sum(t.is_lower for t in words) < 2:
         return None
     pred = main_predicate(sent)
-    if pred is None:
+    if pred is None or pred.lemma_.lower() in STATIVE or _copular(sent):
         return None
     c = Cand(pred, pred, None, [pred])
-    clause = pred.pos_ == "VERB" and pred.lemma_.lower() not in STATIVE
+    clause = pred.pos_ == "VERB"
     _subj, patient, source = _source(c, ctx.actors) if clause else (None, None, None)
     tgt = targets(pred, pred, patient, ctx.actors, source) if clause else []
     speaker, quote_index = _reported(c, ctx.quotes, ctx.actors)
