@@ -11,7 +11,6 @@ from collections import Counter
 
 from spacy.tokens import Doc
 
-from app.extract.actors.descriptors import mention_extents
 from app.extract.actors.mentions import (
     INITIAL,
     LEADING_DROP,
@@ -373,13 +372,17 @@ def build(doc: Doc, cl: Clusters, max_appos_tokens: int,
         if kind == "product":
             products.append((members, actor))
         for c in members:
-            extents = mention_extents(doc, original, c.start, c.end, kind)
-            if not extents:
+            s = doc[c.start].idx
+            e = doc[c.end - 1].idx + len(doc[c.end - 1])
+            text = original[s:e]
+            if text != text.strip():
+                s += len(text) - len(text.lstrip())
+                e -= len(text) - len(text.rstrip())
+                text = original[s:e]
+            if not text:
                 continue
-            for s, e in extents:
-                actor.mentions.append(Mention(s, e, original[s:e]))
-                spans.append((s, e, slug))
-            text = original[extents[0][0]:extents[0][1]]
+            actor.mentions.append(Mention(s, e, text))
+            spans.append((s, e, slug))
             if text != name and text not in actor.aliases:
                 actor.aliases.append(text)
             if kind == "person":
