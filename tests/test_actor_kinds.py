@@ -146,3 +146,17 @@ def test_capitalised_words_spelling_out_an_acronym_are_a_term_not_actors(extract
     for surface in ("Maintenance", "Repair and Overhaul", "MRO"):
         assert actor_of(record, surface) is None, surface
     assert actor_of(record, "Paul Nesbit").kind == "person"
+
+
+# meantime-87805 (MEANTIME copy of the Wikinews article, tests/fixtures/meantime-airbus.jsonl, CC BY 4.0)
+DETIK = ("`` We do not need to buy aircraft from Europe as long as the flying ban stays unrevoked , '' Detik.com "
+         "quoted Djamal as saying , although Xinhua translated the quote as : `` As long as the ban is still in place "
+         ", it is better we do not buy aircraft from Europe . ''")
+
+
+@pytest.mark.slow
+def test_a_news_site_named_as_a_source_is_an_organisation_not_a_web_address(extractor):
+    record = extractor.extract(DETIK, id="detik")
+    site = actor_of(record, "Detik.com")
+    assert site is not None and site.kind == "organization"
+    assert actor_of(record, "Xinhua").kind == "organization"

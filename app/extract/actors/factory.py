@@ -7,6 +7,7 @@ from spacy.tokens import Doc
 
 from app.extract.actors.clusters import build, group, propagate
 from app.extract.actors.evidence import organisation_names, table_teams, team_names
+from app.extract.actors.extents import add_phrase_extents
 from app.extract.actors.groups import find_groups
 from app.extract.actors.index import ActorIndex
 from app.extract.actors.lexicon import Lexicon, lexicon
@@ -39,7 +40,8 @@ def find_actors(doc: Doc, lex: Lexicon, *, max_appos_tokens: int,
     actors, spans = build(doc, clusters, max_appos_tokens, organisation_names(doc, cands) | teams)
     find_role_references(doc, lex, actors, spans)
     groups, group_spans = find_groups(doc, actors, spans)
-    return actors + groups, sorted(spans + group_spans)
+    phrase_spans = add_phrase_extents(doc, lex, actors, spans)
+    return actors + groups, sorted(spans + group_spans + phrase_spans)
 
 
 class ActorFinder:

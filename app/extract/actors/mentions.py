@@ -28,6 +28,8 @@ ENT_KINDS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "
 LEADING_DROP = frozenset({"the", "a", "an", "'s", "’s"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _DOMAIN = re.compile(r"\.(?:com|net|org|vn|co|uk|ru|cn|info|gov|edu|io)\b", re.IGNORECASE)
+# A news site named as a source (`Detik.com quoted Djamal`), not a web address: one capitalised word and its domain.
+_SITE_NAME = re.compile(r"^[A-Z][A-Za-z0-9-]*\.(?:com|net|org)$")
 _PRONOUNS = frozenset({
     "he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "his", "hers", "its", "their", "our",
     "us"
@@ -131,6 +133,8 @@ def _skip(text: str, doc: Doc, start: int, end: int) -> bool:
     """Not a name at all: punctuation or digits, a pronoun, a web address, or only lower-case words."""
     if not text or _BAD_NAME.match(text) or text.casefold() in _PRONOUNS:
         return True
+    if _SITE_NAME.match(text):
+        return False
     if _DOMAIN.search(text):
         return True
     return all(t.is_lower for t in doc[start:end] if t.is_alpha)
