@@ -105,3 +105,18 @@ def test_the_json_twin_has_the_blocks(client, seed):
     kinds = [b["kind"] for b in data["blocks"]]
     assert kinds[0] == "headline" and kinds.count("caption") == 2 and kinds.count("headline") == 1
     assert data["counts"]["events"] == len(data["events"]) == 2
+
+
+def test_a_name_inside_a_longer_mention_links_to_its_own_actor():
+    """Wikinews (CC BY 2.5), 'Airbus A380 completes its first long-haul flight with passengers', via MEANTIME:
+    'German airline Lufthansa' is a mention of Lufthansa with Germany's 'German' inside it; the inner mark
+    speaks for its words, the outer one for the rest."""
+    from app.queries.articles import segments
+
+    text = "most will be staff of Airbus and German airline Lufthansa."
+    start = text.index("German")
+    spans = [(start, start + 6, "actor", {"actor": "germany"}),
+             (start, text.index("."), "actor", {"actor": "lufthansa"})]
+    pieces = {p["text"]: p.get("actor") for p in segments(text, spans[::-1])}
+    assert pieces == {**pieces, "German": "germany", " airline Lufthansa": "lufthansa"}
+    assert {p["text"]: p.get("actor") for p in segments(text, spans)}["German"] == "germany"

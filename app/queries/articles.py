@@ -28,7 +28,8 @@ def segments(text: str, spans: list[Span], start: int = 0, end: int | None = Non
         cuts.update(p for p in (s[0], s[1]) if start < p < end)
     out = []
     for a, b in pairwise(sorted(cuts)):
-        covering = [s for s in inside if s[0] <= a and b <= s[1]]
+        # the innermost span speaks last: "German" in "German airline Lufthansa" links to Germany
+        covering = sorted((s for s in inside if s[0] <= a and b <= s[1]), key=lambda s: s[0] - s[1])
         info: dict[str, Any] = {}
         for s in covering:
             info.update(s[3])
