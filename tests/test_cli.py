@@ -45,6 +45,13 @@ def test_extract_refuses_empty_and_binary_files(tmp_path):
     assert "photo.txt: binary data" in result.stderr
 
 
+def test_extract_jsonl_names_a_file_it_cannot_read(tmp_path):
+    result = runner.invoke(cli, ["extract", "--jsonl", str(tmp_path / "missing.jsonl")])
+    assert result.exit_code == 1
+    assert "missing.jsonl: cannot read (No such file or directory)" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
 def test_extract_rejects_a_malformed_published_date(tmp_path):
     f = tmp_path / "a.txt"
     f.write_text("Officials met on Monday.")

@@ -94,8 +94,12 @@ def _extract_jsonl(runtime: Runtime, files: list[str], processes: int) -> None:
     if not files or files == ["-"]:
         entries = list(_jsonl_inputs(sys.stdin))
     else:
-        with open(files[0], encoding="utf-8", errors="replace") as stream:
-            entries = list(_jsonl_inputs(stream))
+        try:
+            with open(files[0], encoding="utf-8", errors="replace") as stream:
+                entries = list(_jsonl_inputs(stream))
+        except OSError as exc:
+            typer.echo(f"error: {files[0]}: cannot read ({exc.strerror or exc})", err=True)
+            raise typer.Exit(1) from None
     good = [e for _, e in entries if isinstance(e, ArticleInput)]
     with ExtractionPool(processes=processes, model=runtime.spacy_model) as pool:
         results = (rec for _, rec in pool.map((None, item) for item in good))
