@@ -451,3 +451,20 @@ def test_a_flight_made_is_the_flights_event(extractor):
     text = "The A380 will make a special charity flight on October 25 from Singapore to Sydney."
     _, events = _events(extractor, text, published=dt.date(2007, 10, 17))
     assert [(e.lemma, e.date, e.mood) for e in events] == [("flight", "2007-10-25", "planned")]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "lemma"), [
+    # Wikinews (CC BY 2.5), 'A380 makes maiden flight to US', 2007-03-19: a product named as the one travelling
+    ("The Airbus A380, the world's largest passenger plane, was set to land in the United States of America on "
+     "Monday after a test flight.\nA second A380 is also travelling to the U.S. on Monday, but without "
+     "passengers.", "travel"),
+    # 'Boeing rolls out first 787 Dreamliner to go into service', 2011-08-08: a noun standing for the aircraft
+    ("The plane promises increased fuel efficiency as it is the first model to be built out of plastic and carbon "
+     "composites.", "promise"),
+])
+def test_a_machine_makes_no_visit_and_no_pledge(extractor, text, lemma):
+    """An aircraft flying somewhere is no CONSULT and its 'promises' no AGREE: PLOVER's acts need a political
+    agent. The event stays, untyped."""
+    events = [e for e in extractor.extract(text, published=dt.date(2007, 3, 19)).events if e.lemma == lemma]
+    assert events and all(e.type is None for e in events)

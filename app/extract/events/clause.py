@@ -27,3 +27,4 @@ class Arguments:
     governing_type: str | None = None   # the type of the act this clause is the purpose or manner of
     condition: str | None = None        # the subordinator of a condition on the clause ("unless", "if")
     circumstance: bool = False          # an after/before clause beside another typed act ("after police called")
+    machine_agent: bool = False         # the agent is a product or a vehicle ("the airliner will fly to Sydney")

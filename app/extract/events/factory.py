@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from app.extract.actors import actor_index
+from app.extract.actors.lexicon import REFERENCE_NOUNS
 from app.extract.events.arguments import (
     ActorTokens,
     co_subjects,
@@ -310,7 +311,7 @@ def _event(c: Cand, sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> tu
                      background=_in_background(c), modality=mod,
                      governing_type=ctx.sentence_types.get(c.anchor.head.i) if c.anchor.head is not c.anchor else None,
                      condition=_condition(c), circumstance=_circumstance(c, ctx.sentence_types),
-                     complement=_complement(c.trigger))
+                     complement=_complement(c.trigger), machine_agent=_machine_agent(subj_tok, source, ctx.actors))
     c.type = event_type(c.trigger, args)
     date = tx.value if tx is not None else (ctx.published.isoformat() if ctx.published else None)
     names = [ctx.actors.names.get(a, a) for a in tgt if a not in partners]
@@ -375,6 +376,14 @@ def main_predicate(sent: Span) -> Token | None:
         return root
     return next((t for t in sent if t.pos_ == "VERB" and t.is_alpha and t.lemma_.lower() != "be"), None) or \
         next((t for t in sent if t.pos_ in ("NOUN", "PROPN") and t.is_alpha), None)
+
+
+def _machine_agent(subject: Token | None, source: str | None, actors: ActorTokens) -> bool:
+    """Whether the one acting is a product or a vehicle: a product actor ('Airbus A380 is travelling to the
+    U.S.') or, with no actor, a noun that stands for one ('the massive airliner', 'the plane')."""
+    if source is not None:
+        return actors.index.kind(source) == "product"
+    return subject is not None and REFERENCE_NOUNS.get(subject.lemma_.lower()) == "product"
 
 
 def _sentence_event(sent: Span, bounds: tuple[int, int], ctx: _DocContext) -> Event | None:

@@ -138,6 +138,9 @@ def event_type(trigger: Token, args: Arguments) -> str | None:
         return "REJECT"            # "failed to reach agreement", "will not accept"
     if typ in HARM_TYPES and caused_by_hazard(trigger, args):
         return None
+    if args.machine_agent and typ not in MATERIAL_CONFLICT:
+        return None                # "the airliner will fly to Sydney": a machine's trip is no visit, its
+        # "promises" no pledge; harm done by one ("a drone struck the convoy") keeps its type
     if typ == "AID" and not args.source:
         return None                # aid is given by someone: "a wide area was evacuated" is no aid
     if typ == "THREATEN" and not args.frame and not args.source and args.complement is not None \
