@@ -468,3 +468,18 @@ def test_a_machine_makes_no_visit_and_no_pledge(extractor, text, lemma):
     agent. The event stays, untyped."""
     events = [e for e in extractor.extract(text, published=dt.date(2007, 3, 19)).events if e.lemma == lemma]
     assert events and all(e.type is None for e in events)
+
+
+@pytest.mark.slow
+def test_a_deal_killed_or_a_contract_fought_for_is_no_violence(extractor):
+    """Wikinews (CC BY 2.5), 'Internal emails expose Boeing-Air Force contract discussions' (2004-11-24) and
+    'Northrop Grumman and Airbus parent EADS defeat Boeing …' (2008-03-01): 'kill' and 'fight' on a deal or a
+    contract are a rejection and a competition, not ASSAULT; the passive keeps its voice in the headline."""
+    text = ("Congressional lawmakers rejected the proposal in October, although industry experts say the deal had "
+            "been killed by the Pentagon because of reports stating that the deal had favored Boeing.\n"
+            "That contract was fought for between Boeing and Lockheed Martin, Lockheed ultimately winning the contest.")
+    events = extractor.extract(text, published=dt.date(2004, 11, 24)).events
+    killed = next(e for e in events if e.lemma == "kill")
+    assert killed.type == "REJECT"
+    assert killed.summary.startswith("the deal had been killed by Pentagon")
+    assert all(e.type != "ASSAULT" for e in events)

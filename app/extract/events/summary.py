@@ -185,7 +185,10 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
             head = f"{source_name}: {head}"
         return head[:max_chars]
     parts: list[str] = []
-    if source_name and source_tok is not None and as_written(text, source_tok, source_name):
+    by_agent = _passive_subject(c.anchor, source_name, source_tok)
+    if by_agent is not None:    # "the deal had been killed by Pentagon", not "Pentagon had been killed"
+        parts.append(noun_phrase(text, by_agent, SOURCE_TOKENS))
+    elif source_name and source_tok is not None and as_written(text, source_tok, source_name):
         parts.append(noun_phrase(text, source_tok, SOURCE_TOKENS))   # "US officials said", not "United States said"
     elif source_name:
         parts.append(source_name)
@@ -208,6 +211,9 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
         return " ".join(parts)[:max_chars]
     parts_before_verb = list(parts)
     verb_words = _verb_words(c, mood, mod)
+    if by_agent is not None and source_name:
+        verb_words.append("by " + (noun_phrase(text, source_tok, SOURCE_TOKENS) if source_tok is not None
+                                   and as_written(text, source_tok, source_name) else source_name))
     parts.extend(verb_words)
     obj = next((x for x in verb.children if x.dep_ in ("dobj", "obj", "attr", "oprd") and x is not c.trigger
                 and x not in c.words), None)
@@ -250,6 +256,20 @@ def _adjunct(text: str, verb: Token) -> list[str]:
         if x.dep_ == "prep":
             break
     return out
+
+
+def _passive_subject(verb: Token, source_name: str | None, source_tok: Token | None) -> Token | None:
+    """A passive clause's subject when the source is its by-agent ("the deal had been killed by the
+    Pentagon"), so the headline keeps the clause's voice; else None."""
+    if not source_name or not any(x.dep_ == "auxpass" for x in verb.children):
+        return None
+    if not any(x.dep_ == "agent" for x in verb.children):
+        return None
+    subject = next((x for x in verb.children if x.dep_ == "nsubjpass"), None)
+    if subject is None or subject.lower_ in ("which", "who", "that") or \
+            (source_tok is not None and source_tok.i == subject.i):
+        return None
+    return subject
 
 
 def _unnamed_subject(text: str, verb: Token) -> str | None:
