@@ -162,3 +162,18 @@ def test_a_headline_without_an_actor_or_object_still_reads_as_a_sentence(extract
     summaries = [e.summary for e in extractor.extract(text, published=dt.date(2007, 6, 10)).events
                  if e.lemma == lemma]
     assert expected in summaries
+
+
+@pytest.mark.slow
+def test_an_event_noun_as_a_subject_says_what_befell_it(extractor):
+    """Wikinews (CC BY 2.5), 'China Eastern Airlines to purchase twenty new Airbus A320 jets' (2009-06-18) and
+    'Airbus wins Qatar Airways order worth $15bn' (2005-06-13): 'The deal' alone tells a reader nothing; its
+    clause does, without the relative clause on it."""
+    import datetime as dt
+
+    text = ("The deal was approved unanimously by China Eastern's board of directors.\n"
+            "The order, which is believed to be worth $15 billion, has given a boost to an otherwise disappointing "
+            "Paris Air Show.")
+    summaries = {e.lemma: e.summary for e in extractor.extract(text, published=dt.date(2009, 6, 18)).events
+                 if e.trigger and e.trigger.lower() in ("deal", "order")}
+    assert summaries == {"deal": "The deal was approved by China Eastern's board", "order": "The order has given a boost"}

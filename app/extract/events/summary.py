@@ -176,14 +176,16 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
     """Source, verb group, object and targets, cut to ``max_chars``; a nominal event's own noun phrase."""
     if c.trigger.pos_ in ("NOUN", "PROPN") and (c.trigger is c.anchor or (
             c.anchor.lemma_ == "be" and c.trigger.dep_ == "attr")):   # "there will be a protest of the award"
-        toks = [t for t in c.trigger.subtree if not t.is_space and t.dep_ not in ("relcl", "acl", "appos")
+        aside = {t.i for x in c.trigger.children if x.dep_ in ("relcl", "appos") or (x.dep_ == "acl" and not any(
+            a.tag_ == "TO" for a in x.children)) for t in x.subtree}   # "the decision to outsource" keeps its verb
+        toks = [t for t in c.trigger.subtree if not t.is_space and t.i not in aside
                 and not (t.i > c.trigger.i and t.dep_ == "punct")][:NOUN_TOKENS]
         while toks and (toks[-1].is_punct or toks[-1].pos_ in ("ADP", "CCONJ", "DET")):
             toks.pop()
         head = squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text)) if toks else c.trigger.text
         if source_name and source_name.lower() not in head.lower():
             head = f"{source_name}: {head}"
-        return head[:max_chars]
+        return " ".join([head, *_what_befell(text, c.trigger)])[:max_chars]
     parts: list[str] = []
     by_agent = _passive_subject(c.anchor, source_name, source_tok)
     if by_agent is not None:    # "the deal had been killed by Pentagon", not "Pentagon had been killed"
@@ -234,28 +236,42 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
 ADJUNCT_TOKENS = 6  # the longest phrase an intransitive verb's headline takes from its first adjunct
 
 
-def _adjunct(text: str, verb: Token) -> list[str]:
+def _adjunct(text: str, verb: Token, agent: bool = False) -> list[str]:
     """The first phrase after an intransitive verb that says where, to what or by how much ("fell 2.5 percent
     to $2.73", "landed at Singapore's Changi International Airport", "transferred to the C-17 program"), not a
     date (the event's date says when)."""
     out: list[str] = []
     for x in verb.children:
-        if x.i < verb.i or x.dep_ not in ("prep", "npadvmod"):
-            continue
+        if x.i < verb.i or x.dep_ not in ("prep", "npadvmod") + (("agent",) if agent else ()):
+            continue   # (a by-agent is the source, named already, unless the clause is an event noun's)
         toks = [t for t in x.subtree if not t.is_space]
-        if x.dep_ == "prep" and not any(o.dep_ in ("pobj", "pcomp") for o in x.children):
+        if x.dep_ in ("prep", "agent") and not any(o.dep_ in ("pobj", "pcomp") for o in x.children):
             break   # a stranded preposition ("the people worked on")
         if any(t.ent_type_ in ("DATE", "TIME") for t in toks) or (x.dep_ == "npadvmod" and not x.like_num
                                                                   and not any(t.like_num for t in x.children)):
             break
         cut = next((k for k, t in enumerate(toks) if t.text in ("(", "[", "—", "–", ";")), len(toks))
         toks = _trimmed(toks[:min(cut, ADJUNCT_TOKENS)])
-        if len(toks) == 1 and x.dep_ == "prep":
+        if len(toks) == 1 and x.dep_ != "npadvmod":
             break   # nothing but the preposition is left ("crumpled against it")
         out.append(squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text)))
-        if x.dep_ == "prep":
+        if x.dep_ != "npadvmod":
             break
     return out
+
+
+def _what_befell(text: str, noun: Token) -> list[str]:
+    """What the clause says of an event noun that is its subject ("The deal was approved by China Eastern's
+    board", "The project has been plagued by various issues"): the verb group and its first adjunct; nothing
+    for a copula ("The sale is the result of …") or a noun that is no subject."""
+    verb = noun.head
+    if noun.dep_ not in ("nsubj", "nsubjpass") or verb.pos_ != "VERB" or verb.lemma_.lower() == "be":
+        return []
+    words = [_word(t) for t in _group(verb)] + [x.text for x in verb.children if x.dep_ in ("prt", "acomp")]
+    obj = next((x for x in verb.children if x.dep_ in ("dobj", "obj")), None)
+    if obj is not None:     # "The order … has given a boost"
+        return [*words, noun_phrase(text, obj, OBJECT_TOKENS)]
+    return words + _adjunct(text, verb, agent=True)
 
 
 def _passive_subject(verb: Token, source_name: str | None, source_tok: Token | None) -> Token | None:
