@@ -319,7 +319,8 @@ def _what_was_said(text: str, verb: Token, speech: bool) -> list[str]:
     ("said that the contract had been awarded based on competence", "believes that passengers will want"),
     else the first words of the direct quote it introduces or closes ('said “Everyone told us we were
     crazy …”')."""
-    comp = next((x for x in verb.children if x.dep_ == "ccomp" and x.i > verb.i), None)
+    comp = next((x for x in verb.children if x.dep_ == "ccomp" and x.i > verb.i), None) or next(
+        (x for x in verb.children if x.dep_ == "ccomp" and speech), None)  # "Hernandez was kidnapped …, police said"
     said = _clause_said(text, verb, comp) if comp is not None else []
     if said:
         return said
@@ -336,12 +337,18 @@ def _clause_said(text: str, verb: Token, comp: Token) -> list[str]:
     """The verb's clause, its first words, with 'that' before a finite clause only ("wants this cost to be
     shouldered", "allowed its blades to turn"); nothing when the clause opens with a quote mark."""
     toks = [t for t in comp.subtree if not t.is_space]
-    if not toks or toks[0].i < verb.i or any(_is_quote_mark(t) for t in verb.doc[verb.i + 1:toks[0].i + 2]):
+    if toks and toks[-1].i < verb.i:   # the clause told first: no quote mark in it or right after it
+        if any(_is_quote_mark(t) for t in verb.doc[toks[0].i:verb.i]) or toks[0].i != verb.sent.start:
+            return []
+    elif not toks or toks[0].i < verb.i or any(_is_quote_mark(t) for t in verb.doc[verb.i + 1:toks[0].i + 2]):
         return []   # (a clause around the verb: "activities that we believe are detrimental")
     toks = _trimmed(toks[:SAID_TOKENS])
     if len(toks) < 2:
         return []
     words = squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text))
+    first = toks[0]
+    if first.is_sent_start and first.pos_ != "PROPN" and not first.ent_type_ and first.text[1:] == first.text[1:].lower():
+        words = words[0].lower() + words[1:]   # "police said that a Brooklyn woman …"
     if sum(map(_is_quote_mark, toks)) % 2:
         words += "…”"  # a quoted word opened inside the cut: "said he too was “shocked …”"
     finite = comp.tag_ in FINITE_TAGS or any(x.dep_ in GROUP_DEPS and x.tag_ in FINITE_TAGS for x in comp.children)
@@ -356,7 +363,7 @@ def _trimmed(toks: list[Token]) -> list[Token]:
     """The tokens without trailing punctuation and function words (a cut phrase ends on a content word)."""
     toks = list(toks)
     while len(toks) > 1 and ((toks[-1].is_punct and not _is_quote_mark(toks[-1]))
-                             or toks[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ", "PRON", "AUX")):
+                             or toks[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ", "PRON", "AUX", "PART")):
         toks.pop()
     return toks
 
@@ -436,6 +443,8 @@ def noun_phrase(text: str, head: Token, max_tokens: int, keep_of: bool = False) 
     toks = _keep_head(toks, head, max_tokens)
     while toks and (toks[-1].is_punct or toks[-1].pos_ in ("ADP", "CCONJ", "DET")):
         toks.pop()
+    while len(toks) > 1 and toks[0].is_punct:   # "'' Australians" from "… begun,'' Australians for a … said"
+        toks.pop(0)
     if not toks:
         return head.text
     if len(toks) > 1 and toks[0].dep_ == "det" and toks[1].i > toks[0].i + 1:   # the words cut after "The"
