@@ -69,3 +69,20 @@ def test_a_place_with_its_state_or_country_after_a_comma_is_a_second_mention(ext
     assert france == ["France", "France"]  # the country keeps its own mentions
     _, singapore = mentions_of(record, "Singapore")
     assert not any("," in t for t in singapore)  # `Singapore , it was flown`: no region after the comma
+
+
+@pytest.mark.slow
+def test_an_extent_is_a_mention_but_arguments_are_found_on_names(extractor):
+    """Wikinews (CC BY 2.5), 'Northrop Grumman and Airbus parent EADS defeat Boeing for $40 billion US airtanker
+    contract', 2008-03-01: 'Airbus parent company … EADS' is a mention of EADS in the record, but the act of
+    'Northrop Grumman and Airbus parent company … EADS' is Northrop Grumman's (with EADS beside it), not that of
+    the longest phrase."""
+    import datetime as dt
+
+    text = ("Northrop Grumman and Airbus parent company European Aeronautic Defence and Space Company EADS N.V. "
+            "(EADS) have unexpectedly defeated Boeing for a US$40 billion (GB #20.1 billion) contract to supply the "
+            "United States Air Force (USAF) with 179 new aerial refueling tankers at a rate of 15 a year.")
+    rec = extractor.extract(text, published=dt.date(2008, 3, 1))
+    defeated = next(e for e in rec.events if e.lemma == "defeat")
+    assert defeated.source_actor == "northrop-grumman"
+    assert any(m.text.startswith("Airbus parent company European") for a in rec.actors for m in a.mentions)

@@ -30,7 +30,10 @@ DEFAULT_CONFIG = {
 def find_actors(doc: Doc, lex: Lexicon, *, max_appos_tokens: int,
                 caps_share: float) -> tuple[list[Actor], list[tuple[int, int, str]]]:
     """The actors of a parsed doc and their sorted ``(start, end, actor_id)`` mention spans (with the phrase
-    spans of nominal groups, which are no mentions of the record: groups.py)."""
+    spans of nominal groups, which are no mentions of the record: groups.py). The noun-phrase extents of
+    extents.py are mentions of the record but no spans of the index: arguments and speakers are found on
+    names ('Northrop Grumman and Airbus parent company EADS' is Northrop Grumman's and EADS's act, not the
+    longest phrase's)."""
     view = TokenView(doc, caps_share)
     cands = collect(doc, lex, view)
     cands = sorted(cands + table_teams(doc, cands, lex.regions), key=lambda c: c.start)
@@ -40,8 +43,8 @@ def find_actors(doc: Doc, lex: Lexicon, *, max_appos_tokens: int,
     actors, spans = build(doc, clusters, max_appos_tokens, organisation_names(doc, cands) | teams)
     find_role_references(doc, lex, actors, spans)
     groups, group_spans = find_groups(doc, actors, spans)
-    phrase_spans = add_phrase_extents(doc, lex, actors, spans)
-    return actors + groups, sorted(spans + group_spans + phrase_spans)
+    add_phrase_extents(doc, lex, actors, spans)
+    return actors + groups, sorted(spans + group_spans)
 
 
 class ActorFinder:
