@@ -182,3 +182,14 @@ def test_an_event_noun_as_a_subject_says_what_befell_it(extractor):
     summaries = {e.lemma: e.summary for e in extractor.extract(text, published=dt.date(2009, 6, 18)).events
                  if e.trigger and e.trigger.lower() in ("deal", "order")}
     assert summaries == {"deal": "The deal was approved by China Eastern's board", "order": "The order has given a boost"}
+
+
+def test_a_long_headline_is_cut_at_a_word_with_an_ellipsis():
+    """Wikinews (CC BY 2.5), 'Internal emails expose Boeing-Air Force contract discussions', 2004-11-24."""
+    from app.extract.events.summary import clip
+
+    sentence = ("In the released emails, Air Force officials responsible for the awarding of contracts appear biased "
+                "against Boeing's main competitor, Airbus and its CEO Ralph Crosby.")
+    cut = clip(sentence, 160)
+    assert cut.endswith("its CEO Ralph…") and len(cut) <= 160
+    assert clip("Boeing has unveiled a new ultra-long range version", 160) == "Boeing has unveiled a new ultra-long range version"

@@ -30,6 +30,14 @@ def squash(text: str, start: int, end: int) -> str:
     return " ".join(text[start:end].split())
 
 
+def clip(headline: str, max_chars: int) -> str:
+    """The headline, at most ``max_chars`` long, cut at a word boundary with an ellipsis when too long."""
+    if len(headline) <= max_chars:
+        return headline
+    cut = headline[:max_chars - 1]
+    return (cut[:cut.rfind(" ")] if " " in cut else cut).rstrip(" ,;:–-") + "…"
+
+
 def past(lemma: str) -> str:
     """The past tense of a verb lemma: the irregular table, else the regular -ed form."""
     if lemma in PAST_TENSE:
@@ -185,7 +193,7 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
         head = squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text)) if toks else c.trigger.text
         if source_name and source_name.lower() not in head.lower():
             head = f"{source_name}: {head}"
-        return " ".join([head, *_what_befell(text, c.trigger)])[:max_chars]
+        return clip(" ".join([head, *_what_befell(text, c.trigger)]), max_chars)
     parts: list[str] = []
     by_agent = _passive_subject(c.anchor, source_name, source_tok)
     if by_agent is not None:    # "the deal had been killed by Pentagon", not "Pentagon had been killed"
@@ -204,13 +212,13 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
         parts = ([source_name] if source_name else []) + [noun_phrase(text, c.trigger, SOURCE_TOKENS, keep_of=True)]
         parts += [_word(t) for t in _group(verb)]
         parts += [x.text for x in verb.children if x.dep_ in ("prt", "acomp")]
-        return " ".join(parts)[:max_chars]
+        return clip(" ".join(parts), max_chars)
     if not parts and verb.dep_ == "acl" and verb.tag_ == "VBN" and c.trigger is verb:
         # "The draft, prepared without consultation": the draft was prepared
         parts += [noun_phrase(text, verb.head, SOURCE_TOKENS), "were" if verb.head.tag_ == "NNS" else "was"]
         parts.append(verb.text)
         parts.extend(_targets_text(text, c, target_names, target_tokens, " ".join(parts), False))
-        return " ".join(parts)[:max_chars]
+        return clip(" ".join(parts), max_chars)
     parts_before_verb = list(parts)
     verb_words = _verb_words(c, mood, mod)
     if by_agent is not None and source_name:
@@ -230,7 +238,7 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
     if obj is None and len(parts) == told == len(parts_before_verb) + len(verb_words) and c.trigger is verb:
         parts.extend(_adjunct(text, verb))   # "Boeing has entered into an agreement with Sukhoi"
     out = " ".join(p for p in parts if p)
-    return out[:max_chars]
+    return clip(out, max_chars)
 
 
 ADJUNCT_TOKENS = 6  # the longest phrase an intransitive verb's headline takes from its first adjunct
@@ -467,4 +475,4 @@ def _keep_head(toks: list[Token], head: Token, max_tokens: int) -> list[Token]:
 
 def sentence_summary(text: str, start: int, end: int, max_chars: int) -> str:
     """A fallback event's headline: its sentence, whitespace collapsed, cut to ``max_chars``."""
-    return squash(text, start, end)[:max_chars]
+    return clip(squash(text, start, end), max_chars)
