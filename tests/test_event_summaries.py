@@ -193,3 +193,16 @@ def test_a_long_headline_is_cut_at_a_word_with_an_ellipsis():
     cut = clip(sentence, 160)
     assert cut.endswith("its CEO Ralph…") and len(cut) <= 160
     assert clip("Boeing has unveiled a new ultra-long range version", 160) == "Boeing has unveiled a new ultra-long range version"
+
+
+@pytest.mark.slow
+def test_a_typed_event_keeps_the_preposition_of_its_text(extractor):
+    """Wikinews (CC BY 2.5), 'Northrop Grumman and Airbus parent EADS defeat Boeing …', 2008-03-01: a request
+    'upon the Secretary of Defense' is not said 'against Defense' (the article's typo "I' ll" spelled out)."""
+    import datetime as dt
+
+    text = ("Washington representative Norm Dicks said: “I will be calling upon the Secretary of Defense for a full "
+            "debriefing.”")
+    calling = [e for e in extractor.extract(text, published=dt.date(2008, 3, 1)).events if e.lemma == "call"]
+    assert calling and all("upon the Secretary of Defense" in e.summary and "against" not in e.summary
+                           for e in calling)

@@ -172,7 +172,7 @@ def _targets_text(text: str, c: Cand, target_names: list[str], target_tokens: se
     names = [n for n in dict.fromkeys(target_names) if n.lower() not in said]
     if names:
         prep = "with" if c.type in ("CONSULT", "COOPERATE", "AGREE") else "against" if c.type else "with"
-        if not out and other and c.type is None:
+        if not out and other:
             out.append(other[0])
         elif not out and not has_object:
             out.append(prep + " " + " and ".join(names[:MAX_TARGETS]))
