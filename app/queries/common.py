@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from app.fts import fts_ids
 from app.models import Actor, Article, Event, EventTarget, Source, live
 from app.queries.errors import BadInput
 from app.vocab import PLOVER_LABELS
@@ -190,27 +188,6 @@ def event_rows(session: Session, events: Sequence[Event] | Sequence[Any]) -> lis
                         "source": art.source if art else None, "published": art.published if art else None},
         })
     return rows
-
-
-def text_match(session: Session, table: str, id_column: SQLColumnExpression[int], query: str,
-               limit: int) -> ColumnElement[bool] | None:
-    """The full-text WHERE clause for a newest-first page of ``limit`` rows, shaped for the plan that wins.
-
-    A rare word is best answered from its matches (look each up, sort, keep ``limit``); a common one
-    ('russia') by walking the date index newest first and probing the match set until the page is full —
-    about limit × total / matches probes. SQLite always picks the first, so when a bounded count of the
-    matches says the word is common, ``id + 0`` (not indexable) makes it walk the dates instead.
-    """
-    ids = fts_ids(session, table, query)
-    if ids is None:
-        return None
-    if session.get_bind().dialect.name == "sqlite":
-        total = session.scalar(select(func.max(id_column))) or 0
-        threshold = math.isqrt((limit + 1) * total) + 1
-        found = session.scalar(select(func.count()).select_from(ids.limit(threshold).subquery())) or 0
-        if found >= threshold:
-            return (id_column + 0).in_(ids)
-    return id_column.in_(ids)
 
 
 def live_events() -> Select[Event]:

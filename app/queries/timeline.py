@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.fts import fts_filter
 from app.keys import normalise_alias
-from app.models import Actor, Alias, Article, Event, EventSource, EventTarget, Source
+from app.models import Actor, Alias, Event, EventTarget, Source
 from app.queries import counters
 from app.queries.cache import cached
 from app.queries.common import (
@@ -35,10 +35,11 @@ from app.queries.common import (
     live_events,
     parse_day,
     parse_id,
-    text_match,
 )
 from app.queries.errors import BadInput
+from app.queries.outlets import outlet_filter
 from app.queries.spans import overlaps_since
+from app.queries.textsearch import text_match
 from app.vocab import MODALITIES, NEGATED, PLOVER_LABELS
 
 # Type filters beyond one PLOVER type: consolidation's sentence events have no type (NULL), and analysts who
@@ -208,10 +209,8 @@ def filtered_events(session: Session, f: TimelineFilters, actors: list[Actor] | 
         stmt = stmt.where(Event.modality == f.modality)
     else:  # what the articles say did not happen is no point in time unless asked for
         stmt = stmt.where(Event.modality != NEGATED)
-    if f.source:  # from the outlet's articles (their index) to their evidence rows, not a probe per event
-        stmt = stmt.where(Event.id.in_(
-            select(EventSource.event_id).join(Article, Article.id == EventSource.article_id)
-            .where(Article.source_id.in_(select(Source.id).where(Source.name == f.source)))))
+    if f.source:  # a small outlet from its articles' index, a large one's page down the dates (app.queries.outlets)
+        stmt = stmt.where(outlet_filter(session, f.source, page))
     if f.since:  # ends on or after it, read from one range of the first-day index (app.queries.spans)
         stmt = stmt.where(overlaps_since(session, f.since))
     if f.until:
