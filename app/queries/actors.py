@@ -85,9 +85,15 @@ def actor_list(session: Session, q: str = "", kind: str = "", page: int = 1,
 
 
 def actor_suggestions(session: Session, q: str = "", limit: int = 40) -> list[dict[str, Any]]:
-    """Actors for the timeline's actor field, most active first: the top ones, or those whose name or alias
-    starts with ``q`` (a word of it, for names: 'putin' finds Vladimir Putin)."""
+    """Actors for the timeline's actor field, most active first: the top ones (on every timeline page: cached by
+    data version), or those whose name or alias starts with ``q`` (a word of it: 'putin' finds Vladimir Putin)."""
     q = normalise_alias(q or "")[:100]
+    if not q:
+        return cached(session, ("actor-suggestions", limit), lambda: _suggestions(session, q, limit))
+    return _suggestions(session, q, limit)
+
+
+def _suggestions(session: Session, q: str, limit: int) -> list[dict[str, Any]]:
     stmt = select(Actor).where(live(Actor))
     if q:
         stmt = stmt.where(or_(func.lower(Actor.name).like(f"{q}%"), func.lower(Actor.name).like(f"% {q}%"),

@@ -146,6 +146,16 @@ MOOD_LABELS = {"conditional": "if", "demanded": "demanded", "proposed": "propose
                "possible": "possible", "negated": "denied or not done"}
 
 
+def actor_refs(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
+    """``actor_ref`` of each actor in ``ids``, read as plain rows (no entities: at 500 events a page names
+    about a thousand actors, and building them, their titles' JSON included, was a fifth of an export's time)."""
+    if not ids:
+        return {}
+    columns = (Actor.id, Actor.slug, Actor.name, Actor.kind, Actor.role)
+    return {r[0]: {"id": r[0], "slug": r[1], "name": r[2], "kind": r[3], "role": r[4]}
+            for r in session.execute(select(*columns).where(Actor.id.in_(ids)))}
+
+
 def event_rows(session: Session, events: Sequence[Event] | Sequence[Any]) -> list[dict[str, Any]]:
     """Events (entities or rows of EVENT_ROW_COLUMNS) as page rows, their actors and outlets loaded in three
     batched queries (no N+1)."""
@@ -160,7 +170,7 @@ def event_rows(session: Session, events: Sequence[Event] | Sequence[Any]) -> lis
     ):
         targets[event_id].append(actor_id)
         actor_ids.add(actor_id)
-    actors = {a.id: a for a in session.scalars(select(Actor).where(Actor.id.in_(actor_ids)))} if actor_ids else {}
+    actors = actor_refs(session, actor_ids)
     article_ids = {e.article_id for e in events}
     articles = {
         row.id: row for row in session.execute(
@@ -173,16 +183,17 @@ def event_rows(session: Session, events: Sequence[Event] | Sequence[Any]) -> lis
         art = articles.get(e.article_id)
         src = actors.get(e.source_actor_id) if e.source_actor_id else None
         teller = actors.get(e.reported_by_id) if e.reported_by_id else None
+        own = targets.get(e.id)
         reading = e.mood or e.modality
         rows.append({
             "id": e.id, "slug": e.slug, "summary": e.summary, "type": e.type,
             "type_label": PLOVER_LABELS.get(e.type or "", (e.type or "").title()),
             "modality": e.modality, "mood": e.mood, "mood_label": MOOD_LABELS.get(reading or ""),
-            "reported_by": actor_ref(teller) if teller else None, "place": e.place,
+            "reported_by": dict(teller) if teller else None, "place": e.place,
             "first_day": e.first_day, "last_day": e.last_day, "precision": e.precision,
             "date_label": date_label(e.first_day, e.last_day, e.precision), "date_text": e.date_text,
-            "source_actor": actor_ref(src) if src else None,
-            "targets": [actor_ref(actors[t]) for t in targets.get(e.id, []) if t in actors],
+            "source_actor": dict(src) if src else None,
+            "targets": [dict(actors[t]) for t in own if t in actors] if own else [],
             "source_count": e.source_count or 1,
             "article": {"id": e.article_id, "title": art.title if art else None,
                         "source": art.source if art else None, "published": art.published if art else None},
