@@ -320,23 +320,29 @@ def timeline_total(session: Session, f: TimelineFilters, actors: list[Actor] | N
     return timeline_count(session, f, actors)[0]
 
 
-def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = None,
-                  limit: int = PAGE_SIZE, with_density: bool = True) -> dict[str, Any]:
-    """One page of the timeline grouped by period (day, week, month, year…), the next cursor and the strip."""
+def page_events(session: Session, f: TimelineFilters, actors: list[Actor], cursor: str | None, limit: int,
+                extra: tuple[Any, ...] = ()) -> tuple[list[Any], str | None]:
+    """(up to ``limit`` rows of EVENT_ROW_COLUMNS and ``extra`` after ``cursor``, newest first; the next cursor)."""
     if not 1 <= limit <= 500:
         raise BadInput(f"'limit' must be between 1 and 500, not {limit}.")
-    actors = resolve_actors(session, f.actor) if f.actor else []
     stmt = filtered_events(session, f, actors, page=limit)
     position = decode_cursor(cursor)
     if position:
         day, ident = position
         stmt = stmt.where(tuple_(Event.first_day, Event.id) < tuple_(day, ident))
-    events = list(session.execute(stmt.with_only_columns(*EVENT_ROW_COLUMNS)
+    events = list(session.execute(stmt.with_only_columns(*EVENT_ROW_COLUMNS, *extra)
                                   .order_by(Event.first_day.desc(), Event.id.desc()).limit(limit + 1)))
     more = len(events) > limit
     events = events[:limit]
+    return events, encode_cursor(events[-1].first_day, events[-1].id) if more and events[-1].first_day else None
+
+
+def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = None,
+                  limit: int = PAGE_SIZE, with_density: bool = True) -> dict[str, Any]:
+    """One page of the timeline grouped by period (day, week, month, year…), the next cursor and the strip."""
+    actors = resolve_actors(session, f.actor) if f.actor else []
+    events, next_cursor = page_events(session, f, actors, cursor, limit)
     rows = event_rows(session, events)
-    next_cursor = encode_cursor(events[-1].first_day, events[-1].id) if more and events[-1].first_day else None
     total, exact = timeline_count(session, f, actors)
     return {
         "filters": {**f.params(), "actor": [a.slug for a in actors]}, "filters_active": f.active, "days": group_by_period(rows), "count": len(rows),
