@@ -379,6 +379,7 @@ class ActorEventCount(Base):
     """Live events an actor is the source or a target of (once per role), kept by triggers (migration 0013)."""
 
     __tablename__ = "actor_event_counts"
+    __table_args__ = (Index("ix_actor_event_counts_events", "events", "actor_id"),)  # the busiest first (0015)
     actor_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     events: Mapped[int] = mapped_column(Integer)
 

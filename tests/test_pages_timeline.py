@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 from support.corpus import S2
 
 from app.models import Event
-from app.queries import common, timeline
+from app.queries import cache, textsearch, timeline
 from app.queries.timeline import TimelineFilters, density, resolve_actors, timeline_page
 
 pytestmark = pytest.mark.db
@@ -43,15 +43,23 @@ def test_both_actor_plans_find_the_same_page(session, ids, monkeypatch):
     assert by_set == by_date and len(by_set) == 3
 
 
-def test_common_words_walk_the_dates_and_find_the_same_rows(session, ids, monkeypatch):
-    """A word in every event takes the date-walking plan on SQLite; results equal the plain IN plan's."""
-    plain = _summaries(timeline_page(session, TimelineFilters(q="russia"), with_density=False))
-    monkeypatch.setattr(common.math, "isqrt", lambda n: 0)  # every word now counts as common
-    walked = _summaries(timeline_page(session, TimelineFilters(q="russia"), with_density=False))
-    assert plain == walked and "Russia rejects US demands" in plain
-    clause = common.text_match(session, "events", Event.id, "russia", 30)
-    if session.get_bind().dialect.name == "sqlite":
-        assert "+" in str(clause)  # id + 0: the date index drives the page
+@pytest.mark.parametrize("words", ["russia", "russ", "biden talks", "negotiated"])
+def test_every_text_plan_finds_the_same_rows(session, ids, monkeypatch, words):
+    """Rare words are looked up, common ones walk the dates against the match set, very common ones probe FTS5 per
+    row (on SQLite): each plan, forced in turn, lists the events of app.fts's prefix query, newest first."""
+    unpaged = timeline.filtered_events(session, TimelineFilters(q=words))  # a count's WHERE: the plain prefix IN
+    newest = unpaged.with_only_columns(Event.summary).order_by(Event.first_day.desc(), Event.id.desc()).limit(30)
+    plain = list(session.scalars(newest))
+    assert plain  # every query above matches events of the page corpus
+    plans = {"set": (10**9, 10**9), "walk": (1, 10**9), "probe": (1, 1)}
+    for name, limits in plans.items():
+        monkeypatch.setattr(textsearch, "thresholds", lambda *a, limits=limits: limits)
+        cache.clear()  # the plan's bounded count is cached per data version
+        assert _summaries(timeline_page(session, TimelineFilters(q=words), with_density=False)) == plain, name
+        clause = str(textsearch.text_match(session, "events", Event.id, words, 30))
+        if session.get_bind().dialect.name == "sqlite":
+            assert {"set": "IN (SELECT" in clause and "+" not in clause, "walk": "+" in clause,
+                    "probe": "EXISTS" in clause and "rowid =" in clause}[name], (name, clause)
 
 
 def test_actor_accepts_a_name_or_an_alias(client, session, ids):

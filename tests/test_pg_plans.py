@@ -78,3 +78,19 @@ def test_the_busiest_actors_page_reads_indexes_only(big):
     assert p["Actual Rows"] == 31
     targets = [n["Node Type"] for n in nodes(p) if n.get("Relation Name") == "event_targets"]
     assert targets and "Seq Scan" not in targets  # the actor's targets come from their index, if read at all
+
+
+def test_a_large_outlets_page_walks_the_date_index(big):
+    """One article in three is the outlet's: its page walks the dates and probes each event's reports (by index)."""
+    run = lambda sql: big.execute(text(sql))  # noqa: E731
+    run("INSERT INTO sources (name, domain) VALUES ('Plan Wire', 'plan-wire.example')")
+    run(f"UPDATE articles SET source_id = (SELECT id FROM sources WHERE name = 'Plan Wire') "
+        f"WHERE id > {BASE} AND id % 3 = 0")
+    run(f"INSERT INTO event_sources (event_id, article_id, key, sentence, start, \"end\") SELECT id, article_id, "
+        f"'plan-' || id, 'Officials met.', 0, 14 FROM events WHERE id > {BASE}")
+    run("ANALYZE sources, articles, event_sources")
+    p = plan(big, TimelineFilters(source="Plan Wire"))
+    assert_indexed(p)
+    assert p["Actual Rows"] == 31
+    reports = [n["Node Type"] for n in nodes(p) if n.get("Relation Name") == "event_sources"]
+    assert reports and "Seq Scan" not in reports

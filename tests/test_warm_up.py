@@ -25,7 +25,7 @@ def test_warm_up_computes_the_default_pages_aggregates(ids, session_factory):
 
 def test_warm_up_skips_a_small_database_and_stops_at_its_budget(ids, session_factory):
     assert warm_up(session_factory, budget_s=60, min_events=10**9) == []
-    assert cached_keys() == set()
+    assert cached_keys() <= {("dated-events", None)}  # the size check's own sum, no page's aggregate
     assert warm_up(session_factory, budget_s=-1, min_events=0) == []  # no step starts past the budget
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import ActorEventCount, EventDayCount
+from app.queries.cache import cached
 
 FINE = "('day', 'week')"
 RECOUNT_SQL = (
@@ -62,11 +63,12 @@ def day_counts(session: Session, negated: bool | None = False, fine: bool | None
 
 
 def dated_events(session: Session, negated: bool | None = False) -> int:
-    """How many live dated events there are (denied ones only, none, or either)."""
+    """How many live dated events there are (denied ones only, none, or either): a sum over the day counters
+    (one row per day, thousands), cached by data version — every unfiltered page and export asks it twice."""
     stmt = select(func.coalesce(func.sum(EventDayCount.events), 0))
     if negated is not None:
         stmt = stmt.where(EventDayCount.negated.is_(negated))
-    return int(session.scalar(stmt) or 0)
+    return cached(session, ("dated-events", negated), lambda: int(session.scalar(stmt) or 0))
 
 
 def latest_day(session: Session) -> dt.date | None:

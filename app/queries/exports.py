@@ -5,12 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 
 from app.models import Event
-from app.queries.common import actor_line, day_label, running_name
-from app.queries.timeline import TYPE_GROUPS, TimelineFilters, filtered_events, resolve_actors, timeline_page
+from app.queries.common import actor_line, day_label, event_rows, group_by_period, running_name
+from app.queries.timeline import (
+    TYPE_GROUPS,
+    TimelineFilters,
+    filtered_events,
+    page_events,
+    resolve_actors,
+    timeline_total,
+)
 from app.vocab import PLOVER_LABELS
 
 
@@ -18,15 +25,15 @@ def export_page(session: Session, f: TimelineFilters, cursor: str | None, limit:
     """Up to ``limit`` events of the filter, newest first, each with its evidence ``sentence``; the filter's
     ``total`` and the ``next_cursor`` of the following part (None on the last one).
 
-    The sentences are read in one query for the page's ids (the list rows leave the wide column out).
+    The sentences come with the page's rows (the list pages leave the wide column out), in the order of the
+    timeline's period headings (on one first day, finer dates first).
     """
-    data = timeline_page(session, f, cursor=cursor, limit=limit, with_density=False)
-    events = [e for day in data["days"] for e in day["events"]]
-    ids = [e["id"] for e in events]
-    rows = session.execute(select(Event.id, Event.sentence).where(Event.id.in_(ids)))
-    sentences: dict[int, str] = {ident: text for ident, text in rows}  # noqa: C416  (rows, not pairs, for mypy)
-    return {"events": [{**e, "sentence": sentences.get(e["id"], "")} for e in events], "total": data["total"],
-            "next_cursor": data["next_cursor"]}
+    actors = resolve_actors(session, f.actor) if f.actor else []
+    events, next_cursor = page_events(session, f, actors, cursor, limit, extra=(Event.sentence,))
+    sentences = {e.id: e.sentence for e in events}
+    rows = [e for day in group_by_period(event_rows(session, events)) for e in day["events"]]
+    return {"events": [{**e, "sentence": sentences.get(e["id"]) or ""} for e in rows],
+            "total": timeline_total(session, f, actors), "next_cursor": next_cursor}
 
 
 

@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
+from app.fts import fts_filter
 from app.models import Actor, Article, Quote, QuoteSource, Source, live
 from app.queries.cache import cached
-from app.queries.common import actor_ref, date_label, newest_first, parse_day, parse_id, text_match
+from app.queries.common import actor_ref, date_label, newest_first, parse_day, parse_id
 from app.queries.corrections import history, removal_reason
 from app.queries.errors import BadInput, Gone, Moved, NotFound
 from app.queries.events import quote_ref
+from app.queries.textsearch import text_match
 
 PAGE_SIZE = 30
 
@@ -52,10 +54,7 @@ def quote_list(session: Session, q: str = "", speaker: str = "", since: str | No
     first, last = parse_day(since, "since"), parse_day(until, "until")
     conditions: list[Any] = [live(Quote)]
     q = (q or "").strip()[:200]
-    if q:
-        clause = text_match(session, "quotes", Quote.id, q, limit)
-        if clause is not None:
-            conditions.append(clause)
+    matching = fts_filter(session, "quotes", Quote.id, q) if q else None  # the count's (a page's is text_match's)
     speaker_ref = None
     if speaker:
         who = session.scalar(select(Actor).where(Actor.slug == speaker))
@@ -69,8 +68,12 @@ def quote_list(session: Session, q: str = "", speaker: str = "", since: str | No
         conditions.append(Quote.date <= last)
     if first or last:
         conditions.append(Quote.date.is_not(None))
+    counted = conditions if matching is None else [*conditions, matching]
     total = cached(session, ("quote-total", q, speaker, first, last), lambda: session.scalar(
-        select(func.count()).select_from(select(Quote.id).where(*conditions).subquery())) or 0)
+        select(func.count()).select_from(select(Quote.id).where(*counted).subquery())) or 0)
+    page_match = text_match(session, "quotes", Quote.id, q, limit) if matching is not None else None
+    if page_match is not None:  # per-row probes for a very common word: a page walks a few rows, a count all
+        conditions.append(page_match)
     stmt = select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id).where(*conditions)
     if cursor:
         stmt = stmt.where(_after(cursor))

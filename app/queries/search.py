@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from app.fts import query_terms
 from app.models import Actor, Article, Event, Quote, Source, live
 from app.queries.actors import actor_list
-from app.queries.common import date_label, event_rows, live_events, newest_rows, text_match
+from app.queries.common import date_label, event_rows, live_events, newest_rows
 from app.queries.events import quote_ref
+from app.queries.textsearch import text_match
 
 PER_KIND = 10
 

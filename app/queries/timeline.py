@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.fts import fts_filter
 from app.keys import normalise_alias
-from app.models import Actor, Alias, Article, Event, EventSource, EventTarget, Source
+from app.models import Actor, Alias, Event, EventTarget, Source
 from app.queries import counters
 from app.queries.cache import cached
 from app.queries.common import (
@@ -35,10 +35,11 @@ from app.queries.common import (
     live_events,
     parse_day,
     parse_id,
-    text_match,
 )
 from app.queries.errors import BadInput
+from app.queries.outlets import outlet_filter
 from app.queries.spans import overlaps_since
+from app.queries.textsearch import text_match
 from app.vocab import MODALITIES, NEGATED, PLOVER_LABELS
 
 # Type filters beyond one PLOVER type: consolidation's sentence events have no type (NULL), and analysts who
@@ -208,10 +209,8 @@ def filtered_events(session: Session, f: TimelineFilters, actors: list[Actor] | 
         stmt = stmt.where(Event.modality == f.modality)
     else:  # what the articles say did not happen is no point in time unless asked for
         stmt = stmt.where(Event.modality != NEGATED)
-    if f.source:  # from the outlet's articles (their index) to their evidence rows, not a probe per event
-        stmt = stmt.where(Event.id.in_(
-            select(EventSource.event_id).join(Article, Article.id == EventSource.article_id)
-            .where(Article.source_id.in_(select(Source.id).where(Source.name == f.source)))))
+    if f.source:  # a small outlet from its articles' index, a large one's page down the dates (app.queries.outlets)
+        stmt = stmt.where(outlet_filter(session, f.source, page))
     if f.since:  # ends on or after it, read from one range of the first-day index (app.queries.spans)
         stmt = stmt.where(overlaps_since(session, f.since))
     if f.until:
@@ -321,23 +320,29 @@ def timeline_total(session: Session, f: TimelineFilters, actors: list[Actor] | N
     return timeline_count(session, f, actors)[0]
 
 
-def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = None,
-                  limit: int = PAGE_SIZE, with_density: bool = True) -> dict[str, Any]:
-    """One page of the timeline grouped by period (day, week, month, year…), the next cursor and the strip."""
+def page_events(session: Session, f: TimelineFilters, actors: list[Actor], cursor: str | None, limit: int,
+                extra: tuple[Any, ...] = ()) -> tuple[list[Any], str | None]:
+    """(up to ``limit`` rows of EVENT_ROW_COLUMNS and ``extra`` after ``cursor``, newest first; the next cursor)."""
     if not 1 <= limit <= 500:
         raise BadInput(f"'limit' must be between 1 and 500, not {limit}.")
-    actors = resolve_actors(session, f.actor) if f.actor else []
     stmt = filtered_events(session, f, actors, page=limit)
     position = decode_cursor(cursor)
     if position:
         day, ident = position
         stmt = stmt.where(tuple_(Event.first_day, Event.id) < tuple_(day, ident))
-    events = list(session.execute(stmt.with_only_columns(*EVENT_ROW_COLUMNS)
+    events = list(session.execute(stmt.with_only_columns(*EVENT_ROW_COLUMNS, *extra)
                                   .order_by(Event.first_day.desc(), Event.id.desc()).limit(limit + 1)))
     more = len(events) > limit
     events = events[:limit]
+    return events, encode_cursor(events[-1].first_day, events[-1].id) if more and events[-1].first_day else None
+
+
+def timeline_page(session: Session, f: TimelineFilters, cursor: str | None = None,
+                  limit: int = PAGE_SIZE, with_density: bool = True) -> dict[str, Any]:
+    """One page of the timeline grouped by period (day, week, month, year…), the next cursor and the strip."""
+    actors = resolve_actors(session, f.actor) if f.actor else []
+    events, next_cursor = page_events(session, f, actors, cursor, limit)
     rows = event_rows(session, events)
-    next_cursor = encode_cursor(events[-1].first_day, events[-1].id) if more and events[-1].first_day else None
     total, exact = timeline_count(session, f, actors)
     return {
         "filters": {**f.params(), "actor": [a.slug for a in actors]}, "filters_active": f.active, "days": group_by_period(rows), "count": len(rows),
