@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from app.ingest.dedup import canonical_url
 from app.ingest.readers import (
     FeedItem,
     feed_item_article,
@@ -26,7 +25,7 @@ from app.ingest.readers import (
     read_html_file,
     read_txt,
 )
-from app.store import ArticleMeta
+from app.ingest.records import ArticleMeta, canonical_url
 from app.textio import MAX_FILE_BYTES, UnreadableInput, bom_encoding, decode_bytes, decode_lines
 
 TEXT_SUFFIXES = {".txt", ".text"}
