@@ -213,7 +213,7 @@ class JobWorker:
         self.queue.consume(threads)
 
 
-EMBEDDED_NICE = 10  # the web processes' readers come first: extraction takes what CPU they leave
+EMBEDDED_NICE = 5  # the web processes' readers come first: extraction takes what CPU they leave
 
 
 def lower_priority(by: int = EMBEDDED_NICE) -> None:
