@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import file_problem, folder_problem, make_engine, make_sessionmaker, sqlite_storage_problem
+from app.db import (
+    WEB_SQLITE,
+    file_problem,
+    folder_problem,
+    make_engine,
+    make_sessionmaker,
+    sqlite_storage_problem,
+)
 from app.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -37,12 +44,14 @@ class Runtime:
     """Engine, sessionmaker, Extractor and job queue of one process, each built once from its settings.
 
     ``writer`` is for processes that write in bulk (ingest, workers): their SQLite transactions take the
-    write lock when they begin, so writers queue instead of failing (see ``app.db.make_engine``).
+    write lock when they begin, so writers queue instead of failing (see ``app.db.make_engine``). ``web`` is
+    for a web process: small SQLite caches and no mapping per connection (``app.db.WEB_SQLITE``).
     """
 
-    def __init__(self, settings: Settings | None = None, *, writer: bool = False) -> None:
+    def __init__(self, settings: Settings | None = None, *, writer: bool = False, web: bool = False) -> None:
         self.settings = settings or get_settings()
         self.writer = writer
+        self.web = web
         self._lock = threading.RLock()
         self._model_lock = threading.Lock()  # loading the model takes seconds; the engine stays reachable
         self._closed = False
@@ -62,7 +71,8 @@ class Runtime:
         with self._lock:
             self._check_open()
             if self._engine is None:
-                self._engine = make_engine(self.settings.database_url, immediate_writes=self.writer)
+                self._engine = make_engine(self.settings.database_url, immediate_writes=self.writer,
+                                           memory=WEB_SQLITE if self.web else None)
             return self._engine
 
     @property

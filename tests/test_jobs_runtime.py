@@ -190,3 +190,15 @@ def test_the_embedded_workers_thread_yields_the_cpu_to_page_requests():
     thread.join()
     assert seen == [min(19, mine + EMBEDDED_NICE)] and seen[0] > mine
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # the caller's thread is left alone
+
+
+def test_a_web_runtime_maps_no_database_and_keeps_small_page_caches(tmp_path):
+    """Mapped pages count in RSS once per connection; a web process has a dozen connections (issue 11)."""
+
+    def pragmas(runtime: Runtime) -> tuple[int, int]:
+        with runtime.engine.connect() as conn:
+            return (conn.exec_driver_sql("PRAGMA mmap_size").scalar(), conn.exec_driver_sql("PRAGMA cache_size").scalar())
+
+    with Runtime(_settings(tmp_path), web=True) as web, Runtime(_settings(tmp_path), writer=True) as writer:
+        assert pragmas(web) == (0, -16 * 1024)  # nothing mapped, 16 MiB of cache
+        assert pragmas(writer) == (256 * 1024 * 1024, -64 * 1024)

@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = Runtime(settings)  # engine, sessions and job queue of this process; closed on shutdown
+        runtime = Runtime(settings, web=True)  # engine, sessions and job queue of this process; closed on shutdown
         app.state.runtime = runtime
         app.state.engine = runtime.engine
         app.state.sessionmaker = runtime.sessionmaker
