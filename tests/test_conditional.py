@@ -31,8 +31,8 @@ def statements(connection):
     event.remove(connection, "before_cursor_execute", count)
 
 
-def store_one(session, title: str) -> None:
-    store_article(session, ArticleMeta(text="Body text of a newly ingested article.", title=title),
+def store_one(session, title: str, text: str = "Body text of a newly ingested article.") -> None:
+    store_article(session, ArticleMeta(text=text, title=title),
                   Extraction(id="new", title=None, source=None, published=None, published_inferred=False,
                              pipeline_version="t"))
     session.commit()
@@ -214,3 +214,15 @@ def test_the_version_reader_asks_sqlite_whether_another_connection_committed(tmp
         conn.execute(text("UPDATE data_generation SET n = n + 1 WHERE id = 1"))
     assert reader.read() != first
     engine.dispose()
+
+
+def test_while_versions_come_seconds_apart_a_page_re_renders_at_most_that_often(client, session, ids, monkeypatch):
+    client.get("/quotes")
+    store_one(session, "The first of a quick run of stored articles")
+    after_one = client.get("/quotes")  # a change after a quiet spell: rendered at once
+    store_one(session, "The second of a quick run of stored articles", "The body of the second article stored.")
+    during = client.get("/quotes")  # two versions moments apart (a job storing articles): a page a moment old
+    assert during.headers["etag"] == after_one.headers["etag"] and during.text == after_one.text
+    assert client.get("/quotes", headers={"If-None-Match": after_one.headers["etag"]}).status_code == 304
+    monkeypatch.setattr(conditional, "STORM_SECONDS", 0.0)
+    assert client.get("/quotes").headers["etag"] != after_one.headers["etag"]  # no storm: the newest version

@@ -13,7 +13,9 @@ as sent: gzip is not redone per request; a request saying ``Cache-Control: no-ca
 new data version is a new tag, and one request renders it; while it does, the page's other visitors get its
 previous answer (with that answer's own tag), so a page is rendered at most once at a time per process and
 an ingest storing an article every second cannot pile renders up (stale-while-revalidate, one render behind
-at most). With no previous answer they wait for that one render.
+at most). With no previous answer they wait for that one render. While the data keeps changing (two versions
+less than ``STORM_SECONDS`` apart) a page is re-rendered at most that often per process, its answer served
+meanwhile with its own tag; a change after a quiet spell shows at the next request.
 Paths under ``/-/`` (jobs, health, the editor's sign-in, docs), static files and PNG cards keep their own
 validators; ``app.web.transport.ETags`` still hashes whatever else answers 200.
 """
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
@@ -46,6 +49,7 @@ VALIDATED_UNDER_DASH = ("/-/corrections",)  # the correction log and its feed fo
 MAX_ENTRIES = 256
 MAX_BYTES = 32_000_000  # all remembered bodies of one process together
 MAX_BODY = 2_000_000  # a bigger answer (a long CSV export) is tagged but not kept in memory
+STORM_SECONDS = 3.0  # data versions this close together (a job storing articles): pages re-render this seldom
 WAIT_SECONDS = 30.0
 
 
@@ -93,6 +97,8 @@ class Conditional:
         self.flights: dict[str, asyncio.Event] = {}  # by page: the render running now
         self.root: Any = None  # the FastAPI app, found in the scope: its state and dependency overrides
         self.versions: VersionReader | None = None
+        self._version_seen: tuple[Any, ...] | None = None
+        self._changes = (float("-inf"), float("-inf"))  # when the data version last changed, and the time before
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not validated(scope):
@@ -119,11 +125,25 @@ class Conditional:
         await self._shared(scope, receive, send, etag, page, extra)
 
     def _held(self, page: str, headers: Headers) -> str | None:
-        """The tag of the previous answer the page is served as while it re-renders, if the client has it."""
+        """The tag of the previous answer the page is served as (while it re-renders, or in a storm of
+        changes), if the client has it."""
         entry = self.entries.get(page)
-        if entry is None or page not in self.flights or not etag_matches(headers.get("if-none-match"), entry.etag):
+        if entry is None or not etag_matches(headers.get("if-none-match"), entry.etag):
             return None
-        return entry.etag
+        return entry.etag if page in self.flights or self._recent_in_storm(entry) else None
+
+    def _recent_in_storm(self, entry: Remembered) -> bool:
+        """While versions come less than STORM_SECONDS apart, an answer that young is still the page's."""
+        previous, last = self._changes
+        now = time.monotonic()
+        return last - previous < STORM_SECONDS and now - entry.at < STORM_SECONDS
+
+    def _note(self, version: tuple[Any, ...]) -> tuple[Any, ...]:
+        if version != self._version_seen:
+            if self._version_seen is not None:
+                self._changes = (self._changes[1], time.monotonic())
+            self._version_seen = version
+        return version
 
     async def _shared(self, scope: Scope, receive: Receive, send: Send, etag: str, page: str,
                       extra: dict[str, str]) -> None:
@@ -135,7 +155,7 @@ class Conditional:
             with suppress(TimeoutError):  # a stuck render: render it here as well
                 await asyncio.wait_for(flight.wait(), WAIT_SECONDS)
             entry = self.entries.get(page)
-        if entry is not None and (entry.etag == etag or page in self.flights):
+        if entry is not None and (entry.etag == etag or page in self.flights or self._recent_in_storm(entry)):
             self.entries.move_to_end(page)
             await send({**entry.start, "headers": list(entry.start["headers"])})
             await send({"type": "http.response.body", "body": entry.body, "more_body": False})
@@ -172,7 +192,7 @@ class Conditional:
                 if sum(map(len, chunks)) > MAX_BODY:
                     held = None
                 elif not message.get("more_body", False) and keep_as is not None:
-                    self._remember(keep_as, Remembered(extra["ETag"], held, b"".join(chunks)))
+                    self._remember(keep_as, Remembered(extra["ETag"], held, b"".join(chunks), time.monotonic()))
             await send(message)
 
         return tagging_send
@@ -204,7 +224,7 @@ class Conditional:
         parts = (self.build, origin, scope["path"], query, headers.get("hx-request", ""),
                  headers.get("hx-history-restore-request", ""), hashlib.sha256(cookie.encode()).hexdigest())
         page = "|".join(parts)
-        tag = hashlib.sha256(f"{page}|{self._version()!r}".encode()).hexdigest()[:24]
+        tag = hashlib.sha256(f"{page}|{self._note(self._version())!r}".encode()).hexdigest()[:24]
         return f'W/"d{tag}"', f"{page}|{'gzip' if 'gzip' in headers.get('accept-encoding', '') else ''}"
 
     def _version(self) -> tuple[Any, ...]:
@@ -224,6 +244,7 @@ class Remembered(NamedTuple):
     etag: str
     start: Message
     body: bytes
+    at: float  # time.monotonic() when it was rendered
 
 
 class VersionReader:
