@@ -31,7 +31,7 @@ from app.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from app.extract.pipeline import Extractor
-    from app.jobs.child import JobProcess, ProcessLock
+    from app.jobs.process import JobProcess, ProcessLock
     from app.jobs.queue import JobQueue
     from app.jobs.worker import JobWorker
 
@@ -121,7 +121,7 @@ class Runtime:
         One process per data folder does (a lock file there): with ``serve --workers N`` the others only
         enqueue, and the job process polls the shared queue. False when another process holds it.
         """
-        from app.jobs.child import JobProcess, ProcessLock
+        from app.jobs.process import JobProcess, ProcessLock
 
         with self._lock:
             self._check_open()

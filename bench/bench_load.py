@@ -1,7 +1,7 @@
 """Requests per second and p50/p95/p99 under concurrent load, for a mix of pages next to /-/health.
 
     .venv/bin/python -m bench.bench_load [--db PATH] [--articles 3000] [--workers 1,N] [--concurrency 16]
-                                         [--seconds 15] [--max-requests 100000] [--ingest 100]
+                                         [--seconds 15] [--max-requests 1000000] [--ingest 100]
                                          [--client raw|httpx] [--revalidate]
 
 A real server (``dateline serve --workers W``, uvicorn processes) is started on 127.0.0.1 on a free port for
@@ -166,15 +166,15 @@ def main() -> None:
                         help="comma-separated web process counts to compare (default: 1 and one per core)")
     parser.add_argument("--concurrency", type=int, default=16, help="clients sending at the same time")
     parser.add_argument("--seconds", type=float, default=15.0, help="longest time per worker count")
-    parser.add_argument("--max-requests", type=int, default=100_000, help="most requests per worker count")
+    parser.add_argument("--max-requests", type=int, default=1_000_000, help="most requests per worker count")
     parser.add_argument("--ingest", type=int, default=0, help="an N-article web job running during the load")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
                         help="the visitors' HTTP client (bench.loadclient; httpx costs the machine ~3 ms CPU a request)")
     parser.add_argument("--revalidate", action="store_true",
                         help="then the same mix again with If-None-Match (browsers revalidating), said apart")
     args = parser.parse_args()
-    if not 0 < args.seconds <= 300 or not 0 < args.max_requests <= 100_000 or not 0 < args.concurrency <= 256:
-        parser.error("bounded runs only: --seconds up to 300, --max-requests up to 100,000, --concurrency up to 256")
+    if not 0 < args.seconds <= 300 or not 0 < args.max_requests <= 1_000_000 or not 0 < args.concurrency <= 256:
+        parser.error("bounded runs only: --seconds up to 300, --max-requests up to 1,000,000, --concurrency up to 256")
     if not 0 <= args.ingest <= 1000:
         parser.error("--ingest takes 0 to 1,000 articles")
     counts = sorted({max(1, int(w)) for w in args.workers.split(",") if w.strip()})

@@ -417,7 +417,7 @@ def test_only_one_web_process_per_data_folder_runs_the_embedded_worker(tmp_path)
 
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", data_dir=tmp_path / "data",
                         queue_url=None)
-    probe = [sys.executable, "-c", "import sys; from app.jobs.child import ProcessLock; from pathlib import Path; "
+    probe = [sys.executable, "-c", "import sys; from app.jobs.process import ProcessLock; from pathlib import Path; "
              "sys.exit(0 if ProcessLock(Path(sys.argv[1])).acquire() else 3)", str(tmp_path / "data" / "embedded-worker.lock")]
     with Runtime(settings) as runtime:
         assert runtime.start_embedded_worker()

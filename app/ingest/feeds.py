@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.ingest.readers import FeedItem
-from app.ingest.records import FAILED, Outcome, canonical_url
+from app.ingest.records import FAILED, canonical_url
+from app.ingest.sources import Outcome
 from app.models import FeedEntry
 from app.textio import UnreadableInput
 

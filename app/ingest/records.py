@@ -1,18 +1,14 @@
 """Ingestion's plain records, free of NLP, MinHash and storage, so the web (which only creates jobs and shows
 their progress) imports no spaCy, numpy or datasketch: what a reader knows about an article, the canonical
-form of its URL, and what became of an input."""
+form of its URL, and the names of what can become of an input (``app.ingest.sources.Outcome``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from app.textio import UnreadableInput
-
-if TYPE_CHECKING:
-    from app.ingest.sources import Candidate
 
 STORED, NEAR_DUPLICATE, DUPLICATE, FAILED = "stored", "near_duplicate", "duplicate", "failed"
 STATUSES = (STORED, NEAR_DUPLICATE, DUPLICATE, FAILED)
@@ -30,18 +26,6 @@ class ArticleMeta:
     source: str | None = None
     author: str | None = None
     published: dt.date | None = None
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What became of one input; ``message`` is the one line a person reads."""
-
-    candidate: Candidate
-    status: str
-    message: str = ""
-    article_id: int | None = None
-    duplicate_of: int | None = None
-    score: float | None = None
 
 
 def canonical_url(url: str) -> str:

@@ -22,8 +22,8 @@ from app.db import transaction
 from app.extract.parallel import ExtractionPool
 from app.extract.pipeline import ArticleInput, Extraction, ExtractionError, Extractor
 from app.ingest.dedup import NearDuplicateIndex, minhash_of, signature_bytes
-from app.ingest.records import DUPLICATE, FAILED, NEAR_DUPLICATE, STATUSES, STORED, ArticleMeta, Outcome
-from app.ingest.sources import Candidate
+from app.ingest.records import DUPLICATE, FAILED, NEAR_DUPLICATE, STATUSES, STORED, ArticleMeta
+from app.ingest.sources import Candidate, Outcome
 from app.keys import content_hash
 from app.models import Article
 from app.store import store_article

@@ -50,6 +50,18 @@ class Candidate:
 
 
 @dataclass(slots=True)
+class Outcome:
+    """What became of one input; ``message`` is the one line a person reads."""
+
+    candidate: Candidate
+    status: str
+    message: str = ""
+    article_id: int | None = None
+    duplicate_of: int | None = None
+    score: float | None = None
+
+
+@dataclass(slots=True)
 class RawInput:
     """One input as given, before it is read (a job keeps it so); ``error`` marks one refused on arrival."""
 
