@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,23 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+@dataclass(frozen=True, slots=True)
+class SqliteMemory:
+    """What each SQLite connection may hold: its own page cache, and how much of the file it maps.
+
+    Both are per connection. Mapped pages are shared with the OS cache but count in a process's RSS once per
+    connection mapping them; a web process has a dozen connections (one per concurrent render), so it maps
+    nothing and keeps a small cache (``WEB_SQLITE``). A bulk writer has one or two and keeps the large ones.
+    """
+
+    cache_mib: int = 64
+    mmap_mib: int = 256
+
+
+WEB_SQLITE = SqliteMemory(cache_mib=16, mmap_mib=0)
+
+
+def _sqlite_pragmas(memory: SqliteMemory, dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not pysqlite, decide where transactions begin, so SAVEPOINTs nest correctly.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -21,25 +39,27 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache per connection
-    cursor.execute("PRAGMA mmap_size=268435456")
+    cursor.execute(f"PRAGMA cache_size={-1024 * memory.cache_mib}")  # negative: KiB
+    cursor.execute(f"PRAGMA mmap_size={memory.mmap_mib * 1024 * 1024}")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 
-def make_engine(url: str, *, immediate_writes: bool = False, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, immediate_writes: bool = False, memory: SqliteMemory | None = None,
+                **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite files get their folder created and WAL mode switched on.
 
     ``immediate_writes`` is for processes that write (ingest, workers): their SQLite transactions take the
     write lock when they begin, so two writers queue on busy_timeout instead of one failing at once with
-    "database is locked" when it upgrades a read transaction that another writer has overtaken.
+    "database is locked" when it upgrades a read transaction that another writer has overtaken. ``memory``
+    bounds each SQLite connection's page cache and mapping (default: 64 MiB cached, 256 MiB mapped).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, memory or SqliteMemory()))
         begin = "BEGIN IMMEDIATE" if immediate_writes else "BEGIN"
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine

@@ -19,13 +19,21 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import file_problem, folder_problem, make_engine, make_sessionmaker, sqlite_storage_problem
+from app.db import (
+    WEB_SQLITE,
+    file_problem,
+    folder_problem,
+    make_engine,
+    make_sessionmaker,
+    sqlite_storage_problem,
+)
 from app.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from app.extract.pipeline import Extractor
+    from app.jobs.process import JobProcess, ProcessLock
     from app.jobs.queue import JobQueue
-    from app.jobs.worker import EmbeddedWorker, JobWorker, ProcessLock
+    from app.jobs.worker import JobWorker
 
 log = logging.getLogger("dateline.runtime")
 WARM_WAIT_S = 20.0  # the longest a web process's start waits for its warm-up (seconds)
@@ -36,12 +44,14 @@ class Runtime:
     """Engine, sessionmaker, Extractor and job queue of one process, each built once from its settings.
 
     ``writer`` is for processes that write in bulk (ingest, workers): their SQLite transactions take the
-    write lock when they begin, so writers queue instead of failing (see ``app.db.make_engine``).
+    write lock when they begin, so writers queue instead of failing (see ``app.db.make_engine``). ``web`` is
+    for a web process: small SQLite caches and no mapping per connection (``app.db.WEB_SQLITE``).
     """
 
-    def __init__(self, settings: Settings | None = None, *, writer: bool = False) -> None:
+    def __init__(self, settings: Settings | None = None, *, writer: bool = False, web: bool = False) -> None:
         self.settings = settings or get_settings()
         self.writer = writer
+        self.web = web
         self._lock = threading.RLock()
         self._model_lock = threading.Lock()  # loading the model takes seconds; the engine stays reachable
         self._closed = False
@@ -49,8 +59,7 @@ class Runtime:
         self._sessionmaker: sessionmaker[Session] | None = None
         self._extractor: Extractor | None = None
         self._queue: JobQueue | None = None
-        self._embedded: EmbeddedWorker | None = None
-        self._embedded_runtime: Runtime | None = None
+        self._embedded: JobProcess | None = None
         self._embedded_lock: ProcessLock | None = None
 
     def _check_open(self) -> None:
@@ -62,7 +71,8 @@ class Runtime:
         with self._lock:
             self._check_open()
             if self._engine is None:
-                self._engine = make_engine(self.settings.database_url, immediate_writes=self.writer)
+                self._engine = make_engine(self.settings.database_url, immediate_writes=self.writer,
+                                           memory=WEB_SQLITE if self.web else None)
             return self._engine
 
     @property
@@ -98,39 +108,42 @@ class Runtime:
             return self._queue
 
     def job_worker(self, processes: int = 1) -> JobWorker:
-        """This process as a job worker: the queue's task runs jobs with this runtime's sessions and model."""
+        """This process as a job worker (``dateline worker``, the job process): the queue's task runs jobs with this runtime's sessions and model."""
         from app.jobs.worker import JobWorker
 
         return JobWorker(self.sessionmaker, self.queue, extractor=self.extractor, model=self.spacy_model,
                          processes=processes, allow_private=self.settings.allow_private_urls)
 
     def start_embedded_worker(self) -> bool:
-        """Without Redis a web process runs jobs itself, in one background thread with a writer runtime.
+        """Without Redis a web process has jobs run by its own job process (``app.jobs.child``: extraction
+        and the model stay out of the web processes), which exits with it.
 
         One process per data folder does (a lock file there): with ``serve --workers N`` the others only
-        enqueue, and the worker's process polls the shared queue. False when another process holds it.
+        enqueue, and the job process polls the shared queue. False when another process holds it.
         """
-        from app.jobs.worker import EmbeddedWorker, ProcessLock
+        from app.jobs.process import JobProcess, ProcessLock
 
         with self._lock:
             self._check_open()
-            if self._embedded is not None and self._embedded.is_alive():
-                return True
             if self._embedded_lock is None:
                 lock = ProcessLock(self.settings.data_dir / "embedded-worker.lock")
                 if not lock.acquire():
                     return False
                 self._embedded_lock = lock
-            if self._embedded_runtime is None:
-                self._embedded_runtime = Runtime(self.settings, writer=True)
-            self._embedded = EmbeddedWorker(self._embedded_runtime.job_worker())
+            if self._embedded is None:
+                self._embedded = JobProcess(self.settings)
             self._embedded.start()
             return True
+
+    @property
+    def job_process(self) -> JobProcess | None:
+        """The job process this runtime started, if it did."""
+        return self._embedded
 
     def enqueue_job(self, job_id: int) -> None:
         """Hand a committed job to a worker; a queue this process cannot write fails the job, saying why.
 
-        Without Redis the embedded worker is started too. A queue that is merely unreachable (Redis down)
+        Without Redis the job process is started too. A queue that is merely unreachable (Redis down)
         leaves the job queued: a worker re-queues it when it starts.
         """
         try:
@@ -153,7 +166,7 @@ class Runtime:
         """At a web process's start: jobs a killed server left unfinished resume now, not on the next POST.
 
         With Redis, ``dateline worker`` re-queues them when it starts; with the embedded queue this process's
-        worker does (it re-queues every unfinished job first). Returns the unfinished jobs' ids.
+        job process does (it re-queues every unfinished job first). Returns the unfinished jobs' ids.
         """
         from sqlalchemy.exc import SQLAlchemyError
 
@@ -214,21 +227,18 @@ class Runtime:
         return {"ok": problem is None, "writable": problem is None, "error": problem}
 
     def close(self) -> None:
-        """Stop the embedded worker, dispose the engine and release the queue; safe to call twice."""
+        """Stop the job process, dispose the engine and release the queue; safe to call twice."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             embedded, self._embedded = self._embedded, None
-            child, self._embedded_runtime = self._embedded_runtime, None
             lock, self._embedded_lock = self._embedded_lock, None
             engine, self._engine = self._engine, None
             queue, self._queue = self._queue, None
             self._sessionmaker = self._extractor = None
         if embedded is not None:
             embedded.stop()
-        if child is not None:
-            child.close()
         if lock is not None:
             lock.release()
         if queue is not None:

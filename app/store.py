@@ -7,7 +7,6 @@ article and updated in place, so permalinks keep working.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, distinct, func, insert, select
@@ -17,6 +16,7 @@ from app.consolidate.roles import record_roles
 from app.consolidate.senses import sense_of
 from app.extract.records import Extraction
 from app.extract.timex import timex_interval
+from app.ingest.records import ArticleMeta
 from app.keys import content_hash, normalise_alias, slugify
 from app.models import (
     Actor,
@@ -33,19 +33,6 @@ from app.models import (
     TimexRow,
     utcnow,
 )
-
-
-@dataclass(slots=True)
-class ArticleMeta:
-    """What ingestion knows about an article besides its text."""
-
-    text: str
-    external_id: str | None = None
-    title: str | None = None
-    url: str | None = None
-    source: str | None = None
-    author: str | None = None
-    published: dt.date | None = None
 
 
 def get_or_create_source(session: Session, name: str | None) -> Source | None:

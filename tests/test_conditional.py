@@ -31,8 +31,8 @@ def statements(connection):
     event.remove(connection, "before_cursor_execute", count)
 
 
-def store_one(session, title: str) -> None:
-    store_article(session, ArticleMeta(text="Body text of a newly ingested article.", title=title),
+def store_one(session, title: str, text: str = "Body text of a newly ingested article.") -> None:
+    store_article(session, ArticleMeta(text=text, title=title),
                   Extraction(id="new", title=None, source=None, published=None, published_inferred=False,
                              pipeline_version="t"))
     session.commit()
@@ -149,14 +149,80 @@ def the_middleware(client) -> Conditional:
     return layer
 
 
-def test_remembered_answers_are_bounded_and_dropped_when_the_data_changes(client, session, ids, monkeypatch):
+def test_each_page_keeps_its_latest_answer_within_the_bounds(client, session, ids, monkeypatch):
     for url in ("/", "/timeline", "/quotes"):
         client.get(url)
     kept = the_middleware(client)
-    assert len(kept.entries) == 3 and kept.bytes == sum(len(body) for _, body in kept.entries.values())
+    assert len(kept.entries) == 3 and kept.bytes == sum(len(e.body) for e in kept.entries.values())
     store_one(session, "A headline that changes the data version")
-    client.get("/")
-    assert list(kept.entries) == [client.get("/").headers["etag"]]
+    new_tag = client.get("/").headers["etag"]
+    assert len(kept.entries) == 3 and new_tag in {e.etag for e in kept.entries.values()}  # replaced, not added
     monkeypatch.setattr(conditional, "MAX_BYTES", kept.bytes + 10)
-    client.get("/timeline")
-    assert len(kept.entries) <= 1 and kept.bytes <= conditional.MAX_BYTES  # the home page made room
+    client.get("/timeline?actor=united-states")
+    assert len(kept.entries) <= 3 and kept.bytes <= conditional.MAX_BYTES  # the oldest made room
+
+
+def test_the_remembered_answer_is_the_compressed_one_and_plain_clients_get_theirs(client, ids):
+    first = client.get("/timeline", headers={"Accept-Encoding": "gzip"})
+    again = client.get("/timeline", headers={"Accept-Encoding": "gzip"})
+    plain = client.get("/timeline", headers={"Accept-Encoding": "identity"})
+    assert again.headers["content-encoding"] == "gzip" and again.text == first.text
+    assert "content-encoding" not in plain.headers and plain.text == first.text
+    assert plain.headers["etag"] == first.headers["etag"]  # a weak tag: one for both encodings
+    assert "Accept-Encoding" in again.headers["vary"] and "HX-Request" in again.headers["vary"]
+    bodies = [e.body for e in the_middleware(client).entries.values()]
+    assert any(b.startswith(b"\x1f\x8b") for b in bodies) and any(b.startswith(b"<!") for b in bodies)
+
+
+def test_while_a_page_re_renders_its_visitors_get_its_previous_answer(client, session, ids, statements):
+    import asyncio
+
+    old = client.get("/quotes")
+    kept = the_middleware(client)
+    (page,) = [key for key, entry in kept.entries.items() if entry.etag == old.headers["etag"]]
+    store_one(session, "A headline stored while the quotes page renders")
+    kept.flights[page] = asyncio.Event()  # another request is rendering the new version
+    before = len(statements)
+    meanwhile = client.get("/quotes")
+    revalidated = client.get("/quotes", headers={"If-None-Match": old.headers["etag"]})
+    assert meanwhile.text == old.text and meanwhile.headers["etag"] == old.headers["etag"]
+    assert revalidated.status_code == 304 and revalidated.headers["etag"] == old.headers["etag"]
+    assert len(statements) - before <= 2  # the data version only: no page query ran
+    del kept.flights[page]
+    fresh = client.get("/quotes")
+    assert fresh.headers["etag"] != old.headers["etag"]  # no render running: the new version is rendered
+
+
+def test_the_version_reader_asks_sqlite_whether_another_connection_committed(tmp_path):
+    from sqlalchemy import text
+
+    from app import migrate
+    from app.db import make_engine
+    from app.web.conditional import VersionReader
+
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    reader = VersionReader(engine)
+    first = reader.read()
+    asked: list[str] = []
+    reader._raw.set_trace_callback(asked.append)
+    assert reader.read() == first and asked == ["PRAGMA data_version"]  # nothing committed: nothing re-read
+    assert engine.pool.checkedout() == 0  # its own connection, not a pooled one
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO sources (name) VALUES ('Wire')"))
+        conn.execute(text("UPDATE data_generation SET n = n + 1 WHERE id = 1"))
+    assert reader.read() != first
+    engine.dispose()
+
+
+def test_while_versions_come_seconds_apart_a_page_re_renders_at_most_that_often(client, session, ids, monkeypatch):
+    client.get("/quotes")
+    store_one(session, "The first of a quick run of stored articles")
+    after_one = client.get("/quotes")  # a change after a quiet spell: rendered at once
+    store_one(session, "The second of a quick run of stored articles", "The body of the second article stored.")
+    during = client.get("/quotes")  # two versions moments apart (a job storing articles): a page a moment old
+    assert during.headers["etag"] == after_one.headers["etag"] and during.text == after_one.text
+    assert client.get("/quotes", headers={"If-None-Match": after_one.headers["etag"]}).status_code == 304
+    monkeypatch.setattr(conditional, "STORM_SECONDS", 0.0)
+    assert client.get("/quotes").headers["etag"] != after_one.headers["etag"]  # no storm: the newest version

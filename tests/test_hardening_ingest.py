@@ -381,7 +381,6 @@ def test_a_running_job_left_by_a_killed_server_resumes_on_start(tmp_path, monkey
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'web.db'}", data_dir=tmp_path / "data",
                         queue_url=None)
     migrate.upgrade(settings.database_url)
-    monkeypatch.setattr(Runtime, "extractor", lambda self: extractor)  # the session's model, not a second load
     with Runtime(settings, writer=True) as before_the_kill:
         factory = before_the_kill.sessionmaker
         with transaction(factory) as session:
@@ -418,7 +417,7 @@ def test_only_one_web_process_per_data_folder_runs_the_embedded_worker(tmp_path)
 
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'w.db'}", data_dir=tmp_path / "data",
                         queue_url=None)
-    probe = [sys.executable, "-c", "import sys; from app.jobs.worker import ProcessLock; from pathlib import Path; "
+    probe = [sys.executable, "-c", "import sys; from app.jobs.process import ProcessLock; from pathlib import Path; "
              "sys.exit(0 if ProcessLock(Path(sys.argv[1])).acquire() else 3)", str(tmp_path / "data" / "embedded-worker.lock")]
     with Runtime(settings) as runtime:
         assert runtime.start_embedded_worker()

@@ -11,7 +11,6 @@ from support.local_site import LocalSite, article_html, wikinews
 
 from app.ingest.dedup import (
     NearDuplicateIndex,
-    canonical_url,
     minhash_of,
     signature_bytes,
     signature_from_bytes,
@@ -24,6 +23,7 @@ from app.ingest.readers import (
     parse_feed,
     user_agent,
 )
+from app.ingest.records import canonical_url
 from app.ingest.sources import file_candidates, jsonl_candidates, list_files, url_candidate
 from app.textio import UnreadableInput
 

@@ -7,8 +7,8 @@ import json
 import httpx
 import pytest
 
-from app.ingest.dedup import canonical_url
 from app.ingest.readers import FeedItem
+from app.ingest.records import canonical_url
 from app.ingest.sources import feed_candidates, jsonl_candidates, url_candidate
 from app.textio import UnreadableInput
 

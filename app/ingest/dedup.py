@@ -5,40 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from app.keys import normalise_text
-from app.textio import UnreadableInput
 
 NUM_PERM = 128
 SCHEME = "affine32"  # fixed, so signatures stored by one datasketch release compare with the next one's
 SHINGLE_WORDS = 3
 NEAR_DUPLICATE_THRESHOLD = 0.8
 _WORD = re.compile(r"\w+", re.UNICODE)
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
-
-
-def canonical_url(url: str) -> str:
-    """The form two links to one page share: lower-case scheme and host, no fragment, no tracking, no trailing /.
-
-    A malformed URL (``http://[::1``, a non-numeric port) raises ``UnreadableInput``, never ``ValueError``, so a
-    caller can turn it into an error for that one input instead of losing the whole run.
-    """
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError as exc:
-        raise UnreadableInput(f"{url}: not a valid URL") from exc
-    host = (parts.hostname or "").lower()
-    if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
-        host = f"{host}:{port}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.lower().startswith(_TRACKING)]
-    path = parts.path.rstrip("/") if parts.path not in ("", "/") else ""
-    return urlunsplit((parts.scheme.lower(), host, path, urlencode(query), ""))
 
 
 def shingles(text: str) -> set[bytes]:
@@ -61,11 +39,18 @@ def signature_bytes(signature: MinHash) -> bytes:
     return np.asarray(signature.hashvalues, dtype="<u4").tobytes()  # affine32 values fit 32 bits
 
 
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The permutation parameters every signature shares (fixed seed), drawn once: drawing them for each of
+    10,000 stored signatures took most of a job's start."""
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+
 def signature_from_bytes(data: bytes) -> MinHash | None:
     values = np.frombuffer(data, dtype="<u4")
     if len(values) != NUM_PERM:
         return None
-    return MinHash(num_perm=NUM_PERM, hashvalues=values.copy(), scheme=SCHEME)
+    return MinHash(num_perm=NUM_PERM, hashvalues=values.copy(), scheme=SCHEME, permutations=_permutations())
 
 
 @dataclass(slots=True)

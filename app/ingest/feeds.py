@@ -7,9 +7,9 @@ import hashlib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.ingest.dedup import canonical_url
 from app.ingest.readers import FeedItem
-from app.ingest.runner import FAILED, Outcome
+from app.ingest.records import FAILED, canonical_url
+from app.ingest.sources import Outcome
 from app.models import FeedEntry
 from app.textio import UnreadableInput
 

@@ -17,9 +17,8 @@ from typing import Any
 
 import httpx
 
-from app.ingest.dedup import canonical_url
 from app.ingest.netguard import PrivateAddress, check_request, guarded_transport
-from app.store import ArticleMeta
+from app.ingest.records import ArticleMeta, canonical_url
 from app.textio import MAX_FILE_BYTES, UnreadableInput, decode_bytes, read_text_file
 
 Clock = Callable[[], float]

@@ -22,27 +22,14 @@ from app.db import transaction
 from app.extract.parallel import ExtractionPool
 from app.extract.pipeline import ArticleInput, Extraction, ExtractionError, Extractor
 from app.ingest.dedup import NearDuplicateIndex, minhash_of, signature_bytes
-from app.ingest.sources import Candidate
+from app.ingest.records import DUPLICATE, FAILED, NEAR_DUPLICATE, STATUSES, STORED, ArticleMeta
+from app.ingest.sources import Candidate, Outcome
 from app.keys import content_hash
 from app.models import Article
-from app.store import ArticleMeta, store_article
+from app.store import store_article
 from app.textio import UnreadableInput, has_words
 
-STORED, NEAR_DUPLICATE, DUPLICATE, FAILED = "stored", "near_duplicate", "duplicate", "failed"
-STATUSES = (STORED, NEAR_DUPLICATE, DUPLICATE, FAILED)
 STORE_ATTEMPTS = 3  # a store that collides with a concurrent writer's (worker, second ingest) is tried again
-
-
-@dataclass(slots=True)
-class Outcome:
-    """What became of one input; ``message`` is the one line a person reads."""
-
-    candidate: Candidate
-    status: str
-    message: str = ""
-    article_id: int | None = None
-    duplicate_of: int | None = None
-    score: float | None = None
 
 
 @dataclass(slots=True)

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from app.ingest.dedup import canonical_url
 from app.ingest.readers import (
     FeedItem,
     feed_item_article,
@@ -26,7 +25,7 @@ from app.ingest.readers import (
     read_html_file,
     read_txt,
 )
-from app.store import ArticleMeta
+from app.ingest.records import ArticleMeta, canonical_url
 from app.textio import MAX_FILE_BYTES, UnreadableInput, bom_encoding, decode_bytes, decode_lines
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -48,6 +47,18 @@ class Candidate:
     url: str | None = None
     token: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What became of one input; ``message`` is the one line a person reads."""
+
+    candidate: Candidate
+    status: str
+    message: str = ""
+    article_id: int | None = None
+    duplicate_of: int | None = None
+    score: float | None = None
 
 
 @dataclass(slots=True)

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.ingest.feeds import record_feed_outcome
-from app.ingest.runner import FAILED, Outcome
-from app.ingest.sources import RawInput
+from app.ingest.records import FAILED
+from app.ingest.sources import Outcome, RawInput
 from app.jobs.leases import PENDING, RUNNING
 from app.models import Job, JobItem, utcnow
 

@@ -13,15 +13,13 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import IO
+from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import transaction
-from app.extract.pipeline import Extractor
 from app.ingest.feeds import unseen_items
 from app.ingest.readers import fetch_feed, http_client
 from app.ingest.runner import FAILED, IngestRunner, Summary
@@ -47,6 +45,9 @@ from app.jobs.service import (
 )
 from app.models import JobItem, utcnow
 from app.textio import UnreadableInput
+
+if TYPE_CHECKING:
+    from app.extract.pipeline import Extractor
 
 log = logging.getLogger("dateline.jobs")
 
@@ -212,38 +213,7 @@ class JobWorker:
         self.queue.consume(threads)
 
 
-class ProcessLock:
-    """An exclusive lock on a file, held until released or the process dies (the OS drops it: no stale lock)."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._handle: IO[bytes] | None = None
-
-    def acquire(self) -> bool:
-        """True when this process now holds the lock; False when another one does."""
-        if self._handle is not None:
-            return True
-        try:
-            import fcntl
-        except ImportError:  # not on a Unix: one web process per data folder is then up to the operator
-            return True
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("ab")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            return False
-        self._handle = handle
-        return True
-
-    def release(self) -> None:
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            handle.close()  # closing the file drops the lock
-
-
-EMBEDDED_NICE = 10  # the web process's readers come first: extraction takes what CPU they leave
+EMBEDDED_NICE = 5  # the web processes' readers come first: extraction takes what CPU they leave
 
 
 def lower_priority(by: int = EMBEDDED_NICE) -> None:
@@ -255,7 +225,7 @@ def lower_priority(by: int = EMBEDDED_NICE) -> None:
 
 
 class EmbeddedWorker:
-    """The web process's own job runner when there is no Redis: one background thread, stopped on ``stop()``."""
+    """The job process's runner (``app.jobs.child``) when there is no Redis: a thread polling the queue."""
 
     def __init__(self, worker: JobWorker, poll_seconds: float = EMBEDDED_POLL_SECONDS) -> None:
         self.worker = worker
@@ -276,7 +246,6 @@ class EmbeddedWorker:
             self._thread.join(timeout)
 
     def _loop(self) -> None:
-        lower_priority()
         try:
             self.worker.requeue_unfinished()
         except Exception:

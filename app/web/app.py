@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runtime = Runtime(settings)  # engine, sessions and job queue of this process; closed on shutdown
+        runtime = Runtime(settings, web=True)  # engine, sessions and job queue of this process; closed on shutdown
         app.state.runtime = runtime
         app.state.engine = runtime.engine
         app.state.sessionmaker = runtime.sessionmaker
@@ -40,11 +40,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.token_throttle = TokenThrottle()
     app.router.redirect_slashes = False  # the 404 handler redirects '/x/' itself, to a path, never to the Host
     # Outermost last: headers on every answer; Host and Origin checked, then the body bounded, before any route.
-    # Pages, twins and exports: tagged by the data version, 304 or remembered before the route runs.
-    app.add_middleware(Conditional, editing=bool(settings.editor_token), base_url=settings.base_url)
-    app.add_middleware(ETags)  # inside GZip: the tag is of the uncompressed body (of what Conditional left untagged)
+    app.add_middleware(ETags)  # inside GZip: the tag is of the uncompressed body (of what Conditional does not tag)
     # Pages, JSON and htmx/CSS assets compress 4-5x; PNG cards are left alone (already compressed).
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # 9 costs ~2x the CPU for ~2% less
+    # Pages, twins and exports: tagged by the data version, 304 or remembered (compressed) before the route runs.
+    app.add_middleware(Conditional, editing=bool(settings.editor_token), base_url=settings.base_url)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(HeadAsGet)
     app.add_middleware(RequestGuard, settings=settings)

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.web.errors import error_response
 
 CACHEABLE_TYPES = ("text/html", "application/json", "text/csv", "application/atom+xml")
+DATA_TAGGED = "dateline.data_tagged"  # scope key: app.web.conditional tags this answer by the data version
 NOT_MODIFIED_KEEPS = ("etag", "vary", "cache-control", "content-location", "expires", "hx-push-url")
 
 
@@ -134,7 +135,7 @@ class ETags:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope.get(DATA_TAGGED):
             await self.app(scope, receive, send)
             return
         if_none_match = Headers(scope=scope).get("if-none-match")

@@ -10,11 +10,21 @@ clause gives the mood (conditional, demanded, proposed, planned, possible, negat
 quote, the speaker.  The type is decided in one place, ``typer.event_type(trigger, args)``; among several
 typed events of one sentence a trained gate (``confidence``, data/type_gate.json) clears the unlikely ones.  A
 sentence that names an actor but holds no clause event gets one untyped event on its main content word.
-Importing the package registers the spaCy factory ``dateline_events_v1`` (see ``factory``).
+The spaCy factory ``dateline_events_v1`` lives in ``factory`` (the pipeline imports it); the package itself
+stays free of spaCy, so consolidation and pages can read its lexicon without loading NLP.
 """
 
 from __future__ import annotations
 
-from app.extract.events.factory import DEFAULT_SETTINGS, EventFinder, EventSettings, find_events
+from typing import Any
 
 __all__ = ["DEFAULT_SETTINGS", "EventFinder", "EventSettings", "find_events"]
+
+
+def __getattr__(name: str) -> Any:
+    """The factory's names, imported (with spaCy) only when one is asked for."""
+    if name in __all__:
+        from app.extract.events import factory
+
+        return getattr(factory, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
