@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.bench_load [--db PATH] [--articles 3000] [--workers 1,N] [--concurrency 16]
                                          [--seconds 15] [--max-requests 1000000] [--ingest 100]
-                                         [--client raw|httpx] [--revalidate]
+                                         [--client raw|httpx|locust] [--locust-processes N] [--revalidate]
 
 A real server (``dateline serve --workers W``, uvicorn processes) is started on 127.0.0.1 on a free port for
 each worker count, and ``--concurrency`` visitors (``bench.loadclient``: one keep-alive connection each, loopback
