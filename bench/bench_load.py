@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.bench_load [--db PATH] [--articles 3000] [--workers 1,N] [--concurrency 16]
                                          [--seconds 15] [--max-requests 1000000] [--ingest 100]
-                                         [--client raw|httpx] [--revalidate]
+                                         [--client raw|httpx|locust] [--locust-processes N] [--revalidate]
 
 A real server (``dateline serve --workers W``, uvicorn processes) is started on 127.0.0.1 on a free port for
 each worker count, and ``--concurrency`` visitors (``bench.loadclient``: one keep-alive connection each, loopback
@@ -20,8 +20,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -32,9 +34,10 @@ from pathlib import Path
 
 import httpx
 
-from bench.loadclient import CLIENT_ERRORS, Visitor, run_visitors
+from bench.loadclient import CLIENT_ERRORS, Visitor, Walk, run_visitors
+from bench.locustrun import Row, children_cpu_seconds, run_locust
 from bench.seed_clone import ROOT, bring_to_head, build_seed, clone, percentile
-from bench.serving import Server
+from bench.serving import Process, Server
 
 INGEST_TOKEN = "bench-load-token"
 
@@ -106,19 +109,13 @@ def run_load(base: str, paths: list[str], concurrency: int, seconds: float, max_
     deadline = time.perf_counter() + seconds
 
     async def visit(offset: int, visitor: Visitor) -> None:
-        tags: dict[str, str] = {}
-        for path in itertools.islice(itertools.cycle(paths), offset, None):
-            if next(budget) >= max_requests or time.perf_counter() > deadline:
-                return
-            headers = {"if-none-match": tags[path]} if revalidate and path in tags else None
+        walk = Walk(paths, offset, revalidate)
+        while next(budget) < max_requests and time.perf_counter() <= deadline:
+            path, headers = walk.next_request()
             started = time.perf_counter()
-            reason = ""
             try:
                 answer = await visitor.get(path, headers)
-                if answer.status == 200 and answer.etag:
-                    tags[path] = answer.etag
-                elif not (answer.status == 200 or (answer.status == 304 and headers)):
-                    reason = f"HTTP {answer.status}: {answer.body[:200]!r}"
+                reason = walk.verdict(path, headers is not None, answer.status, answer.etag, answer.body)
             except CLIENT_ERRORS as exc:
                 reason = f"{type(exc).__name__}: {exc}"
             latencies[path].append((time.perf_counter() - started) * 1000)
@@ -135,25 +132,72 @@ def run_load(base: str, paths: list[str], concurrency: int, seconds: float, max_
 REASONS: list[str] = []  # the first few failures, said in full after the table
 
 
-def report(workers: int, latencies: dict[str, list[float]], failures: dict[str, int], wall: float,
-           what: str = "") -> float:
-    total = sum(len(v) for v in latencies.values())
-    rate = total / wall if wall > 0 else 0.0
-    health = statistics.median(latencies["/-/health"]) if latencies["/-/health"] else float("nan")
-    print(f"\n{workers} web process{'es' if workers > 1 else ''}{what}: {total:,} requests in {wall:.1f} s = "
-          f"{rate:,.0f} requests/s, {sum(failures.values())} failed")
-    print(f"{'page':44} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p50/health':>10}")
+def rows_of(latencies: dict[str, list[float]], failures: dict[str, int]) -> tuple[dict[str, Row], Row]:
+    """The report's rows (per page, then all requests) from the latencies the raw and httpx clients took."""
+    def row(times: list[float], failed: int) -> Row:
+        return Row(len(times), statistics.median(times), percentile(times, 95), percentile(times, 99), failed)
+
     every = [t for times in latencies.values() for t in times]
-    if every:
-        print(f"{'all requests':44} {len(every):6} {statistics.median(every):8.1f} {percentile(every, 95):8.1f} "
-              f"{percentile(every, 99):8.1f} {statistics.median(every) / health:10.1f}")
-    for path, times in latencies.items():
-        p50 = statistics.median(times)
-        print(f"{path[:44]:44} {len(times):6} {p50:8.1f} {percentile(times, 95):8.1f} {percentile(times, 99):8.1f} "
-              f"{p50 / health:10.1f}{'  failures: ' + str(failures[path]) if failures[path] else ''}")
-    for reason in REASONS:
+    total = row(every, sum(failures.values())) if every else Row(0, math.nan, math.nan, math.nan)
+    return {path: row(times, failures[path]) for path, times in latencies.items() if times}, total
+
+
+def report(title: str, rows: dict[str, Row], total: Row, rate: float, reasons: list[str]) -> None:
+    health = rows["/-/health"].p50 if "/-/health" in rows else math.nan
+    print(f"\n{title}: {total.n:,} requests = {rate:,.0f} requests/s, {total.failures} failed")
+    print(f"{'page':44} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'p50/health':>10}")
+    for name, row in [("all requests", total), *rows.items()]:
+        failed = f"  failures: {row.failures}" if row.failures and name != "all requests" else ""
+        print(f"{name[:44]:44} {row.n:6} {row.p50:8.1f} {row.p95:8.1f} {row.p99:8.1f} {row.p50 / health:10.1f}{failed}")
+    for reason in reasons:
         print(f"failed: {reason}")
-    REASONS.clear()
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of ``pid`` and its descendants, the ones they have reaped included."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        child = int(stat.parent.name)
+        parents[child] = int(fields[1])
+        times[child] = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    tree, grew = {pid}, True
+    while grew:
+        more = {c for c, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(times.get(p, 0.0) for p in tree)
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(args: argparse.Namespace, server: Process, workers: int, paths: list[str], revalidate: bool) -> float:
+    """One load run of ``args.client`` reported; says the CPU the client and the server processes used."""
+    client_before, server_before = own_cpu_seconds() + children_cpu_seconds(), process_tree_cpu(server.proc.pid)
+    title = f"{workers} web process{'es' if workers > 1 else ''} ({args.client} client)"
+    title += ", revalidating with If-None-Match" if revalidate else ""
+    if args.client == "locust":
+        run = run_locust(server.base, paths, args.concurrency, args.seconds, args.max_requests,
+                         revalidate=revalidate, processes=args.locust_processes)
+        report(title, run.rows, run.total, run.rate, run.reasons + run.warnings)
+        rate, wall = run.rate, run.total.n / run.rate if run.rate else args.seconds
+    else:
+        latencies, failures, wall = run_load(server.base, paths, args.concurrency, args.seconds,
+                                             args.max_requests, client=args.client, revalidate=revalidate)
+        rows, total = rows_of(latencies, failures)
+        rate = total.n / wall if wall > 0 else 0.0
+        report(title, rows, total, rate, REASONS[:])
+        REASONS.clear()
+    client = own_cpu_seconds() + children_cpu_seconds() - client_before
+    used = process_tree_cpu(server.proc.pid) - server_before
+    print(f"CPU in {wall:.0f} s: the client {client:.0f} s, the server's processes (web and job) {used:.0f} s")
     return rate
 
 
@@ -168,13 +212,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="longest time per worker count")
     parser.add_argument("--max-requests", type=int, default=1_000_000, help="most requests per worker count")
     parser.add_argument("--ingest", type=int, default=0, help="an N-article web job running during the load")
-    parser.add_argument("--client", choices=("raw", "httpx"), default="raw",
-                        help="the visitors' HTTP client (bench.loadclient; httpx costs the machine ~3 ms CPU a request)")
+    parser.add_argument("--client", choices=("raw", "httpx", "locust"), default="raw",
+                        help="the visitors' HTTP client (bench.loadclient; httpx costs the machine ~3 ms CPU a request; "
+                             "locust: Locust's FastHttpUser in processes of its own, bench.locustrun)")
+    parser.add_argument("--locust-processes", type=int, default=1, help="Locust processes (--client locust)")
     parser.add_argument("--revalidate", action="store_true",
                         help="then the same mix again with If-None-Match (browsers revalidating), said apart")
     args = parser.parse_args()
     if not 0 < args.seconds <= 300 or not 0 < args.max_requests <= 1_000_000 or not 0 < args.concurrency <= 256:
         parser.error("bounded runs only: --seconds up to 300, --max-requests up to 1,000,000, --concurrency up to 256")
+    if not 1 <= args.locust_processes <= 4:
+        parser.error("--locust-processes takes 1 to 4")
     if not 0 <= args.ingest <= 1000:
         parser.error("--ingest takes 0 to 1,000 articles")
     counts = sorted({max(1, int(w)) for w in args.workers.split(",") if w.strip()})
@@ -187,16 +235,9 @@ def main() -> None:
             for path in paths:  # warm each process's caches a little before measuring
                 httpx.get(server.base + path, timeout=30)
             progress = start_job(server.base, args.ingest) if args.ingest else None
-            latencies, failures, wall = run_load(server.base, paths, args.concurrency, args.seconds,
-                                                 args.max_requests, client=args.client)
-            during = job_progress(server.base, progress) if progress else None
-            rates[workers] = report(workers, latencies, failures, wall, f" ({args.client} client)")
-            if during:
-                print(f"while the load ran: {during}")
-            if args.revalidate:
-                again = run_load(server.base, paths, args.concurrency, args.seconds, args.max_requests,
-                                 client=args.client, revalidate=True)
-                report(workers, *again, f" ({args.client} client), revalidating with If-None-Match")
+            for revalidate in (False, True)[: 1 + args.revalidate]:
+                rate = measure(args, server, workers, paths, revalidate)
+                rates.setdefault(workers, rate)
                 if progress:
                     print(f"while the load ran: {job_progress(server.base, progress)}")
     if len(rates) > 1:

@@ -1,4 +1,4 @@
-"""bench_load's visitors: each an HTTP/1.1 keep-alive connection sending the page mix in turn.
+"""bench_load's visitors: each an HTTP/1.1 keep-alive connection sending the page mix in turn (``Walk``).
 
 ``raw`` (the default) writes each request by hand and parses the answer with httptools (uvicorn's own
 parser) on uvloop, so that on a small machine the load generator takes a fraction of the CPU the server does;
@@ -6,13 +6,14 @@ httpx's async client spends about 3 ms of CPU per request, as much as the server
 cores (bench_load ``--client httpx`` keeps it for comparison). Both send what httpx sends (``Accept: */*``,
 ``Accept-Encoding: gzip, deflate``, keep-alive), read every answer to its end and count anything but a 200
 (or a 304 to a conditional request) as a failure; neither decompresses bodies (that is the client's work,
-not the server's).
+not the server's). ``bench.locustfile`` walks the same mix with the same headers and verdicts in Locust.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
@@ -21,6 +22,32 @@ import httpx
 TIMEOUT_S = 30.0
 HEADERS = {"accept": "*/*", "accept-encoding": "gzip, deflate", "connection": "keep-alive",
            "user-agent": "dateline-bench-load"}
+
+
+class Walk:
+    """One visitor's way through the mix: every page in turn from its own ``offset``; with ``revalidate`` it
+    sends ``If-None-Match`` with the tag it last got for the page, as a browser does (a 304 is then a success)."""
+
+    def __init__(self, paths: list[str], offset: int, revalidate: bool = False) -> None:
+        self._pages = itertools.islice(itertools.cycle(paths), offset, None)
+        self.revalidate = revalidate
+        self.tags: dict[str, str] = {}
+
+    def next_request(self) -> tuple[str, dict[str, str] | None]:
+        """The next page and the headers it adds to ``HEADERS`` (None: none)."""
+        path = next(self._pages)
+        tag = self.tags.get(path) if self.revalidate else None
+        return path, ({"if-none-match": tag} if tag else None)
+
+    def verdict(self, path: str, conditional: bool, status: int, etag: str | None, body: bytes) -> str:
+        """Why the answer is a failure ('' when it is not), keeping a 200's tag for the next revalidation."""
+        if status == 200:
+            if etag:
+                self.tags[path] = etag
+            return ""
+        if status == 304 and conditional:
+            return ""
+        return f"HTTP {status}: {body[:200]!r}"
 
 
 class Answer:
