@@ -56,6 +56,7 @@ lint: install
 
 ## bench: every benchmark (ratios against a baseline measured in the same run); BENCH="--quick" for a smoke run
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench $(BENCH)
 
 vendor-htmx:

@@ -7,8 +7,9 @@
 A real server (``dateline serve --workers W``, uvicorn processes) is started on 127.0.0.1 on a free port for
 each worker count, and ``--concurrency`` visitors (``bench.loadclient``: one keep-alive connection each, loopback
 only) send the page mix for at most ``--seconds`` or ``--max-requests``, whichever comes first. The default
-``raw`` client costs the machine about 0.3 ms of CPU a request, httpx's about 3 ms, which on a 2-core machine
-is as much as the server's own. ``--revalidate`` then sends the same mix again with ``If-None-Match`` (the tag
+client is Locust (PyPI ``locust``, ``FastHttpUser``, about 0.27 ms of CPU a request); ``raw`` (hand-written
+keep-alive requests, about 0.06 ms) leaves the server more of a 2-core machine, httpx (about 3.6 ms) as much
+as the server's own. ``--revalidate`` then sends the same mix again with ``If-None-Match`` (the tag
 each visitor last got for the page, as browsers revalidate) and reports it apart. /-/health is part of the same mix, so its latency is the baseline
 measured under the same load; the database is the cloned-samples corpus of ``bench.seed_clone``.
 ``--ingest N`` posts an N-article web job (paragraphs of the bundled Wikinews samples recombined, so each is
@@ -212,9 +213,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="longest time per worker count")
     parser.add_argument("--max-requests", type=int, default=1_000_000, help="most requests per worker count")
     parser.add_argument("--ingest", type=int, default=0, help="an N-article web job running during the load")
-    parser.add_argument("--client", choices=("raw", "httpx", "locust"), default="raw",
-                        help="the visitors' HTTP client (bench.loadclient; httpx costs the machine ~3 ms CPU a request; "
-                             "locust: Locust's FastHttpUser in processes of its own, bench.locustrun)")
+    parser.add_argument("--client", choices=("raw", "httpx", "locust"), default="locust",
+                        help="the visitors' HTTP client: locust (Locust's FastHttpUser in a process of its own, "
+                             "bench.locustrun; the bench extra), raw (bench.loadclient, ~0.06 ms CPU a request) or "
+                             "httpx (~3.6 ms a request: on 2 cores it measures itself)")
     parser.add_argument("--locust-processes", type=int, default=1, help="Locust processes (--client locust)")
     parser.add_argument("--revalidate", action="store_true",
                         help="then the same mix again with If-None-Match (browsers revalidating), said apart")
