@@ -15,10 +15,10 @@ The name, its aliases and the other actors' mentions inside the phrase (`German`
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from app.extract.actors.lexicon import Lexicon
-from app.extract.actors.mentions import COMPANY_NOUNS
+from app.extract.actors.mentions import COMPANY_NOUNS, TokenView
 from app.extract.records import Actor, Mention
 
 __all__ = ["add_phrase_extents", "descriptor_start", "place_with_region"]
@@ -27,21 +27,20 @@ _MAX_WORDS = 5  # the longest descriptor kept (`Irish low cost national airline`
 _MODIFIER_POS = frozenset({"ADJ", "NOUN"})
 _QUALIFIER_ENTS = frozenset({"NORP", "GPE", "LOC", "ORG"})
 _OWNER_NOUNS = frozenset({"parent", "owner"})
-_CAPS_SHARE = 0.8  # as the component's caps_share
 
 
-def add_phrase_extents(doc: Doc, lex: Lexicon, actors: list[Actor],
-                       spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Give organisations and places their noun-phrase mentions; return the new ``(start, end, id)`` spans."""
+def add_phrase_extents(doc: Doc, lex: Lexicon, view: TokenView, actors: list[Actor],
+                       spans: list[tuple[int, int, str]]) -> None:
+    """Give organisations and places their noun-phrase mentions (mentions of the record only: the actor
+    index keeps ``spans``, the names, for arguments and speakers)."""
     original = doc._.dl_original if doc._.dl_original is not None else doc.text
     texts = {(s, e): original[s:e] for s, e, _ in spans}
-    added: list[tuple[int, int, str]] = []
     for actor in actors:
         if actor.kind not in ("organization", "place", "country"):
             continue
         for m in list(actor.mentions):
             span = doc.char_span(m.start, m.end)
-            if span is None or _caps_line(span):
+            if span is None or view.caps_line(span.start):  # `MILWAUKEE , Wisconsin`: casing tells nothing
                 continue
             if actor.kind == "organization":
                 start, end = doc[descriptor_start(doc, span.start)].idx, m.end
@@ -51,9 +50,7 @@ def add_phrase_extents(doc: Doc, lex: Lexicon, actors: list[Actor],
                 continue
             if (start, end) != (m.start, m.end):
                 actor.mentions.append(Mention(start, end, original[start:end]))
-                added.append((start, end, actor.id))
         actor.mentions.sort(key=lambda x: (x.start, x.end))
-    return added
 
 
 def descriptor_start(doc: Doc, start: int) -> int:
@@ -140,12 +137,6 @@ def _qualifier_start(doc: Doc, k: int, first: int) -> int:
     while k > 0 and doc[k].ent_iob_ == "I" and _same_line(doc, k - 1):
         k -= 1
     return k - 1 if k > 0 and doc[k - 1].lower_ == "the" and _same_line(doc, k - 1) else k
-
-
-def _caps_line(span: Span) -> bool:
-    """The span's sentence is written in capitals (`MILWAUKEE , Wisconsin`), where casing tells nothing."""
-    words = [t.text for t in span.sent if t.is_alpha]
-    return len(words) >= 2 and sum(w.isupper() for w in words) >= _CAPS_SHARE * len(words)
 
 
 def _same_line(doc: Doc, k: int) -> bool:

@@ -43,7 +43,7 @@ def find_actors(doc: Doc, lex: Lexicon, *, max_appos_tokens: int,
     actors, spans = build(doc, clusters, max_appos_tokens, organisation_names(doc, cands) | teams)
     find_role_references(doc, lex, actors, spans)
     groups, group_spans = find_groups(doc, actors, spans)
-    add_phrase_extents(doc, lex, actors, spans)
+    add_phrase_extents(doc, lex, view, actors, spans)
     return actors + groups, sorted(spans + group_spans)
 
 
