@@ -219,12 +219,11 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
         parts.append(verb.text)
         parts.extend(_targets_text(text, c, target_names, target_tokens, " ".join(parts), False))
         return clip(" ".join(parts), max_chars)
-    parts_before_verb = list(parts)
-    verb_words = _verb_words(c, mood, mod)
+    parts.extend(_verb_words(c, mood, mod))
     if by_agent is not None and source_name:
-        verb_words.append("by " + (noun_phrase(text, source_tok, SOURCE_TOKENS) if source_tok is not None
-                                   and as_written(text, source_tok, source_name) else source_name))
-    parts.extend(verb_words)
+        parts.append("by " + (noun_phrase(text, source_tok, SOURCE_TOKENS) if source_tok is not None
+                              and as_written(text, source_tok, source_name) else source_name))
+    bare = len(parts)   # who and the verb group: what an intransitive verb's adjunct completes
     obj = next((x for x in verb.children if x.dep_ in ("dobj", "obj", "attr", "oprd") and x is not c.trigger
                 and x not in c.words), None)
     if obj is None and verb.dep_ == "acl" and verb.tag_ == "VBN" and source_name:
@@ -233,9 +232,8 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
         parts.append(noun_phrase(text, obj, OBJECT_TOKENS, keep_of=True))
     elif c.trigger is verb:   # "Airbus has warned there could be additional charges", "Angers said “…”"
         parts.extend(_what_was_said(text, verb, verb.lemma_.lower() in SPEECH))
-    told = len(parts)
     parts.extend(_targets_text(text, c, target_names, target_tokens, " ".join(parts), obj is not None))
-    if obj is None and len(parts) == told == len(parts_before_verb) + len(verb_words) and c.trigger is verb:
+    if len(parts) == bare and c.trigger is verb:   # no object, nothing said, no target phrase
         parts.extend(_adjunct(text, verb))   # "Boeing has entered into an agreement with Sukhoi"
     out = " ".join(p for p in parts if p)
     return clip(out, max_chars)
