@@ -128,6 +128,21 @@ def test_event_json_twin_has_the_same_data(client, ids):
     assert data["event"]["modality"] == "possible" and data["merges"][0]["merged_id"] == ids["merged"]
 
 
+def test_event_page_lists_nearby_live_events_of_its_actors_newest_first(client, ids):
+    # the week's talks (Biden → Russia) share Russia with both 17 December events; the event merged into the
+    # survivor and the removed one are never shown, nor the event itself
+    week = client.get(f"/events/{ids['week']}-joe-biden-to-hold-talks-with-putin.json").json()
+    assert [e["id"] for e in week["nearby"]] == [ids["survivor"], ids["reject"]]
+    assert week["nearby"][0]["source_actor"]["slug"] == "united-states"
+    assert [t["slug"] for t in week["nearby"][0]["targets"]] == ["russia"]
+    assert week["event"]["source_actor"]["slug"] == "joe-biden" and week["event"]["place"] == "Geneva"
+    survivor = client.get(f"/events/{ids['survivor']}-united-states-may-negotiate-with-russia.json").json()
+    assert {e["id"] for e in survivor["nearby"]} == {ids["week"], ids["reject"]}
+    page = soup(client.get(f"/events/{ids['week']}-joe-biden-to-hold-talks-with-putin"))
+    assert "United States may negotiate with Russia" in page.get_text(" ")
+    assert "Russia withdraws some troops" not in page.get_text(" ")
+
+
 def test_actor_page_shows_names_activity_events_and_quotes(client, ids):
     page = soup(client.get("/actors/russia"))
     assert page.h1.get_text() == "Russia"

@@ -22,7 +22,7 @@ from app.models import (
     live,
     survivor,
 )
-from app.queries.common import actor_ref, date_label, event_rows, live_events, parse_id
+from app.queries.common import EVENT_ROW_COLUMNS, actor_ref, date_label, event_rows, parse_id
 from app.queries.corrections import history, removal_reason
 from app.queries.errors import Gone, Moved, NotFound
 
@@ -84,7 +84,6 @@ def shown_trigger(trigger: str | None, sentence: str) -> str | None:
 
 def event_page(session: Session, event_id: int) -> dict[str, Any]:
     event = live_event(session, event_id)
-    row = event_rows(session, [event])[0]
     trigger = shown_trigger(event.trigger, event.sentence)
     evidence = []
     seen: dict[tuple[int, int, int], dict[str, Any]] = {}
@@ -102,32 +101,36 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
             "start": src.start, "end": src.end, "source_ids": [src.id],  # what a correction names a report by
         }
         evidence.append(entry)
+    targets = list(session.scalars(select(EventTarget.actor_id).where(EventTarget.event_id == event.id)))
+    actor_ids = [event.source_actor_id] if event.source_actor_id else []
+    actor_ids += [a for a in targets if a not in actor_ids]
+    nearby_events: list[Any] = []
+    if actor_ids and event.first_day:
+        window = dt.timedelta(days=30)
+        stmt = select(*EVENT_ROW_COLUMNS).where(
+            live(Event), Event.id != event.id,
+            Event.first_day.between(event.first_day - window, event.first_day + window),
+            or_(Event.source_actor_id.in_(actor_ids),
+                exists().where(EventTarget.event_id == Event.id, EventTarget.actor_id.in_(actor_ids))),
+        ).order_by(Event.first_day.desc(), Event.id.desc()).limit(8)
+        nearby_events = list(session.execute(stmt))
+    row, *nearby = event_rows(session, [event, *nearby_events])  # one batch of actors and articles for all of them
     if not evidence:  # an event stored before event_sources existed still has its own sentence
         evidence.append({"article_id": event.article_id, "title": row["article"]["title"],
                          "published": row["article"]["published"], "source": row["article"]["source"],
                          "sentence": event.sentence, "parts": highlight(event.sentence, trigger),
                          "start": event.start, "end": event.end})
-    actor_ids = [a["id"] for a in [row["source_actor"], *row["targets"]] if a]
     quote_rows = select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id).where(live(Quote))
     # SQLite's statistics may call event_id unselective while consolidation has not filled it in yet
     linked = list(session.scalars(select(Quote.id).where(Quote.event_id == event.id).limit(8)
                                   .with_hint(Quote, "INDEXED BY ix_quotes_event_id", "sqlite")))
     quotes = list(session.execute(quote_rows.where(Quote.id.in_(linked)).order_by(Quote.start))) if linked else []
-    if actor_ids:  # two indexed lookups; an OR of both would scan every quote
+    if actor_ids and len(quotes) < 8:  # two indexed lookups; an OR of both would scan every quote
         seen_ids = {q.id for q, _ in quotes}
         quotes += [row for row in session.execute(
             quote_rows.where(Quote.article_id == event.article_id, Quote.speaker_actor_id.in_(actor_ids))
             .order_by(Quote.start).limit(8)) if row[0].id not in seen_ids]
     quotes = quotes[:8]
-    nearby: list[dict[str, Any]] = []
-    if actor_ids and event.first_day:
-        window = dt.timedelta(days=30)
-        stmt = live_events().where(
-            Event.id != event.id, Event.first_day.between(event.first_day - window, event.first_day + window),
-            or_(Event.source_actor_id.in_(actor_ids),
-                exists().where(EventTarget.event_id == Event.id, EventTarget.actor_id.in_(actor_ids))),
-        ).order_by(Event.first_day.desc(), Event.id.desc()).limit(8)
-        nearby = event_rows(session, list(session.scalars(stmt)))
     merges = [
         {"merged_id": m.merged_id, "reason": m.reason, "words": (m.reason or {}).get("words"), "at": m.created_at}
         for m in session.scalars(select(MergeRecord).where(MergeRecord.kind == "event",
