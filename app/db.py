@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -83,6 +83,31 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def insert_missing(session: Session, model: type, rows: list[dict[str, Any]], key: list[str]) -> None:
+    """Insert ``rows``, skipping any whose unique ``key`` another writer has stored meanwhile.
+
+    Concurrent ingests (two workers on one job, an ingest beside a worker) create the same actors, aliases
+    and sources at once. A plain INSERT of a row another open transaction has just inserted waits for it and
+    then fails, and the whole article with it; ON CONFLICT DO NOTHING waits the same and then skips, so the
+    caller re-reads the row instead. Rows go in key order, so two writers take the key locks in one order
+    and cannot deadlock on them.
+    """
+    if not rows:
+        return
+    rows = sorted(rows, key=lambda row: tuple(row[k] for k in key))
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        session.execute(postgresql.insert(model).on_conflict_do_nothing(index_elements=key), rows)
+    elif name == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        session.execute(sqlite.insert(model).on_conflict_do_nothing(index_elements=key), rows)
+    else:  # no ON CONFLICT: a collision fails the article's transaction, which the runner retries
+        session.execute(insert(model), rows)
 
 
 def database_status(engine: Engine) -> dict[str, object]:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.consolidate.roles import record_roles
 from app.consolidate.senses import sense_of
+from app.db import insert_missing
 from app.extract.records import Extraction
 from app.extract.timex import timex_interval
 from app.ingest.records import ArticleMeta
@@ -41,9 +42,8 @@ def get_or_create_source(session: Session, name: str | None) -> Source | None:
     name = name.strip()[:200]
     source = session.scalar(select(Source).where(Source.name == name))
     if source is None:
-        source = Source(name=name)
-        session.add(source)
-        session.flush()
+        insert_missing(session, Source, [{"name": name}], ["name"])
+        source = session.scalar(select(Source).where(Source.name == name))
     return source
 
 
@@ -51,14 +51,17 @@ def upsert_actors(session: Session, records: list) -> dict[str, Actor]:
     """The actors of an extraction by slug, created or enriched with new titles and aliases, in a few queries."""
     slugs = list(dict.fromkeys(a.id for a in records))
     found = {a.slug: a for a in session.scalars(select(Actor).where(Actor.slug.in_(slugs)))} if slugs else {}
+    new: dict[str, dict[str, Any]] = {}
     for a in records:
-        actor = found.get(a.id)
-        if actor is None:
-            actor = Actor(slug=a.id, name=a.name, kind=a.kind, titles=list(dict.fromkeys(a.titles)),
-                          role=getattr(a, "role", None))
-            session.add(actor)
-            found[a.id] = actor
-        elif a.titles:
+        if a.id not in found and a.id not in new:
+            new[a.id] = {"slug": a.id, "name": a.name, "kind": a.kind, "titles": list(dict.fromkeys(a.titles)),
+                         "role": getattr(a, "role", None), "created_at": utcnow()}
+    if new:
+        insert_missing(session, Actor, list(new.values()), ["slug"])
+        found.update({a.slug: a for a in session.scalars(select(Actor).where(Actor.slug.in_(list(new))))})
+    for a in records:
+        actor = found[a.id]
+        if a.titles:  # the ones this call created hold them already; one another writer created may not
             merged = list(dict.fromkeys([*(actor.titles or []), *a.titles]))
             if merged != actor.titles:
                 actor.titles = merged
@@ -74,8 +77,7 @@ def upsert_actors(session: Session, records: list) -> dict[str, Actor]:
             if key and (actor_id, key) not in known:
                 known.add((actor_id, key))
                 new_aliases.append({"actor_id": actor_id, "name": alias[:300], "normalized": key})
-    if new_aliases:
-        session.execute(insert(Alias), new_aliases)
+    insert_missing(session, Alias, new_aliases, ["actor_id", "normalized"])
     return found
 
 
@@ -156,9 +158,8 @@ def _link_makers(session: Session, records: list, actor_ids: dict[str, int]) -> 
     if not pairs:
         return
     known = set(session.scalars(select(ProductMaker.product_id).where(ProductMaker.product_id.in_(pairs))))
-    for product_id, maker_id in pairs.items():
-        if product_id not in known and product_id != maker_id:
-            session.add(ProductMaker(product_id=product_id, maker_id=maker_id))
+    insert_missing(session, ProductMaker, [{"product_id": p, "maker_id": m} for p, m in pairs.items()
+                                           if p not in known and p != m], ["product_id"])
 
 
 def _event_fields(e, actor_ids: dict[str, int]) -> dict:

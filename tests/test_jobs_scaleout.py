@@ -4,20 +4,19 @@ CI leg that sets DATELINE_TEST_DATABASE_URL (the job then runs in a database of 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
+
+from tests.support.scratch import scratch_database
 
 REDIS_URL = os.environ.get("DATELINE_TEST_REDIS_URL")
 pytestmark = [
@@ -48,28 +47,6 @@ def job_inputs() -> list:
     return inputs
 
 
-@contextlib.contextmanager
-def scratch_database(tmp_path: Path) -> Iterator[str]:
-    """A SQLite file, or a fresh database on the CI PostgreSQL server (dropped afterwards)."""
-    from app.settings import Settings
-
-    url = os.environ.get("DATELINE_TEST_DATABASE_URL")
-    if not url or not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'workers.db'}"
-        return
-    admin_url = make_url(Settings(database_url=url).database_url)
-    name = f"dateline_scaleout_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def _wait(predicate: Callable[[], bool], procs: list[subprocess.Popen], what: str, seconds: float = 600) -> None:
     deadline = time.monotonic() + seconds
     while not predicate():
@@ -96,7 +73,7 @@ def test_two_workers_share_a_job_and_one_killed_midway_loses_and_doubles_nothing
     from app.runtime import Runtime
     from app.settings import Settings
 
-    with scratch_database(tmp_path) as url:
+    with scratch_database(tmp_path, "scaleout") as url:
         settings = Settings(_env_file=None, database_url=url, data_dir=tmp_path / "data", queue_url=REDIS_URL)
         migrate.upgrade(url)
         with Runtime(settings) as web:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.db import insert_missing
 from app.models import Actor, ActorRole, Article, Event, EventTarget, Mention, Quote
 
 __all__ = ["ROLE_CARRY_DAYS", "article_roles", "holder_at", "record_roles", "resolve_roles"]
@@ -32,13 +33,14 @@ def record_roles(session: Session, article: Article, records: Sequence[Any], act
               if a.id in actor_ids}
     if day is None or not wanted:
         return
-    rows = session.scalars(select(ActorRole).where(ActorRole.actor_id.in_({k[0] for k in wanted})))
-    known = {(r.actor_id, r.role): r for r in rows}
-    for (actor_id, role), title in wanted.items():
-        row = known.get((actor_id, role))
-        if row is None:
-            session.add(ActorRole(actor_id=actor_id, role=role, title=title[:300], first_day=day, last_day=day))
-        else:
+    actors = {k[0] for k in wanted}
+    known = {(r.actor_id, r.role) for r in session.scalars(select(ActorRole).where(ActorRole.actor_id.in_(actors)))}
+    # a role another writer records meanwhile is skipped here and widened below, like one stored before
+    insert_missing(session, ActorRole, [{"actor_id": actor_id, "role": role, "title": title[:300], "first_day": day,
+                                         "last_day": day} for (actor_id, role), title in wanted.items()
+                                        if (actor_id, role) not in known], ["actor_id", "role"])
+    for row in session.scalars(select(ActorRole).where(ActorRole.actor_id.in_(actors))):
+        if (row.actor_id, row.role) in wanted:
             row.first_day, row.last_day = min(row.first_day, day), max(row.last_day, day)
     session.flush()
 

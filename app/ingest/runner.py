@@ -7,6 +7,8 @@ and a re-run skips them by their content hash.
 
 from __future__ import annotations
 
+import logging
+import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -29,7 +31,12 @@ from app.models import Article
 from app.store import store_article
 from app.textio import UnreadableInput, has_words
 
-STORE_ATTEMPTS = 3  # a store that collides with a concurrent writer's (worker, second ingest) is tried again
+log = logging.getLogger(__name__)
+
+# A store that collides with a concurrent writer's (a deadlock on shared counter rows, another row both
+# create) is tried again after a short pause that grows and is jittered, so the two do not meet again.
+STORE_ATTEMPTS = 5
+RETRY_PAUSE_SECONDS = 0.05
 
 
 @dataclass(slots=True)
@@ -91,6 +98,12 @@ def existing_duplicate(session: Session, meta: ArticleMeta, digest: str) -> tupl
         if meta.external_id and row.external_id == meta.external_id:
             return row.id, f"id {meta.external_id!r} already stored as article"
     return None
+
+
+def refusal(exc: SQLAlchemyError) -> str:
+    """The database's own first line on why it refused a write (the constraint, the deadlock)."""
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [type(orig).__name__])[0][:200]
 
 
 class IngestRunner:
@@ -199,17 +212,22 @@ class IngestRunner:
                     outcome = self._store_in(session, candidate, meta, digest, result, signature, index)
                 break
             except (IntegrityError, OperationalError) as exc:
-                # Another writer committed a row this article also creates (an actor's slug, an alias, a
-                # source) or the two deadlocked: the article itself may be the duplicate, else try again.
+                # Another writer stored this very article (its text, URL or id is unique), or the two
+                # deadlocked: the article may be the duplicate, else try again. Shared rows (actors, aliases,
+                # sources, roles) never collide: they are inserted with ON CONFLICT DO NOTHING (insert_missing).
                 with self.factory() as session:
                     dup = existing_duplicate(session, meta, digest)
                 if dup is not None:
                     outcome = Outcome(candidate, DUPLICATE, f"{candidate.label}: {dup[1]} {dup[0]}", duplicate_of=dup[0])
                 elif attempt < STORE_ATTEMPTS:
+                    log.info("%s: store attempt %d collided (%s); trying again", candidate.label, attempt,
+                             refusal(exc))
+                    time.sleep(RETRY_PAUSE_SECONDS * attempt * (0.5 + random.random()))
                     continue
                 else:
-                    why = "conflicts with a stored article" if isinstance(exc, IntegrityError) else (
-                        f"the database refused it ({str(exc.orig).splitlines()[0][:200]})")
+                    log.warning("%s: not stored after %d attempts: %s", candidate.label, attempt, exc.orig)
+                    why = (f"conflicts with a stored article ({refusal(exc)})" if isinstance(exc, IntegrityError)
+                           else f"the database refused it ({refusal(exc)})")
                     outcome = Outcome(candidate, FAILED, f"{candidate.label}: {why}")
                 self._finish_without_article(outcome)
                 return
