@@ -91,12 +91,12 @@ def insert_missing(session: Session, model: type, rows: list[dict[str, Any]], ke
     Concurrent ingests (two workers on one job, an ingest beside a worker) create the same actors, aliases
     and sources at once. A plain INSERT of a row another open transaction has just inserted waits for it and
     then fails, and the whole article with it; ON CONFLICT DO NOTHING waits the same and then skips, so the
-    caller re-reads the row instead. Rows go in key order, so two writers take the key locks in one order
-    and cannot deadlock on them.
+    caller re-reads the row instead. Rows go in the caller's order (an extraction's actors as first named,
+    which their ids keep, and pages list shared actors by id); two writers that each wait for a row the other
+    inserted deadlock, and the database ends one of them, which the ingest runner tries again.
     """
     if not rows:
         return
-    rows = sorted(rows, key=lambda row: tuple(row[k] for k in key))
     name = session.get_bind().dialect.name
     if name == "postgresql":
         from sqlalchemy.dialects import postgresql
