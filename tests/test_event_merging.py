@@ -135,6 +135,34 @@ def defeat(session):
     return first, second
 
 
+def test_the_candidate_look_ups_are_filtered_inside_their_covering_indexes(session):
+    """A busy actor's or a common action's crowded weeks are filtered in the index, never row by row
+    (migration 0016): every events look-up of the second article's consolidation reads a covering index."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's EXPLAIN QUERY PLAN")
+    from sqlalchemy import event
+
+    seen: list[tuple[str, object]] = []
+
+    def keep(conn, cursor, statement, params, context, many) -> None:
+        if "FROM events" in statement and "events.first_day >=" in statement and not many:
+            seen.append((statement, params))
+
+    engine = session.get_bind().engine
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        defeat(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    conn = session.connection()
+    plans = [" | ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+             for sql, params in seen]
+    assert len(plans) >= 2
+    assert any("ix_events_source_precision_first_day" in plan for plan in plans), plans
+    assert any("ix_events_sense_precision_first_day" in plan for plan in plans), plans
+    assert all("COVERING INDEX ix_events_s" in plan for plan in plans), plans
+
+
 def test_the_same_defeat_in_two_articles_is_one_event_with_the_reason_in_words(session):
     first, second = defeat(session)
     survivor = session.scalar(select(Event).where(Event.article_id == first.id))

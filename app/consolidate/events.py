@@ -328,14 +328,18 @@ def _found(session: Session, group: list[_Window]) -> list[Any]:
     found: list[Any] = []
     if members:
         near_actors = (Event.source_actor_id.in_(members), Event.last_day >= near, *_could_match(group))
-        # day to month precision: their first day lies at most a month before the window
-        found += session.execute(_latest(Event.first_day >= fine_from, Event.first_day <= hi, *near_actors))
-        # quarters, years, decades may start long before (few rows: index on source, precision, first day)
+        # day to month precision: their first day lies at most a month before the window; quarters, years,
+        # decades may start long before. Both walk (source, precision, first day), which holds every column
+        # the look-up reads (migration 0016): a busy actor's crowded weeks are filtered in the index, without
+        # reading a row of the table for each of them
+        found += session.execute(_latest(Event.precision.in_(FINE), Event.first_day >= fine_from,
+                                         Event.first_day <= hi, *near_actors))
         found += session.execute(_latest(Event.precision.in_(COARSE), Event.first_day >= lo,
-                                         Event.first_day < fine_from, *near_actors))
+                                         Event.first_day <= hi, *near_actors))
     if senses:
-        # same action (index on sense, precision, first day): day to month precision near the window, and
-        # coarse dates that start long before; plans reported long before are reached through their actors
+        # same action (index on sense, precision, first day, holding the columns read too): day to month
+        # precision near the window, and coarse dates that start long before; plans reported long before are
+        # reached through their actors
         found += session.execute(_latest(Event.sense.in_(senses), Event.precision.in_(FINE),
                                          Event.first_day >= fine_from, Event.first_day <= hi, Event.last_day >= near))
         found += session.execute(_latest(Event.sense.in_(senses), Event.precision.in_(COARSE), Event.first_day >= lo,
