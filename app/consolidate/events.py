@@ -380,19 +380,28 @@ def _candidates(session: Session, views: list[EventView],
     chosen: dict[int, list[int]] = {}
     article = views[0].event.article_id if views else None
     for group in _clusters(windows):
-        found = [r for r in _found(session, group) if r.merged_into_id is None and r.removed_at is None]
+        # the group's rows by source actor and by action: each window reads only its own actors' and its own
+        # action's rows, not the whole group's (up to 4 x MAX_ROWS rows for each of a few dozen windows)
+        of_actor: dict[int | None, list[Any]] = {}
+        of_sense: dict[str | None, list[Any]] = {}
+        for r in _found(session, group):
+            if r.merged_into_id is None and r.removed_at is None and r.first_day is not None and r.last_day is not None:
+                of_actor.setdefault(r.source_actor_id, []).append(r)
+                of_sense.setdefault(r.sense, []).append(r)
         for w in group:
             ident_of = w.view.event.id
-            by_actor, by_sense = set(), set()
-            for ident, first, last, actor, sense, type_, _, _ in found:
-                if ident == ident_of or first is None or last is None or last < w.near or not w.lo <= first <= w.hi:
-                    continue
-                if not may_match(w.view, sense, type_):
-                    continue  # another action by the same actor: no rule could match, so the row is not read
-                if actor in w.members:
-                    by_actor.add((first, ident))
-                elif sense is not None and sense == w.view.sense:
-                    by_sense.add((first, ident))
+            by_actor: set[tuple[dt.date, int]] = set()
+            by_sense: set[tuple[dt.date, int]] = set()
+            mine = [r for a in w.members for r in of_actor.get(a, ())]
+            same = [r for r in of_sense.get(w.view.sense, ()) if r.source_actor_id not in w.members] \
+                if w.view.sense is not None else []
+            for near_rows, into in ((mine, by_actor), (same, by_sense)):
+                for ident, first, last, _, sense, type_, _, _ in near_rows:
+                    if ident == ident_of or last < w.near or not w.lo <= first <= w.hi:
+                        continue
+                    if not may_match(w.view, sense, type_):
+                        continue  # another action by the same actor: no rule could match, so it is not read
+                    into.add((first, ident))
             # nearest first when a busy actor or a common action reaches its limit
             ordered = sorted(by_actor, key=lambda h: (-h[0].toordinal(), h[1]))[:MAX_CANDIDATES]
             ordered += sorted(by_sense, key=lambda h: (abs((h[0] - w.view.first).days) if w.view.first else 0,
