@@ -192,3 +192,25 @@ def test_stems_meet_across_inflections():
     assert stems("Boeing rolls out") & stems("Boeing has rolled out") >= {"boein", "roll"}
     assert "deliv" in stems("deliveries") & stems("delivered")
     assert "win" in stems("Airbus wins") & stems("Airbus won")
+
+
+def test_fine_look_ups_cover_each_run_of_weeks_not_the_years_between():
+    """An article telling of events in 2005 and in 2008: their long look-backs chain them into one group,
+    but the day-to-month look-ups are made per run of windows whose weeks meet (issue 11: a busy actor's
+    three years between them were read, and the newest rows used up the look-up's limit)."""
+    from app.consolidate.events import _clusters, _fine_runs, _Window
+
+    def window(first: dt.date) -> _Window:
+        return _Window(view=None, members={1}, lo=first - dt.timedelta(days=400),  # type: ignore[arg-type]
+                       hi=first + dt.timedelta(days=10), near=first - dt.timedelta(days=10))
+
+    spring_2005 = [window(dt.date(2005, 3, 1)), window(dt.date(2005, 3, 20))]
+    chain = [window(dt.date(2006, 1, 1)), window(dt.date(2007, 1, 1))]
+    autumn_2008 = [window(dt.date(2008, 1, 1))]
+    group = spring_2005 + chain + autumn_2008
+    assert _clusters(group) == [group]  # one look-back chain
+    runs = _fine_runs(group)
+    assert runs == [spring_2005, chain[:1], chain[1:], autumn_2008]
+    for run in runs:  # each run's range spans only its own windows' weeks
+        span = max(w.hi for w in run) - min(w.near for w in run)
+        assert span <= dt.timedelta(days=60)

@@ -320,31 +320,60 @@ _CANDIDATE_COLUMNS = (Event.id, Event.first_day, Event.last_day, Event.source_ac
 def _found(session: Session, group: list[_Window]) -> list[Any]:
     """Root-event candidates of one cluster of windows: by source actor, and by sense (same action)."""
     members = set().union(*(w.members for w in group))
-    senses = sorted({s for w in group if not is_light(s := w.view.sense) and s})
     lo, hi, near = min(w.lo for w in group), max(w.hi for w in group), min(w.near for w in group)
     fine_from = shift(near, -FINE_SPAN_DAYS)
     # merged and removed rows are dropped in Python, not in SQL: "merged_into_id IS NULL" would lure SQLite
     # (no statistics) onto the merged_into_id index, which holds nearly every row under NULL
     found: list[Any] = []
+    # day to month precision: their first day lies at most a month before a window's own weeks. A group
+    # chains windows by their long look-back (coarse dates), so an article telling of 2005 and of 2008 makes
+    # one group; its fine look-ups are made per run of windows whose weeks meet, never over the years between
+    for run in _fine_runs(group):
+        run_members = set().union(*(w.members for w in run))
+        run_senses = _senses(run)
+        run_near, run_hi = min(w.near for w in run), max(w.hi for w in run)
+        run_from = shift(run_near, -FINE_SPAN_DAYS)
+        if run_members:
+            # (source, precision, first day) holds every column the look-up reads (migration 0016): a busy
+            # actor's crowded weeks are filtered in the index, without reading a row of the table for each
+            found += session.execute(_latest(Event.source_actor_id.in_(run_members), Event.precision.in_(FINE),
+                                             Event.first_day >= run_from, Event.first_day <= run_hi,
+                                             Event.last_day >= run_near, *_could_match(run)))
+        if run_senses:
+            # same action (index on sense, precision, first day, holding the columns read too)
+            found += session.execute(_latest(Event.sense.in_(run_senses), Event.precision.in_(FINE),
+                                             Event.first_day >= run_from, Event.first_day <= run_hi,
+                                             Event.last_day >= run_near))
+    # quarters, years, decades may start long before (few rows), by actor over the whole group's range;
+    # by action, those that start before the fine weeks (plans reported long before are reached through
+    # their actors)
     if members:
-        near_actors = (Event.source_actor_id.in_(members), Event.last_day >= near, *_could_match(group))
-        # day to month precision: their first day lies at most a month before the window; quarters, years,
-        # decades may start long before. Both walk (source, precision, first day), which holds every column
-        # the look-up reads (migration 0016): a busy actor's crowded weeks are filtered in the index, without
-        # reading a row of the table for each of them
-        found += session.execute(_latest(Event.precision.in_(FINE), Event.first_day >= fine_from,
-                                         Event.first_day <= hi, *near_actors))
-        found += session.execute(_latest(Event.precision.in_(COARSE), Event.first_day >= lo,
-                                         Event.first_day <= hi, *near_actors))
+        found += session.execute(_latest(Event.source_actor_id.in_(members), Event.precision.in_(COARSE),
+                                         Event.first_day >= lo, Event.first_day <= hi, Event.last_day >= near,
+                                         *_could_match(group)))
+    senses = _senses(group)
     if senses:
-        # same action (index on sense, precision, first day, holding the columns read too): day to month
-        # precision near the window, and coarse dates that start long before; plans reported long before are
-        # reached through their actors
-        found += session.execute(_latest(Event.sense.in_(senses), Event.precision.in_(FINE),
-                                         Event.first_day >= fine_from, Event.first_day <= hi, Event.last_day >= near))
         found += session.execute(_latest(Event.sense.in_(senses), Event.precision.in_(COARSE), Event.first_day >= lo,
                                          Event.first_day < fine_from, Event.last_day >= near))
     return found
+
+
+def _senses(windows: list[_Window]) -> list[str]:
+    return sorted({s for w in windows if not is_light(s := w.view.sense) and s})
+
+
+def _fine_runs(group: list[_Window]) -> list[list[_Window]]:
+    """The group's windows in runs whose fine ranges (a month before their weeks to their end) meet."""
+    runs: list[list[_Window]] = []
+    end: dt.date | None = None
+    for w in sorted(group, key=lambda w: (w.near, w.hi)):
+        if runs and end is not None and shift(w.near, -FINE_SPAN_DAYS) <= end:
+            runs[-1].append(w)
+            end = max(end, w.hi)
+        else:
+            runs.append([w])
+            end = w.hi
+    return runs
 
 
 def _latest(*where: Any) -> Any:
