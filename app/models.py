@@ -69,6 +69,9 @@ class Article(Base):
     near_duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"), index=True)
     near_duplicate_score: Mapped[float | None]
     minhash: Mapped[bytes | None]
+    # the product the article is about, as consolidation worked it out (app.consolidate.events.article_topic):
+    # its model codes, space-separated; '' for none, NULL until the article is consolidated (0017)
+    topic: Mapped[str | None] = mapped_column(String(300))
 
     source: Mapped[Source | None] = relationship(back_populates="articles")
     mentions: Mapped[list[Mention]] = relationship(back_populates="article", cascade="all, delete-orphan")

@@ -113,7 +113,8 @@ def grow(engine: Engine, bg: Background, events: int) -> None:
             actors = list(dict.fromkeys(bg.actor() for _ in range(3)))
             body = f"Background report {number} of {day.isoformat()}."
             rows[m.Article].append({"id": aid, "external_id": f"bg{number}", "text": body, "published": day,
-                                    "content_hash": content_hash(body), "pipeline_version": "bench"})
+                                    "content_hash": content_hash(body), "pipeline_version": "bench",
+                                    "topic": ""})  # as consolidation would keep it: no product named
             rows[m.Mention] += [{"article_id": aid, "actor_id": a, "start": 0, "end": 6, "text": "Report"}
                                 for a in actors]
             for k in range(EVENTS_PER_ARTICLE):

@@ -31,6 +31,35 @@ def test_page_query_indexes_exist(migrated_engine):
     assert {"ix_quotes_speaker_date", "ix_quotes_date_id"} <= quote_indexes
 
 
+def test_sqlite_full_text_follows_only_updates_of_the_searched_columns(migrated_engine):
+    """An update of another column (a merge's merged_into_id, a quote's event) leaves the FTS5 row alone
+    (migration 0017); one of a searched column re-indexes it, and the search finds the new words."""
+    if migrated_engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's FTS5 triggers; PostgreSQL indexes an expression")
+    with migrated_engine.connect() as conn:
+        triggers = dict(conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                          "AND name LIKE '%_fts_au'")).all())
+    assert set(triggers) == {"events_fts_au", "quotes_fts_au", "articles_fts_au"}
+    assert "AFTER UPDATE OF summary, sentence ON events" in triggers["events_fts_au"]
+    assert "AFTER UPDATE OF text, speaker_text ON quotes" in triggers["quotes_fts_au"]
+    assert "AFTER UPDATE OF title, text ON articles" in triggers["articles_fts_au"]
+
+
+def test_a_searched_column_edited_is_found_by_its_new_words(session, ids):
+    from sqlalchemy import update
+
+    from app.fts import fts_ids
+    from app.models import Event
+
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's FTS5 triggers")
+    event_id = ids["survivor"]
+    session.execute(update(Event).where(Event.id == event_id).values(source_count=3))  # not searched
+    session.execute(update(Event).where(Event.id == event_id).values(summary="Zanzibar quorum summit"))
+    stmt = fts_ids(session, "events", "zanzibar")
+    assert stmt is not None and event_id in set(session.scalars(stmt))
+
+
 def test_round_trip_down_to_base_and_back(tmp_path, database_url):
     """A separate database: downgrade removes everything, upgrade restores it."""
     if database_url.startswith("sqlite"):

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import distinct, func, insert, or_, select
+from sqlalchemy import distinct, func, insert, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.consolidate.event_match import (
@@ -219,6 +220,7 @@ def merge_article_events(session: Session, article: Article, family: dict[int, i
     topics = _Topics(session, article)
     _implicit_topic(views.values(), topics(article.id))
     pending, rows = _candidates(session, list(views.values()), family)
+    topics.expect(r.article_id for r in rows.values())
     rows.update({e.id: e for e in events})  # this article's events: their in-memory state is the truth
     done: list[_Merge] = []
     with session.no_autoflush:  # merges change loaded rows only; _write_merges flushes them once
@@ -253,17 +255,43 @@ def _implicit_topic(views: Any, topic: frozenset[str]) -> None:
                 v.things = topic
 
 
+def _topic_column(topic: frozenset[str]) -> str:
+    """An article topic as stored in ``articles.topic``: its codes in order, space-separated ('' for none)."""
+    return " ".join(sorted(topic))[:300]
+
+
 class _Topics:
-    """Article topics, read once per article and only for the unnamed reports that need them."""
+    """Article topics, for the unnamed reports that need them. Each article's is worked out when it is
+    consolidated and kept in ``articles.topic`` (migration 0017); a candidate's is read from there, in one
+    query with those of the other candidates (``expect``), and worked out from its text only for an article
+    stored before the column."""
+
+    BATCH = 500  # article ids per query
 
     def __init__(self, session: Session, article: Article) -> None:
         self.session = session
-        self.known = {article.id: article_topic(article.title, article.text)}
+        topic = article_topic(article.title, article.text)
+        article.topic = _topic_column(topic)
+        self.known = {article.id: topic}
+        self.expected: set[int] = set()
+
+    def expect(self, article_ids: Iterable[int]) -> None:
+        self.expected.update(article_ids)
 
     def __call__(self, article_id: int) -> frozenset[str]:
         if article_id not in self.known:
+            wanted = sorted({article_id, *self.expected} - set(self.known))
+            self.expected.clear()
+            for at in range(0, len(wanted), self.BATCH):
+                for ident, topic in self.session.execute(select(Article.id, Article.topic)
+                                                         .where(Article.id.in_(wanted[at:at + self.BATCH]))):
+                    if topic is not None:
+                        self.known[ident] = frozenset(topic.split())
+        if article_id not in self.known:  # stored before migration 0017: worked out now, and kept
             row = self.session.execute(select(Article.title, Article.text).where(Article.id == article_id)).one()
-            self.known[article_id] = article_topic(row.title, row.text)
+            worked_out = self.known[article_id] = article_topic(row.title, row.text)
+            self.session.execute(update(Article).where(Article.id == article_id)
+                                 .values(topic=_topic_column(worked_out)).execution_options(synchronize_session=False))
         return self.known[article_id]
 
 
