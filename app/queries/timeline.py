@@ -11,7 +11,6 @@ from sqlalchemy import (
     CompoundSelect,
     Select,
     String,
-    exists,
     func,
     or_,
     select,
@@ -35,6 +34,7 @@ from app.queries.common import (
     live_events,
     parse_day,
     parse_id,
+    target_probe,
 )
 from app.queries.errors import BadInput
 from app.queries.outlets import outlet_filter
@@ -159,10 +159,9 @@ def role_event_ids(actor_id: int) -> CompoundSelect[int]:
                  select(EventTarget.event_id).where(EventTarget.actor_id == actor_id))
 
 
-def role_probe(actor_id: int) -> ColumnElement[bool]:
+def role_probe(session: Session, actor_id: int) -> ColumnElement[bool]:
     """'This event's source or one of its targets is the actor', probed per row (for walks down the date index)."""
-    return or_(Event.source_actor_id == actor_id,
-               exists().where(EventTarget.event_id == Event.id, EventTarget.actor_id == actor_id))
+    return or_(Event.source_actor_id == actor_id, target_probe(session, [actor_id]))
 
 
 def walk_by_date(session: Session, actors: list[Actor], limit: int) -> bool:
@@ -196,7 +195,7 @@ def filtered_events(session: Session, f: TimelineFilters, actors: list[Actor] | 
         for actor in actors:  # every chosen actor takes part
             # walking the dates, each event is probed (two index look-ups) instead of first building the set
             # of a busy actor's ids, which costs a look-up per event of theirs before the first row comes back
-            stmt = stmt.where(role_probe(actor.id) if walk else Event.id.in_(role_event_ids(actor.id)))
+            stmt = stmt.where(role_probe(session, actor.id) if walk else Event.id.in_(role_event_ids(actor.id)))
     if f.type == "any-typed":
         stmt = stmt.where(Event.type.is_not(None))
     elif f.type == "untyped":
