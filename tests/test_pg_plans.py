@@ -192,3 +192,16 @@ def test_the_event_pages_nearby_events_probe_their_targets(big):
     p = explained(big, *nearby[0])
     assert not hashed(p), hashed(p)
     assert not [n for n in nodes(p) if n["Node Type"] == "Seq Scan"]
+
+
+def test_a_pages_batches_bind_one_array_each(big):
+    """event_rows reads a page's targets, actors and articles with one array parameter each (= ANY), not a
+    parameter per id."""
+    from app.queries.common import event_rows
+
+    events = list(big.execute(filtered_events(big, TimelineFilters(), [], page=500).with_only_columns(
+        *EVENT_ROW_COLUMNS).order_by(Event.first_day.desc(), Event.id.desc()).limit(500)))
+    with statements(big) as seen:
+        rows = event_rows(big, events)
+    assert len(rows) == 500 and any(r["targets"] for r in rows) and all(r["article"]["published"] for r in rows)
+    assert len(seen) == 3 and all("= ANY (" in s and len(p) == 1 for s, p in seen), seen
