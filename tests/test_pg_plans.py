@@ -205,3 +205,24 @@ def test_a_pages_batches_bind_one_array_each(big):
         rows = event_rows(big, events)
     assert len(rows) == 500 and any(r["targets"] for r in rows) and all(r["article"]["published"] for r in rows)
     assert len(seen) == 3 and all("= ANY (" in s and len(p) == 1 for s, p in seen), seen
+
+
+def test_the_newest_full_text_matches_are_gathered_in_windows_with_the_gin_index(big, monkeypatch):
+    """The density strip's and the facets' sample of a common word: the same ids as the walk down the dates, found
+    by windows of days that read the GIN index (ANDed with the first-day index), not by a tsvector per row."""
+    from app.queries import timeline
+
+    big.execute(text(f"UPDATE events SET summary = 'Troops moved' WHERE id > {BASE} AND (id - {BASE}) % 7 = 0"))
+    big.execute(text("ANALYZE events"))
+    f = TimelineFilters(q="troops")
+    walked = list(big.scalars(filtered_events(big, f, [], page=2000).with_only_columns(Event.id)
+                              .order_by(Event.first_day.desc(), Event.id.desc()).limit(2000)))
+    with statements(big) as seen:
+        gathered = timeline.newest_ids(big, f, [], 2000)
+    assert gathered == walked and len(gathered) == 2000
+    windows = [(s, p) for s, p in seen if s.startswith("SELECT events.id, events.first_day")]
+    assert 1 < len(windows) < 6  # widened fourfold from the newest 8,000 events until 2,000 matched
+    for window in windows:
+        p = explained(big, *window)
+        assert "fts_events" in [n.get("Index Name") for n in nodes(p)], [n["Node Type"] for n in nodes(p)]
+        assert not [n for n in nodes(p) if n["Node Type"] == "Seq Scan"]
