@@ -70,3 +70,34 @@ def test_with_nothing_cached_yet_concurrent_requests_wait_for_one_computation(se
         thread.join(10)
     assert results == ["value"] * 3
     assert calls == [1]
+
+
+def test_a_read_only_request_reads_the_data_version_once(session, monkeypatch):
+    """A GET's session (app.web.deps flags it) asks for several aggregates on one version reading; any other
+    session reads it for each, so what it writes is seen by its next aggregate."""
+    reads: list[int] = []
+    monkeypatch.setattr(cache, "data_version", lambda s: reads.append(1) or (len(reads),))
+    cache.clear()
+    for key in ("a", "b", "c"):
+        cache.cached(session, key, lambda k=key: k)
+    assert len(reads) == 3
+    session.info[cache.READ_ONLY] = True
+    try:
+        for key in ("a", "b", "c", "d"):
+            cache.cached(session, key, lambda k=key: k)
+        assert len(reads) == 4
+    finally:
+        del session.info[cache.READ_ONLY]
+        cache.clear()
+
+
+@pytest.mark.parametrize(("method", "read_only"), [("GET", True), ("HEAD", True), ("POST", False)])
+def test_only_a_get_requests_session_is_read_only(session_factory, method, read_only):
+    from types import SimpleNamespace
+
+    from app.web.deps import get_session
+
+    request = SimpleNamespace(method=method, app=SimpleNamespace(state=SimpleNamespace(sessionmaker=session_factory)))
+    request_session = get_session(request)  # type: ignore[arg-type]
+    assert bool(next(request_session).info.get(cache.READ_ONLY)) is read_only
+    request_session.close()

@@ -43,10 +43,26 @@ def data_version(session: Session) -> tuple[Any, ...]:
     )).one())
 
 
+READ_ONLY = "dateline-read-only"  # session.info flag of a GET's session (app.web.deps): it writes nothing
+_VERSION = "dateline-data-version"
+
+
+def request_version(session: Session) -> tuple[Any, ...]:
+    """``data_version``, read once per read-only request session: a page asks for several aggregates, and on
+    PostgreSQL each reading was a round trip of about a millisecond (six of them on the timeline). A session
+    that may write reads it every time."""
+    if not session.info.get(READ_ONLY):
+        return data_version(session)
+    version = session.info.get(_VERSION)
+    if version is None:
+        version = session.info[_VERSION] = data_version(session)
+    return version
+
+
 def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``, or its result from the last ``TTL`` seconds for the same database and data version."""
     slot = (str(session.get_bind().engine.url), key)
-    version = data_version(session)
+    version = request_version(session)
     hit = _fresh_or_stale(slot, version)
     if hit is not None and hit[0]:
         return hit[1]

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.fts import STOPWORDS
@@ -22,7 +22,7 @@ from app.models import (
     live,
     survivor,
 )
-from app.queries.common import EVENT_ROW_COLUMNS, actor_ref, date_label, event_rows, parse_id
+from app.queries.common import EVENT_ROW_COLUMNS, actor_ref, date_label, event_rows, parse_id, target_probe
 from app.queries.corrections import history, removal_reason
 from app.queries.errors import Gone, Moved, NotFound
 
@@ -110,8 +110,7 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
         stmt = select(*EVENT_ROW_COLUMNS).where(
             live(Event), Event.id != event.id,
             Event.first_day.between(event.first_day - window, event.first_day + window),
-            or_(Event.source_actor_id.in_(actor_ids),
-                exists().where(EventTarget.event_id == Event.id, EventTarget.actor_id.in_(actor_ids))),
+            or_(Event.source_actor_id.in_(actor_ids), target_probe(session, actor_ids)),  # the window's rows probed
         ).order_by(Event.first_day.desc(), Event.id.desc()).limit(8)
         nearby_events = list(session.execute(stmt))
     row, *nearby = event_rows(session, [event, *nearby_events])  # one batch of actors and articles for all of them

@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session, aliased
 from app.models import Actor, Article, Event, EventSource, EventTarget, Source
 from app.queries import counters
 from app.queries.cache import cached
-from app.queries.common import MONTHS
+from app.queries.common import MONTHS, id_in
 from app.queries.timeline import (
     COUNT_CAP,
     TimelineFilters,
     counted_view,
     filtered_events,
+    newest_ids,
     resolve_actors,
     timeline_count,
 )
@@ -76,15 +77,13 @@ def facets(session: Session, f: TimelineFilters, actors: list[Actor]) -> dict[st
 
 def _view(session: Session, f: TimelineFilters, actors: list[Actor]) -> tuple[Select[Any], int | None]:
     """(the events to count, None) — or, when the filter matches more than COUNT_CAP events, its newest
-    FACET_SAMPLE (read down the date index) and that number: the facets then say what the newest matches hold,
+    FACET_SAMPLE (timeline.newest_ids) and that number: the facets then say what the newest matches hold,
     at a bounded cost, instead of grouping a million rows per request."""
     total, exact = timeline_count(session, f, actors)
     if exact and total <= COUNT_CAP:
         return filtered_events(session, f, actors), None  # the filter's WHERE, grouped directly
-    newest = (filtered_events(session, f, actors, page=FACET_SAMPLE).with_only_columns(Event.id)
-              .order_by(Event.first_day.desc(), Event.id.desc()).limit(FACET_SAMPLE).subquery())
-    ids: list[int] = list(session.scalars(select(newest.c.id)))  # walked once, then each facet groups these ids
-    return select(Event).where(Event.id.in_(ids)), FACET_SAMPLE
+    ids = newest_ids(session, f, actors, FACET_SAMPLE)  # found once, then each facet groups these ids
+    return select(Event).where(id_in(session, Event.id, ids)), FACET_SAMPLE
 
 
 def _days(session: Session, view: Select[Any]) -> dict[dt.date, int]:

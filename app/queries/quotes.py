@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import func, select, true, tuple_
 from sqlalchemy.orm import Session
 
 from app.fts import fts_filter
 from app.models import Actor, Article, Quote, QuoteSource, Source, live
 from app.queries.cache import cached
-from app.queries.common import actor_ref, date_label, newest_first, parse_day, parse_id
+from app.queries.common import actor_ref, date_label, parse_day, parse_id
 from app.queries.corrections import history, removal_reason
 from app.queries.errors import BadInput, Gone, Moved, NotFound
 from app.queries.events import quote_ref
@@ -25,11 +25,13 @@ def encode_cursor(day: dt.date | None, quote_id: int) -> str:
     return f"{day.isoformat() if day else 'none'}.{quote_id}"
 
 
-def _after(cursor: str) -> Any:
-    """The rows after ``cursor`` in (date desc, NULLs last, id desc) order, or BadInput naming the cursor.
+def _after(cursor: str) -> tuple[Any, Any]:
+    """(the dated rows after ``cursor``, the undated ones) in (date desc, NULLs last, id desc) order — None for a
+    part with none — or BadInput naming the cursor.
 
-    Why the two forms: the list puts undated quotes last, so a page can end on one; a dated cursor must still
+    Why the two parts: the list puts undated quotes last, so a page can end on one; a dated cursor must still
     let every undated quote through, and an undated cursor ('none.<id>') continues among the undated by id.
+    Each part is its own index range (see quote_list), never an OR the planner cannot bound.
     """
     day_s, _, ident_s = cursor.partition(".")
     ident = parse_id(ident_s)  # a number past the id column's range would be a 500 from the database, not a 422
@@ -44,8 +46,24 @@ def _after(cursor: str) -> Any:
                        "(it looks like YYYY-MM-DD.<quote number> or none.<quote number>).",
                        hint="Follow the 'Older quotes' link instead of editing it.")
     if day is None:
-        return and_(Quote.date.is_(None), Quote.id < ident)
-    return or_(tuple_(Quote.date, Quote.id) < tuple_(day, ident), Quote.date.is_(None))
+        return None, Quote.id < ident
+    return tuple_(Quote.date, Quote.id) < tuple_(day, ident), true()
+
+
+def _page(session: Session, stmt: Any, cursor: str | None, n: int) -> list[Any]:
+    """Up to ``n`` rows of ``stmt`` after ``cursor``: the dated ones walked down ix_quotes_date_id newest first,
+    then the undated by id. One ``ORDER BY date DESC NULLS LAST`` is what SQLite does with that index anyway,
+    but PostgreSQL cannot walk an ascending index in that order and sorted every live quote for each page
+    (40 ms at 30,000 quotes)."""
+    dated, undated = _after(cursor) if cursor else (true(), true())
+    rows: list[Any] = []
+    if dated is not None:
+        rows = list(session.execute(stmt.where(Quote.date.is_not(None), dated)
+                                    .order_by(Quote.date.desc(), Quote.id.desc()).limit(n)))
+    if len(rows) < n:
+        rows += session.execute(stmt.where(Quote.date.is_(None), undated).order_by(Quote.id.desc())
+                                .limit(n - len(rows)))
+    return rows
 
 
 def quote_list(session: Session, q: str = "", speaker: str = "", since: str | None = None,
@@ -75,9 +93,7 @@ def quote_list(session: Session, q: str = "", speaker: str = "", since: str | No
     if page_match is not None:  # per-row probes for a very common word: a page walks a few rows, a count all
         conditions.append(page_match)
     stmt = select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id).where(*conditions)
-    if cursor:
-        stmt = stmt.where(_after(cursor))
-    rows = session.execute(stmt.order_by(newest_first(session, Quote.date), Quote.id.desc()).limit(limit + 1)).all()
+    rows = _page(session, stmt, cursor, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     tail = rows[-1][0] if rows else None

@@ -11,7 +11,6 @@ from sqlalchemy import (
     CompoundSelect,
     Select,
     String,
-    exists,
     func,
     or_,
     select,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.fts import fts_filter
+from app.fts import fts_filter, pg_match, query_terms
 from app.keys import normalise_alias
 from app.models import Actor, Alias, Event, EventTarget, Source
 from app.queries import counters
@@ -32,9 +31,11 @@ from app.queries.common import (
     day_label,
     event_rows,
     group_by_period,
+    id_in,
     live_events,
     parse_day,
     parse_id,
+    target_probe,
 )
 from app.queries.errors import BadInput
 from app.queries.outlets import outlet_filter
@@ -159,10 +160,9 @@ def role_event_ids(actor_id: int) -> CompoundSelect[int]:
                  select(EventTarget.event_id).where(EventTarget.actor_id == actor_id))
 
 
-def role_probe(actor_id: int) -> ColumnElement[bool]:
+def role_probe(session: Session, actor_id: int) -> ColumnElement[bool]:
     """'This event's source or one of its targets is the actor', probed per row (for walks down the date index)."""
-    return or_(Event.source_actor_id == actor_id,
-               exists().where(EventTarget.event_id == Event.id, EventTarget.actor_id == actor_id))
+    return or_(Event.source_actor_id == actor_id, target_probe(session, [actor_id]))
 
 
 def walk_by_date(session: Session, actors: list[Actor], limit: int) -> bool:
@@ -196,7 +196,7 @@ def filtered_events(session: Session, f: TimelineFilters, actors: list[Actor] | 
         for actor in actors:  # every chosen actor takes part
             # walking the dates, each event is probed (two index look-ups) instead of first building the set
             # of a busy actor's ids, which costs a look-up per event of theirs before the first row comes back
-            stmt = stmt.where(role_probe(actor.id) if walk else Event.id.in_(role_event_ids(actor.id)))
+            stmt = stmt.where(role_probe(session, actor.id) if walk else Event.id.in_(role_event_ids(actor.id)))
     if f.type == "any-typed":
         stmt = stmt.where(Event.type.is_not(None))
     elif f.type == "untyped":
@@ -239,10 +239,8 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
     fine = or_(Event.precision.is_(None), Event.precision.in_(FINE_PRECISIONS))
     events = filtered_events(session, f, actors)
     sampled = None if timeline_count(session, f, actors)[1] else DENSITY_SAMPLE
-    if sampled:  # past COUNT_CAP matches: the strip of the newest DENSITY_SAMPLE, read down the date index
-        newest = (filtered_events(session, f, actors, page=DENSITY_SAMPLE).with_only_columns(Event.id)
-                  .order_by(Event.first_day.desc(), Event.id.desc()).limit(DENSITY_SAMPLE).subquery())
-        events = select(Event).where(Event.id.in_(list(session.scalars(select(newest.c.id)))))  # walked once
+    if sampled:  # past COUNT_CAP matches: the strip of the newest DENSITY_SAMPLE (see newest_ids)
+        events = select(Event).where(id_in(session, Event.id, newest_ids(session, f, actors or [], DENSITY_SAMPLE)))
     # two passes in index order (no temporary B-tree): fine events per day, then a count of the coarse ones
     day_text = type_coerce(Event.first_day, String).label("d")  # ISO text on SQLite: no ORM date parsing per row
     days = events.where(fine).with_only_columns(day_text).subquery()
@@ -253,6 +251,38 @@ def density(session: Session, f: TimelineFilters, bins: int = 60,
     coarse = events.where(~fine).with_only_columns(Event.id).subquery()
     undrawn = session.scalar(select(func.count()).select_from(coarse)) or 0
     return {**_bars(per_day, undrawn, bins), "sampled": sampled}
+
+
+def newest_ids(session: Session, f: TimelineFilters, actors: list[Actor], n: int) -> list[int]:
+    """The ids of the newest ``n`` events matching ``f`` (the samples of the density strip and the facets), read
+    down the date index — except full-text matches on PostgreSQL, which are gathered in widening windows.
+
+    There a walk computes each row's tsvector (25 µs): 5,000 of a word in one event of seven walked 35,000 rows,
+    400 ms. Instead the newest days holding 4n events (from the day counters) are asked for their matches with the
+    GIN index's own expression, which PostgreSQL answers by ANDing the GIN index with the first-day index, and the
+    window grows fourfold until it holds n matches (or is everything); every event before the window is older
+    than all in it, so its newest n are the filter's.
+    """
+    if not (f.q and query_terms(f.q)) or session.get_bind().dialect.name != "postgresql":
+        newest = (filtered_events(session, f, actors, page=n).with_only_columns(Event.id)
+                  .order_by(Event.first_day.desc(), Event.id.desc()).limit(n).subquery())
+        return list(session.scalars(select(newest.c.id)))
+    matching = (filtered_events(session, replace(f, q=""), actors).where(pg_match("events", query_terms(f.q)))
+                .with_only_columns(Event.id, Event.first_day))
+    days = sorted(counters.day_counts(session, negated=None).items(), reverse=True)
+    want = 4 * n
+    while True:
+        since, seen = None, 0
+        for day, events in days:
+            seen += events
+            if seen >= want:
+                since = day
+                break
+        rows = list(session.execute(matching if since is None else matching.where(Event.first_day >= since)))
+        if len(rows) >= n or since is None:
+            rows.sort(key=lambda r: (r[1], r[0]), reverse=True)
+            return [r[0] for r in rows[:n]]
+        want *= 4
 
 
 def _bars(per_day: dict[dt.date, int], undrawn: int, bins: int) -> dict[str, Any]:
