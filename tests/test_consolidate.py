@@ -198,7 +198,7 @@ def test_fine_look_ups_cover_each_run_of_weeks_not_the_years_between():
     """An article telling of events in 2005 and in 2008: their long look-backs chain them into one group,
     but the day-to-month look-ups are made per run of windows whose weeks meet (issue 11: a busy actor's
     three years between them were read, and the newest rows used up the look-up's limit)."""
-    from app.consolidate.events import _clusters, _fine_runs, _Window
+    from app.consolidate.candidates import _clusters, _fine_runs, _Window
 
     def window(first: dt.date) -> _Window:
         return _Window(view=None, members={1}, lo=first - dt.timedelta(days=400),  # type: ignore[arg-type]

@@ -64,7 +64,7 @@ def merge_article_quotes(session: Session, article: Article, family: dict[int, i
                 Quote.speaker_actor_id.in_(set().union(*(members[q.id] for q in group))),
                 Quote.date >= shift(group[0].date, -WINDOW_DAYS),  # type: ignore[arg-type]
                 Quote.date <= shift(group[-1].date, WINDOW_DAYS),  # type: ignore[arg-type]
-                Quote.article_id != article.id,  # merged rows are dropped below: see events._candidates
+                Quote.article_id != article.id,  # merged rows are dropped below: see candidates.find_candidates
             ).order_by(Quote.id)
         ).all()
     merged = 0

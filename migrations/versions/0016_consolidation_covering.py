@@ -5,7 +5,7 @@ Revision ID: 0016
 Revises: 0015
 
 Consolidating an article looks up, per cluster of its events' date windows, the events of its actors and of
-its actions nearby (app.consolidate.events._found). The rows are narrowed by the last day, the action and the
+its actions nearby (app.consolidate.candidates._found). The rows are narrowed by the last day, the action and the
 type, which the two indexes did not hold: every entry of a busy actor's crowded weeks cost a read of its table
 row, so the look-ups grew with the corpus (0.33 ms each at 10k events, 2.3 ms at a million on SQLite). Holding
 last_day, the sense or source, type, merged_into_id and removed_at, both engines filter in the index (SQLite:
