@@ -125,14 +125,14 @@ def _could_match(group: list[_Window]) -> tuple[Any, ...]:
 
 
 def find_candidates(session: Session, views: list[EventView],
-                family: dict[int, int]) -> tuple[dict[int, list[int]], dict[int, Any]]:
+                    family: dict[int, int]) -> tuple[dict[int, list[int]], dict[int, Any]]:
     """Per event, root events of other articles dated near it that share its action or one of its actors,
     nearest first, at most MAX_CANDIDATES each.
 
-    The look-ups walk the (source actor, first day) and (sense, first day) indexes over a few weeks (more
-    for an actor's coarse dates): a busy actor's or a common action's whole history is never read. Events
-    whose date windows overlap are looked up together (an article's events mostly share one date), then
-    one query reads the chosen candidates' rows and one their targets.
+    The look-ups walk the (source actor, precision, first day) and (sense, precision, first day) indexes over
+    a few weeks (more for coarse dates): a busy actor's or a common action's whole history is never read.
+    Events whose date windows overlap are looked up together (an article's events mostly share one date),
+    then one query reads the chosen candidates' rows and one their targets.
     """
     windows = [w for v in views if (w := _window(v, family)) is not None and (w.members or v.sense)]
     chosen: dict[int, list[int]] = {}

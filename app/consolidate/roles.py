@@ -33,15 +33,19 @@ def record_roles(session: Session, article: Article, records: Sequence[Any], act
               if a.id in actor_ids}
     if day is None or not wanted:
         return
-    actors = {k[0] for k in wanted}
-    known = {(r.actor_id, r.role) for r in session.scalars(select(ActorRole).where(ActorRole.actor_id.in_(actors)))}
-    # a role another writer records meanwhile is skipped here and widened below, like one stored before
-    insert_missing(session, ActorRole, [{"actor_id": actor_id, "role": role, "title": title[:300], "first_day": day,
-                                         "last_day": day} for (actor_id, role), title in wanted.items()
-                                        if (actor_id, role) not in known], ["actor_id", "role"])
-    for row in session.scalars(select(ActorRole).where(ActorRole.actor_id.in_(actors))):
-        if (row.actor_id, row.role) in wanted:
-            row.first_day, row.last_day = min(row.first_day, day), max(row.last_day, day)
+    def held(actors: set[int]) -> dict[tuple[int, str], ActorRole]:
+        return {(r.actor_id, r.role): r for r in session.scalars(select(ActorRole).where(ActorRole.actor_id.in_(actors)))}
+
+    known = held({k[0] for k in wanted})
+    missing = [key for key in wanted if key not in known]
+    if missing:  # one another writer records meanwhile is skipped by the insert and widened below
+        insert_missing(session, ActorRole, [{"actor_id": actor_id, "role": role, "title": wanted[actor_id, role][:300],
+                                             "first_day": day, "last_day": day} for actor_id, role in missing],
+                       ["actor_id", "role"])
+        known |= held({actor_id for actor_id, _ in missing})
+    for key in wanted:
+        row = known[key]
+        row.first_day, row.last_day = min(row.first_day, day), max(row.last_day, day)
     session.flush()
 
 
