@@ -101,3 +101,44 @@ def test_only_a_get_requests_session_is_read_only(session_factory, method, read_
     request_session = get_session(request)  # type: ignore[arg-type]
     assert bool(next(request_session).info.get(cache.READ_ONLY)) is read_only
     request_session.close()
+
+
+def test_a_read_only_requests_actor_refs_are_remembered_until_an_actor_row_changes(session, ids):
+    """The busy actors of every page are read once per data version; a rename (an actor row changes, so the
+    trigger-kept data generation does) is seen by the next request."""
+    from sqlalchemy import event, select, update
+
+    from app.models import Actor, Event
+    from app.queries.common import event_rows
+
+    row = session.get(Event, ids["week"])
+    assert row is not None and row.source_actor_id
+    actor_id = row.source_actor_id
+    reads: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if "FROM actors" in statement:
+            reads.append(statement)
+
+    def request():  # a GET's session: read-only, its data version read afresh
+        session.info[cache.READ_ONLY] = True
+        session.info.pop(cache._VERSION, None)
+        try:
+            return event_rows(session, [row])[0]["source_actor"]
+        finally:
+            del session.info[cache.READ_ONLY]
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        first = request()
+        assert len(reads) == 1
+        first["name"] = "changed by the first page"  # a page's copy, never the remembered ref
+        again = request()
+        assert len(reads) == 1 and again["name"] != "changed by the first page"
+        session.execute(update(Actor).where(Actor.id == actor_id).values(name="Renamed Actor"))
+        assert request()["name"] == "Renamed Actor"
+        assert len(reads) == 2
+        assert session.scalar(select(Actor.name).where(Actor.id == actor_id)) == "Renamed Actor"
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

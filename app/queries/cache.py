@@ -99,7 +99,40 @@ def _fresh_or_stale(slot: Hashable, version: tuple[Any, ...]) -> tuple[bool, Any
         return entry_version == version and time.monotonic() - computed_at < TTL, value
 
 
+class KnownActors:
+    """Actor refs of the current data version of each database, shared by a web process's request threads.
+    Callers copy a ref before changing it (``event_rows`` does), so one request never sees another's edits."""
+
+    MAX = 200_000  # about 40 MB at most; a process that reads more starts over
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._slots: dict[str, tuple[tuple[Any, ...], dict[int, dict[str, Any]]]] = {}
+
+    def refs_for(self, session: Session) -> dict[int, dict[str, Any]]:
+        db, version = str(session.get_bind().engine.url), request_version(session)
+        with self._lock:
+            slot = self._slots.get(db)
+            if slot is None or slot[0] != version:
+                slot = self._slots[db] = (version, {})
+            return slot[1]
+
+    def remember(self, memo: dict[int, dict[str, Any]], found: dict[int, dict[str, Any]]) -> None:
+        with self._lock:
+            if len(memo) + len(found) > self.MAX:
+                memo.clear()
+            memo.update(found)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._slots.clear()
+
+
+known_actors = KnownActors()
+
+
 def clear() -> None:
     with _lock:
         _entries.clear()
         _flights.clear()
+    known_actors.clear()

@@ -19,7 +19,7 @@ from app.queries.quotes import quote_list
 from app.web import urls
 from app.web.deps import Limit, PageNumber, SessionDep, Text, TimelineFiltersDep
 from app.web.formats import route
-from app.web.render import base_url
+from app.web.render import PageJSON, base_url
 
 router = APIRouter()
 
@@ -37,10 +37,9 @@ def csv_cell(value: Any) -> Any:
 def csv_response(rows: list[dict[str, Any]], columns: list[str], name: str) -> Response:
     """A CSV download of ``rows`` (None and '' both write an empty cell)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: csv_cell(v) for k, v in row.items()})
+    writer = csv.writer(buf)  # lists, not DictWriter: its per-row checks were a third of writing 500 rows
+    writer.writerow(columns)
+    writer.writerows([csv_cell(row.get(c)) for c in columns] for row in rows)
     return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
@@ -181,4 +180,4 @@ def timeline_timelinejs(request: Request, session: SessionDep, filters: Timeline
         intro += f' (<a href="{escape(next_url)}">next part</a>)'
     body = {"title": {"text": {"headline": "Dateline timeline", "text": f"<p>{intro}.</p>"}},
             "events": [_tljs_slide(e, base) for e in events], "total": total, "next": next_url}
-    return JSONResponse(body, headers={"Link": f'<{next_url}>; rel="next"'} if next_url else None)
+    return PageJSON(body, headers={"Link": f'<{next_url}>; rel="next"'} if next_url else None)
