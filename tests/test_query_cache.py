@@ -97,7 +97,8 @@ def test_only_a_get_requests_session_is_read_only(session_factory, method, read_
 
     from app.web.deps import get_session
 
-    request = SimpleNamespace(method=method, app=SimpleNamespace(state=SimpleNamespace(sessionmaker=session_factory)))
+    request = SimpleNamespace(method=method, scope={},
+                              app=SimpleNamespace(state=SimpleNamespace(sessionmaker=session_factory)))
     request_session = get_session(request)  # type: ignore[arg-type]
     assert bool(next(request_session).info.get(cache.READ_ONLY)) is read_only
     request_session.close()
@@ -142,3 +143,40 @@ def test_a_read_only_requests_actor_refs_are_remembered_until_an_actor_row_chang
         assert session.scalar(select(Actor.name).where(Actor.id == actor_id)) == "Renamed Actor"
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def test_a_get_reads_the_data_version_once_for_its_tag_and_its_aggregates(tmp_path):
+    """The ETag's reading of the data version (app.web.conditional) is the one the route's aggregates use: on
+    PostgreSQL each reading is a round trip. The version tells of new rows all the same."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy import event
+
+    from app import migrate
+    from app.settings import Settings
+    from app.web.app import create_app
+
+    url = f"sqlite:///{tmp_path / 'pages.db'}"
+    migrate.upgrade(url)
+    app = create_app(Settings(database_url=url, data_dir=tmp_path))
+    readings: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if "data_generation" in statement:
+            readings.append(statement)
+
+    with TestClient(app) as client:
+        engine = app.state.engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            fresh = {"Cache-Control": "no-cache"}
+            first = client.get("/timeline.json", headers=fresh)
+            assert first.status_code == 200 and readings == []  # the tag's reader has its own connection
+            assert client.get("/actors.json", headers=fresh).status_code == 200 and readings == []
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        from app.models import DataGeneration
+
+        with app.state.sessionmaker() as session:
+            session.get(DataGeneration, 1).n += 1
+            session.commit()
+        assert client.get("/timeline.json", headers=fresh).headers["ETag"] != first.headers["ETag"]

@@ -59,6 +59,18 @@ def request_version(session: Session) -> tuple[Any, ...]:
     return version
 
 
+def adopt_version(session: Session, version: tuple[Any, ...] | None) -> None:
+    """Mark a GET's session read-only, with the data version its request was tagged by (app.web.conditional
+    reads it before the route runs; None when it did not), so the session does not read it again.
+
+    That version was read before the session's first statement, so what the session reads is at least as new
+    as the version its cached aggregates are filed under: an entry can be fresher than its key, never staler.
+    """
+    session.info[READ_ONLY] = True
+    if version is not None:
+        session.info[_VERSION] = version
+
+
 def cached(session: Session, key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``, or its result from the last ``TTL`` seconds for the same database and data version."""
     slot = (str(session.get_bind().engine.url), key)

@@ -40,7 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.models import Article, Correction, DataGeneration, Event, Quote
 from app.web.deps import get_session
 from app.web.editor import COOKIE
-from app.web.transport import CACHEABLE_TYPES, DATA_TAGGED, etag_matches, not_modified
+from app.web.transport import CACHEABLE_TYPES, DATA_TAGGED, DATA_VERSION, etag_matches, not_modified
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = "public, max-age=5, must-revalidate"  # browsers and proxies may reuse it 5 s, then ask (a 304)
@@ -224,7 +224,8 @@ class Conditional:
         parts = (self.build, origin, scope["path"], query, headers.get("hx-request", ""),
                  headers.get("hx-history-restore-request", ""), hashlib.sha256(cookie.encode()).hexdigest())
         page = "|".join(parts)
-        tag = hashlib.sha256(f"{page}|{self._note(self._version())!r}".encode()).hexdigest()[:24]
+        version = scope[DATA_VERSION] = self._version()  # the route's session adopts it (app.web.deps)
+        tag = hashlib.sha256(f"{page}|{self._note(version)!r}".encode()).hexdigest()[:24]
         return f'W/"d{tag}"', f"{page}|{'gzip' if 'gzip' in headers.get('accept-encoding', '') else ''}"
 
     def _version(self) -> tuple[Any, ...]:

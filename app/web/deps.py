@@ -10,14 +10,15 @@ from pydantic import AfterValidator
 from sqlalchemy.orm import Session
 
 from app.db import transaction
-from app.queries.cache import READ_ONLY
+from app.queries.cache import adopt_version
 from app.queries.timeline import TimelineFilters
+from app.web.transport import DATA_VERSION
 
 
 def get_session(request: Request) -> Iterator[Session]:
     with transaction(request.app.state.sessionmaker) as session:
         if request.method in ("GET", "HEAD"):  # reads only: its aggregates share one data version (app.queries.cache)
-            session.info[READ_ONLY] = True
+            adopt_version(session, request.scope.get(DATA_VERSION))
         yield session
 
 

@@ -13,6 +13,7 @@ from app.web.errors import error_response
 
 CACHEABLE_TYPES = ("text/html", "application/json", "text/csv", "application/atom+xml")
 DATA_TAGGED = "dateline.data_tagged"  # scope key: app.web.conditional tags this answer by the data version
+DATA_VERSION = "dateline.data_version"  # scope key: the data version app.web.conditional read for the tag
 NOT_MODIFIED_KEEPS = ("etag", "vary", "cache-control", "content-location", "expires", "hx-push-url")
 
 
