@@ -19,6 +19,7 @@ from app.vocab import ACTOR_KINDS, MODALITIES, PLOVER_LABELS, QUOTE_KINDS
 from app.web import urls
 from app.web.editor import editor_state
 from app.web.map_svg import place_map
+from app.web.marks import ArticleMarks
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT / "templates"
@@ -34,6 +35,7 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
     env.globals["urls"] = urls
     env.globals["default_description"] = DEFAULT_DESCRIPTION
+    env.globals["article_marks"] = ArticleMarks  # an article's marked text (a macro was a quarter of its page)
     env.globals["place_map"] = place_map  # an event's small map (templates/_place_map.html): geocoding, no queries
     env.filters["plural"] = lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}"
     env.filters["isodate"] = lambda d: d.isoformat() if isinstance(d, dt.date) else (d or "")
