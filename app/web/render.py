@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from app.vocab import ACTOR_KINDS, MODALITIES, PLOVER_LABELS, QUOTE_KINDS
 from app.web import urls
 from app.web.editor import editor_state
+from app.web.items import event_item
 from app.web.map_svg import place_map
 from app.web.marks import ArticleMarks
 
@@ -35,6 +36,7 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.do"])
     env.globals["urls"] = urls
     env.globals["default_description"] = DEFAULT_DESCRIPTION
+    env.globals["event_item_html"] = event_item  # the event_item macro's HTML (app.web.items)
     env.globals["article_marks"] = ArticleMarks  # an article's marked text (a macro was a quarter of its page)
     env.globals["place_map"] = place_map  # an event's small map (templates/_place_map.html): geocoding, no queries
     env.filters["plural"] = lambda n, word, many=None: f"{n:,} {word if n == 1 else (many or word + 's')}"
