@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.extract.article import read_layout
 from app.extract.timex.values import timex_value
 from app.models import Actor, Article, Event, EventSource, Mention, Quote, Source, TimexRow, live
-from app.queries.common import date_label
+from app.queries.common import date_label, read_rows
 from app.queries.errors import NotFound
 
 Span = tuple[int, int, str, dict[str, Any]]
@@ -94,11 +94,11 @@ def _outside(start: int, end: int, blanked: list[tuple[int, int]]) -> list[tuple
 def _events(session: Session, article: Article) -> tuple[list[Span], list[dict[str, Any]]]:
     """Every sentence of the article that reports an event, with the live event it is evidence of (its own
     events and those merged into an earlier report alike, through event_sources), numbered as they appear."""
-    rows = list(session.execute(
+    rows = list(read_rows(session,
         select(EventSource.start, EventSource.end, Event.id, Event.slug, Event.summary, Event.type)
         .join(Event, Event.id == EventSource.event_id).where(EventSource.article_id == article.id, live(Event))))
     covered = {r.id for r in rows}
-    rows += [r for r in session.execute(  # events stored before event_sources existed carry their own offsets
+    rows += [r for r in read_rows(session,  # events stored before event_sources existed carry their own offsets
         select(Event.start, Event.end, Event.id, Event.slug, Event.summary, Event.type)
         .where(Event.article_id == article.id, live(Event))) if r.id not in covered]
     numbers: dict[int, dict[str, Any]] = {}
@@ -116,13 +116,15 @@ def article_page(session: Session, article_id: int) -> dict[str, Any]:
     if article is None:
         raise NotFound(f"There is no article {article_id}.", hint="The home page lists the newest articles.")
     source = session.get(Source, article.source_id) if article.source_id else None
-    mentions = session.execute(select(Mention, Actor.slug, Actor.name).join(Actor, Actor.id == Mention.actor_id)
-                               .where(Mention.article_id == article.id)).all()
-    timexes = list(session.scalars(select(TimexRow).where(TimexRow.article_id == article.id)))
+    mentions = read_rows(session, select(Mention.start, Mention.end, Actor.slug, Actor.name)
+                         .join(Actor, Actor.id == Mention.actor_id).where(Mention.article_id == article.id)).all()
+    timexes = read_rows(session, select(TimexRow.start, TimexRow.end, TimexRow.value)
+                        .where(TimexRow.article_id == article.id)).all()
     # a quote an editor said is none is not marked (merged ones are: the words are still in this text)
-    quotes = list(session.scalars(select(Quote).where(Quote.article_id == article.id, Quote.removed_at.is_(None))))
+    quotes = read_rows(session, select(Quote.start, Quote.end, Quote.id, Quote.merged_into_id)
+                       .where(Quote.article_id == article.id, Quote.removed_at.is_(None))).all()
     event_spans, events = _events(session, article)
-    spans: list[Span] = [(m.start, m.end, "actor", {"actor": s, "actor_name": n}) for m, s, n in mentions]
+    spans: list[Span] = [(m.start, m.end, "actor", {"actor": m.slug, "actor_name": m.name}) for m in mentions]
     spans += [(t.start, t.end, "date", _date_info(t.value)) for t in timexes]
     spans += [(q.start, q.end, "quote", {"quote_id": q.merged_into_id or q.id}) for q in quotes]
     spans += event_spans
@@ -135,7 +137,7 @@ def article_page(session: Session, article_id: int) -> dict[str, Any]:
                     "published_inferred": article.published_inferred,
                     "text": article.text},
         "blocks": _blocks(article.text, article.title, spans),
-        "counts": {"actors": len({s for _, s, _ in mentions}), "dates": len(timexes), "quotes": len(quotes),
+        "counts": {"actors": len({m.slug for m in mentions}), "dates": len(timexes), "quotes": len(quotes),
                    "events": len(events)},
         "events": events,
     }

@@ -157,6 +157,15 @@ def id_in(session: Session, column: Any, ids: Collection[int]) -> ColumnElement[
     return column.in_(ids)
 
 
+def read_rows(session: Session, stmt: Any) -> Any:
+    """A column-only SELECT run as Core on the session's connection and transaction: the ORM's execution path
+    (its compile state, result set-up and row wrapping) was half the cost of each of a page's small queries,
+    about 30 µs of 60. Anything pending is flushed first, as the ORM's autoflush would."""
+    if session.new or session.deleted or session.dirty:
+        session.flush()
+    return session.connection().execute(stmt)
+
+
 def actor_refs(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
     """``actor_ref`` of each actor in ``ids``, read as plain rows (no entities: at 500 events a page names
     about a thousand actors, and building them, their titles' JSON included, was a fifth of an export's time).
@@ -173,7 +182,7 @@ def actor_refs(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
     if missing:
         columns = (Actor.id, Actor.slug, Actor.name, Actor.kind, Actor.role)
         found = {r[0]: {"id": r[0], "slug": r[1], "name": r[2], "kind": r[3], "role": r[4]}
-                 for r in session.execute(select(*columns).where(id_in(session, Actor.id, missing)))}
+                 for r in read_rows(session, select(*columns).where(id_in(session, Actor.id, missing)))}
     if memo is None:
         return found
     known_actors.remember(memo, found)
@@ -192,16 +201,16 @@ def event_rows(session: Session, events: Sequence[Event] | Sequence[Any]) -> lis
     actor_ids = {e.source_actor_id for e in events if e.source_actor_id}
     actor_ids |= {e.reported_by_id for e in events if e.reported_by_id}
     targets: dict[int, list[int]] = defaultdict(list)
-    for event_id, actor_id in session.execute(
-        select(EventTarget.event_id, EventTarget.actor_id).where(id_in(session, EventTarget.event_id, ids))
+    for event_id, actor_id in read_rows(
+        session, select(EventTarget.event_id, EventTarget.actor_id).where(id_in(session, EventTarget.event_id, ids))
     ):
         targets[event_id].append(actor_id)
         actor_ids.add(actor_id)
     actors = actor_refs(session, actor_ids)
     article_ids = {e.article_id for e in events}
     articles = {
-        row[0]: row for row in session.execute(
-            select(Article.id, Article.title, Article.published, Source.name.label("source"))
+        row[0]: row for row in read_rows(
+            session, select(Article.id, Article.title, Article.published, Source.name.label("source"))
             .outerjoin(Source, Source.id == Article.source_id).where(id_in(session, Article.id, article_ids))
         )
     }

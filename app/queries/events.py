@@ -22,7 +22,15 @@ from app.models import (
     live,
     survivor,
 )
-from app.queries.common import EVENT_ROW_COLUMNS, actor_ref, date_label, event_rows, parse_id, target_probe
+from app.queries.common import (
+    EVENT_ROW_COLUMNS,
+    actor_ref,
+    date_label,
+    event_rows,
+    parse_id,
+    read_rows,
+    target_probe,
+)
 from app.queries.corrections import history, removal_reason
 from app.queries.errors import Gone, Moved, NotFound
 
@@ -87,11 +95,13 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
     trigger = shown_trigger(event.trigger, event.sentence)
     evidence = []
     seen: dict[tuple[int, int, int], dict[str, Any]] = {}
-    for src, title, published, outlet in session.execute(
-        select(EventSource, Article.title, Article.published, Source.name)
+    for src in read_rows(session, (
+        select(EventSource.id, EventSource.article_id, EventSource.start, EventSource.end, EventSource.sentence,
+               Article.title, Article.published, Source.name.label("outlet"))
         .join(Article, Article.id == EventSource.article_id).outerjoin(Source, Source.id == Article.source_id)
         .where(EventSource.event_id == event.id).order_by(Article.published, EventSource.id)
-    ):
+    )):
+        title, published, outlet = src.title, src.published, src.outlet
         if (shown := seen.get((src.article_id, src.start, src.end))) is not None:
             shown["source_ids"].append(src.id)  # two reports of the event in one sentence: the sentence is shown once
             continue
@@ -101,7 +111,7 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
             "start": src.start, "end": src.end, "source_ids": [src.id],  # what a correction names a report by
         }
         evidence.append(entry)
-    targets = list(session.scalars(select(EventTarget.actor_id).where(EventTarget.event_id == event.id)))
+    targets = list(read_rows(session, select(EventTarget.actor_id).where(EventTarget.event_id == event.id)).scalars())
     actor_ids = [event.source_actor_id] if event.source_actor_id else []
     actor_ids += [a for a in targets if a not in actor_ids]
     nearby_events: list[Any] = []
@@ -112,7 +122,7 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
             Event.first_day.between(event.first_day - window, event.first_day + window),
             or_(Event.source_actor_id.in_(actor_ids), target_probe(session, actor_ids)),  # the window's rows probed
         ).order_by(Event.first_day.desc(), Event.id.desc()).limit(8)
-        nearby_events = list(session.execute(stmt))
+        nearby_events = list(read_rows(session, stmt))
     row, *nearby = event_rows(session, [event, *nearby_events])  # one batch of actors and articles for all of them
     if not evidence:  # an event stored before event_sources existed still has its own sentence
         evidence.append({"article_id": event.article_id, "title": row["article"]["title"],
@@ -121,8 +131,8 @@ def event_page(session: Session, event_id: int) -> dict[str, Any]:
                          "start": event.start, "end": event.end})
     quote_rows = select(Quote, Actor).outerjoin(Actor, Actor.id == Quote.speaker_actor_id).where(live(Quote))
     # SQLite's statistics may call event_id unselective while consolidation has not filled it in yet
-    linked = list(session.scalars(select(Quote.id).where(Quote.event_id == event.id).limit(8)
-                                  .with_hint(Quote, "INDEXED BY ix_quotes_event_id", "sqlite")))
+    linked = list(read_rows(session, select(Quote.id).where(Quote.event_id == event.id).limit(8)
+                            .with_hint(Quote, "INDEXED BY ix_quotes_event_id", "sqlite")).scalars())
     quotes = list(session.execute(quote_rows.where(Quote.id.in_(linked)).order_by(Quote.start))) if linked else []
     if actor_ids and len(quotes) < 8:  # two indexed lookups; an OR of both would scan every quote
         seen_ids = {q.id for q, _ in quotes}
