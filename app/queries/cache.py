@@ -115,7 +115,7 @@ class KnownActors:
     """Actor refs of the current data version of each database, shared by a web process's request threads.
     Callers copy a ref before changing it (``event_rows`` does), so one request never sees another's edits."""
 
-    MAX = 200_000  # about 40 MB at most; a process that reads more starts over
+    MAX = 100_000  # about 35 MB at most (a ref and its strings: ~350 bytes); a process that reads more starts over
 
     def __init__(self) -> None:
         self._lock = threading.Lock()

@@ -170,9 +170,10 @@ def actor_refs(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
     """``actor_ref`` of each actor in ``ids``, read as plain rows (no entities: at 500 events a page names
     about a thousand actors, and building them, their titles' JSON included, was a fifth of an export's time).
 
-    A read-only request takes the ones it already knows from ``known_actors`` (app.queries.cache): the busy actors are on every page, and
-    reading a thousand of them was an eighth of an export. They are exact: the data version changes with
-    every actor row (migration 0013's trigger-kept data generation), and with it the whole memo is let go.
+    A read-only request takes the ones it already knows from ``known_actors`` (app.queries.cache): the busy
+    actors are on every page, and reading a thousand of them was an eighth of an export. They are exact: the
+    data version changes with every actor row (migration 0013's trigger-kept data generation), and with it the
+    whole memo is let go.
     """
     if not ids:
         return {}
