@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, distinct, func, insert, select
+from sqlalchemy import Table, delete, distinct, func, select
 from sqlalchemy.orm import Session
 
 from app.consolidate.roles import record_roles
 from app.consolidate.senses import sense_of
-from app.db import insert_missing
+from app.db import insert_missing, insert_rows
 from app.extract.records import Extraction
 from app.extract.timex import timex_interval
 from app.ingest.records import ArticleMeta
@@ -135,7 +135,7 @@ def write_extraction(session: Session, article: Article, extraction: Extraction,
         for a in extraction.actors for m in a.mentions
     ]
     if mentions:
-        session.execute(insert(Mention), mentions)
+        insert_rows(session, Mention, mentions)
     record_roles(session, article, extraction.actors, actor_ids)
     _link_makers(session, extraction.actors, actor_ids)
     timexes = [
@@ -144,7 +144,7 @@ def write_extraction(session: Session, article: Article, extraction: Extraction,
         for t in extraction.timexes
     ]
     if timexes:
-        session.execute(insert(TimexRow), timexes)
+        insert_rows(session, TimexRow, timexes)
     _write_events(session, article, extraction, actor_ids, fresh)
     _write_quotes(session, article, extraction, actor_ids, fresh)
     article.pipeline_version = extraction.pipeline_version
@@ -242,15 +242,14 @@ def _insert_events(session: Session, article: Article, extraction: Extraction, a
     if not records:
         return
     rows = [{"article_id": article.id, **_event_fields(e, actor_ids)} for e in records]
-    table = cast(Table, Event.__table__)  # Core, not ORM bulk insert: that one splits rows by which values are None
-    ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
-    session.execute(insert(EventSource), [
+    # Core, not ORM bulk insert: that one splits rows by which values are None
+    ids = insert_rows(session, cast(Table, Event.__table__), rows, ids=True)
+    insert_rows(session, EventSource, [
         {"event_id": event_id, "article_id": article.id, "key": e.id, "sentence": e.sentence, "start": e.start,
          "end": e.end} for event_id, e in zip(ids, records, strict=True)])
     targets = [{"event_id": event_id, "actor_id": t} for event_id, e in zip(ids, records, strict=True)
                for t in dict.fromkeys(actor_ids[t] for t in e.target_actors if t in actor_ids)]
-    if targets:
-        session.execute(insert(EventTarget), targets)
+    insert_rows(session, EventTarget, targets)
 
 
 def _quote_fields(q, actor_ids: dict[str, int]) -> dict:
@@ -275,9 +274,8 @@ def _insert_quotes(session: Session, article: Article, extraction: Extraction, a
         return
     keys = list(records)
     rows = [{"article_id": article.id, "key": key, **_quote_fields(records[key], actor_ids)} for key in keys]
-    table = cast(Table, Quote.__table__)
-    ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
-    session.execute(insert(QuoteSource), [
+    ids = insert_rows(session, cast(Table, Quote.__table__), rows, ids=True)
+    insert_rows(session, QuoteSource, [
         {"quote_id": quote_id, "article_id": article.id, "key": key, "start": records[key].start,
          "end": records[key].end} for quote_id, key in zip(ids, keys, strict=True)])
 

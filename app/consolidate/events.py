@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import distinct, func, insert, select, update
+from sqlalchemy import distinct, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.consolidate.candidates import find_candidates
@@ -32,6 +32,7 @@ from app.consolidate.event_match import (
 from app.consolidate.senses import sense_of, word_senses
 from app.consolidate.text import MODEL_NAME, interval, model_names, sentence_spans, words
 from app.corrections.guards import not_events
+from app.db import insert_rows
 from app.keys import slugify
 from app.models import (
     Actor,
@@ -131,12 +132,10 @@ def add_sentence_events(session: Session, article: Article, mentions: list[Span]
             event.sources.append(EventSource(**source))
         added += 1
     if new:  # bulk inserts: building ORM objects for every sentence cost more than all the look-ups
-        ids = session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True),
-                              [row for row, _, _ in new]).all()
-        session.execute(insert(EventSource), [{**src, "event_id": i} for i, (_, src, _) in zip(ids, new, strict=True)])
-        targets = [{"event_id": i, "actor_id": a} for i, (_, _, ts) in zip(ids, new, strict=True) for a in ts]
-        if targets:
-            session.execute(insert(EventTarget), targets)
+        ids = insert_rows(session, Event, [row for row, _, _ in new], ids=True)
+        insert_rows(session, EventSource, [{**src, "event_id": i} for i, (_, src, _) in zip(ids, new, strict=True)])
+        insert_rows(session, EventTarget,
+                    [{"event_id": i, "actor_id": a} for i, (_, _, ts) in zip(ids, new, strict=True) for a in ts])
     session.flush()
     return added
 
