@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.consolidate.roles import record_roles
 from app.consolidate.senses import sense_of
-from app.db import insert_missing, insert_rows
+from app.db import insert_missing, insert_rows, one_of
 from app.extract.records import Extraction
 from app.extract.timex import timex_interval
 from app.ingest.records import ArticleMeta
@@ -50,7 +50,7 @@ def get_or_create_source(session: Session, name: str | None) -> Source | None:
 def upsert_actors(session: Session, records: list) -> dict[str, Actor]:
     """The actors of an extraction by slug, created or enriched with new titles and aliases, in a few queries."""
     slugs = list(dict.fromkeys(a.id for a in records))
-    found = {a.slug: a for a in session.scalars(select(Actor).where(Actor.slug.in_(slugs)))} if slugs else {}
+    found = {a.slug: a for a in session.scalars(select(Actor).where(one_of(session, Actor.slug, slugs)))} if slugs else {}
     new: dict[str, dict[str, Any]] = {}
     for a in records:
         if a.id not in found and a.id not in new:
@@ -58,7 +58,7 @@ def upsert_actors(session: Session, records: list) -> dict[str, Actor]:
                          "role": getattr(a, "role", None), "created_at": utcnow()}
     if new:
         insert_missing(session, Actor, list(new.values()), ["slug"])
-        found.update({a.slug: a for a in session.scalars(select(Actor).where(Actor.slug.in_(list(new))))})
+        found.update({a.slug: a for a in session.scalars(select(Actor).where(one_of(session, Actor.slug, list(new))))})
     for a in records:
         actor = found[a.id]
         if a.titles:  # the ones this call created hold them already; one another writer created may not
@@ -67,7 +67,7 @@ def upsert_actors(session: Session, records: list) -> dict[str, Actor]:
                 actor.titles = merged
     session.flush()
     ids = [actor.id for actor in found.values()]
-    rows = session.execute(select(Alias.actor_id, Alias.normalized).where(Alias.actor_id.in_(ids))).all()
+    rows = session.execute(select(Alias.actor_id, Alias.normalized).where(one_of(session, Alias.actor_id, ids))).all()
     known = {(actor_id, key) for actor_id, key in rows}
     new_aliases = []
     for a in records:
@@ -157,7 +157,7 @@ def _link_makers(session: Session, records: list, actor_ids: dict[str, int]) -> 
              if getattr(a, "maker", None) and a.id in actor_ids and a.maker in actor_ids}
     if not pairs:
         return
-    known = set(session.scalars(select(ProductMaker.product_id).where(ProductMaker.product_id.in_(pairs))))
+    known = set(session.scalars(select(ProductMaker.product_id).where(one_of(session, ProductMaker.product_id, pairs))))
     insert_missing(session, ProductMaker, [{"product_id": p, "maker_id": m} for p, m in pairs.items()
                                            if p not in known and p != m], ["product_id"])
 

@@ -32,7 +32,7 @@ from app.consolidate.event_match import (
 from app.consolidate.senses import sense_of, word_senses
 from app.consolidate.text import MODEL_NAME, interval, model_names, sentence_spans, words
 from app.corrections.guards import not_events
-from app.db import insert_rows
+from app.db import insert_rows, one_of
 from app.keys import slugify
 from app.models import (
     Actor,
@@ -273,7 +273,7 @@ class _Topics:
             self.expected.clear()
             for at in range(0, len(wanted), self.BATCH):
                 for ident, topic in self.session.execute(select(Article.id, Article.topic)
-                                                         .where(Article.id.in_(wanted[at:at + self.BATCH]))):
+                                                         .where(one_of(self.session, Article.id, wanted[at:at + self.BATCH]))):
                     if topic is not None:
                         self.known[ident] = frozenset(topic.split())
         if article_id not in self.known:  # stored before migration 0017: worked out now, and kept
@@ -387,7 +387,7 @@ def _write_merges(session: Session, done: list[_Merge]) -> None:
     """Move the evidence of an article's merges to the surviving events and say why, in words: four queries
     and one flush."""
     ids = {a for m in done for a in m.reason.get("shared_actors", [])}
-    names = dict(session.execute(select(Actor.id, Actor.name).where(Actor.id.in_(ids))).all()) if ids else {}
+    names = dict(session.execute(select(Actor.id, Actor.name).where(one_of(session, Actor.id, ids))).all()) if ids else {}
     for m in done:
         m.reason = {**m.reason, "words": reason_words(m.reason, names)}
         m.record.reason = m.reason
@@ -396,18 +396,18 @@ def _write_merges(session: Session, done: list[_Merge]) -> None:
     # already the final survivor (merge_event set it on every ``gone``)
     root = {m.gone.id: m.gone.merged_into_id for m in done if m.gone.merged_into_id is not None}
     with session.no_autoflush:
-        for src in session.scalars(select(EventSource).where(EventSource.event_id.in_(gone_ids))):
+        for src in session.scalars(select(EventSource).where(one_of(session, EventSource.event_id, gone_ids))):
             was = src.event_id
             src.event_id = root[was]
             src.reason = {**(src.reason or {}), "merged_from": was, **reasons[was]}
-        for child in session.scalars(select(Event).where(Event.merged_into_id.in_(gone_ids))):
+        for child in session.scalars(select(Event).where(one_of(session, Event.merged_into_id, gone_ids))):
             if child.merged_into_id is not None:  # always: the query asks for merged ones
                 child.merged_into_id = root.get(child.merged_into_id, child.merged_into_id)  # one level deep
     session.flush()
     keeps = {m.keep.id: m.keep for m in done if m.keep.merged_into_id is None}
     counts = dict(session.execute(
         select(EventSource.event_id, func.count(distinct(EventSource.article_id)))
-        .where(EventSource.event_id.in_(list(keeps))).group_by(EventSource.event_id)).all())
+        .where(one_of(session, EventSource.event_id, list(keeps))).group_by(EventSource.event_id)).all())
     for ident, keep in keeps.items():
         keep.source_count = counts.get(ident, 1)
         session.expire(keep, ["sources"])
