@@ -97,8 +97,10 @@ def _date_or_none(value: str | None) -> dt.date | None:
         return None
 
 
-def store_article(session: Session, meta: ArticleMeta, extraction: Extraction) -> Article:
-    """Insert a new article with its whole extraction."""
+def store_article(session: Session, meta: ArticleMeta, extraction: Extraction,
+                  columns: dict[str, Any] | None = None) -> Article:
+    """Insert a new article with its whole extraction; ``columns`` are more of the article's own columns, set
+    before its INSERT rather than by an UPDATE after it."""
     published = meta.published or _date_or_none(extraction.published)
     article = Article(
         external_id=meta.external_id,
@@ -114,6 +116,8 @@ def store_article(session: Session, meta: ArticleMeta, extraction: Extraction) -
     )
     source = get_or_create_source(session, meta.source or extraction.source)
     article.source_id = source.id if source else None
+    for name, value in (columns or {}).items():
+        setattr(article, name, value)
     session.add(article)
     session.flush()
     write_extraction(session, article, extraction, fresh=True)

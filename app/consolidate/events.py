@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import distinct, func, select, update
@@ -222,6 +223,7 @@ def merge_article_events(session: Session, article: Article, family: dict[int, i
     return len(done)
 
 
+@lru_cache(maxsize=16)  # the store and consolidation both ask for the article just stored
 def article_topic(title: str | None, text: str) -> frozenset[str]:
     """The product an article is about: the one its headline names ('First Airbus A380 delivered'), else the
     one it names most, when it names one at least twice and more often than any other."""
@@ -242,6 +244,11 @@ def _implicit_topic(views: Any, topic: frozenset[str]) -> None:
         for v in views:
             if not v.named and not things_of(v):
                 v.things = topic
+
+
+def topic_column(title: str | None, text: str) -> str:
+    """``articles.topic`` of an article with this title and text (what consolidation stores for it)."""
+    return _topic_column(article_topic(title, text))
 
 
 def _topic_column(topic: frozenset[str]) -> str:

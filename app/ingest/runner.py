@@ -76,6 +76,15 @@ def consolidator() -> Callable[[Session, Article], None] | None:
     return consolidate_article
 
 
+def topic_column() -> Callable[[str | None, str], str] | None:
+    """The article topic that consolidation stores (``app.consolidate.events.topic_column``), when present."""
+    try:
+        from app.consolidate.events import topic_column as column
+    except ImportError:
+        return None
+    return column
+
+
 def existing_duplicate(session: Session, meta: ArticleMeta, digest: str) -> tuple[int, str] | None:
     """(article id, why) of a stored article this one duplicates: same text, same canonical URL or same id.
 
@@ -117,6 +126,7 @@ class IngestRunner:
         self.on_outcome = on_outcome
         self.record = record
         self.consolidate = consolidator()
+        self.topic = topic_column() if self.consolidate is not None else None
         self._index: NearDuplicateIndex | None = None
         self._in_flight: dict[str, str] = {}  # content hashes and URLs sent to extraction, not yet stored
         self.summary = Summary()
@@ -245,12 +255,15 @@ class IngestRunner:
         if dup is not None:
             outcome = Outcome(candidate, DUPLICATE, f"{candidate.label}: {dup[1]} {dup[0]}", duplicate_of=dup[0])
         else:
-            article = store_article(session, meta, record)
-            article.minhash = signature_bytes(signature)
+            # the runner's own columns go in the article's INSERT: no UPDATE of the row just inserted
+            columns: dict[str, Any] = {"minhash": signature_bytes(signature)}
             match = index.best_match(signature)
             if match is not None:
-                article.near_duplicate_of_id = match.article_id
-                article.near_duplicate_score = round(match.score, 4)
+                columns["near_duplicate_of_id"] = match.article_id
+                columns["near_duplicate_score"] = round(match.score, 4)
+            if self.topic is not None:  # what consolidation stores for it, worked out once (it is cached)
+                columns["topic"] = self.topic(meta.title or record.title, meta.text)
+            article = store_article(session, meta, record, columns)
             session.flush()
             if self.consolidate is not None:
                 self.consolidate(session, article)
