@@ -86,6 +86,20 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def reading(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for reads only, whose transaction ends with COMMIT rather than the pool's ROLLBACK.
+
+    Either ends a read the same, but psycopg drops every statement it has prepared on the connection when it
+    sees a ROLLBACK (a rolled-back transaction may have dropped what they refer to), so a bulk ingest that
+    checks each article for duplicates in a read of its own would never keep a prepared statement: the server
+    would parse and plan each of the article's statements anew.
+    """
+    with factory() as session:
+        yield session
+        session.commit()
+
+
 def insert_missing(session: Session, model: type, rows: list[dict[str, Any]], key: list[str]) -> None:
     """Insert ``rows``, skipping any whose unique ``key`` another writer has stored meanwhile.
 

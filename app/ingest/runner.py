@@ -20,7 +20,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import transaction
+from app.db import reading, transaction
 from app.extract.parallel import ExtractionPool
 from app.extract.pipeline import ArticleInput, Extraction, ExtractionError, Extractor
 from app.ingest.dedup import NearDuplicateIndex, minhash_of, signature_bytes
@@ -165,7 +165,7 @@ class IngestRunner:
                 return Outcome(candidate, DUPLICATE,
                                f"{candidate.label}: same URL as {self._in_flight[candidate.url]}"), None, None
             if candidate.meta is None and candidate.url:
-                with self.factory() as session:
+                with reading(self.factory) as session:
                     found = session.scalar(select(Article.id).where(Article.url == candidate.url))
                 if found is not None:
                     return Outcome(candidate, DUPLICATE, f"{candidate.label}: same URL as article {found}",
@@ -185,7 +185,7 @@ class IngestRunner:
             if digest in self._in_flight:
                 return Outcome(candidate, DUPLICATE,
                                f"{candidate.label}: same text as {self._in_flight[digest]}"), None, None
-            with self.factory() as session:
+            with reading(self.factory) as session:
                 dup = existing_duplicate(session, meta, digest)
             if dup is not None:
                 return Outcome(candidate, DUPLICATE, f"{candidate.label}: {dup[1]} {dup[0]}",
@@ -216,7 +216,7 @@ class IngestRunner:
         signature: MinHash = minhash_of(meta.text)
         for attempt in range(1, STORE_ATTEMPTS + 1):
             try:
-                with self.factory() as session:  # the index load's read ends here, before the write begins
+                with reading(self.factory) as session:  # the index load's read ends here, before the write begins
                     index = self._near_index(session)
                 with transaction(self.factory) as session:
                     outcome = self._store_in(session, candidate, meta, digest, result, signature, index)
@@ -225,7 +225,7 @@ class IngestRunner:
                 # Another writer stored this very article (its text, URL or id is unique), or the two
                 # deadlocked: the article may be the duplicate, else try again. Shared rows (actors, aliases,
                 # sources, roles) never collide: they are inserted with ON CONFLICT DO NOTHING (insert_missing).
-                with self.factory() as session:
+                with reading(self.factory) as session:
                     dup = existing_duplicate(session, meta, digest)
                 if dup is not None:
                     outcome = Outcome(candidate, DUPLICATE, f"{candidate.label}: {dup[1]} {dup[0]}", duplicate_of=dup[0])
