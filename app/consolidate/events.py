@@ -394,7 +394,9 @@ def _write_merges(session: Session, done: list[_Merge]) -> None:
     """Move the evidence of an article's merges to the surviving events and say why, in words: four queries
     and one flush."""
     ids = {a for m in done for a in m.reason.get("shared_actors", [])}
-    names = dict(session.execute(select(Actor.id, Actor.name).where(one_of(session, Actor.id, ids))).all()) if ids else {}
+    with session.no_autoflush:  # names are never changed by merging: the merge records go out with their words
+        names = dict(session.execute(select(Actor.id, Actor.name).where(one_of(session, Actor.id, ids))).all()) \
+            if ids else {}
     for m in done:
         m.reason = {**m.reason, "words": reason_words(m.reason, names)}
         m.record.reason = m.reason
