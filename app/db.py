@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, insert, text
+from sqlalchemy import Engine, String, any_, bindparam, create_engine, event, insert, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -85,6 +86,20 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def reading(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for reads only, whose transaction ends with COMMIT rather than the pool's ROLLBACK.
+
+    Either ends a read the same, but psycopg drops every statement it has prepared on the connection when it
+    sees a ROLLBACK (a rolled-back transaction may have dropped what they refer to), so a bulk ingest that
+    checks each article for duplicates in a read of its own would never keep a prepared statement: the server
+    would parse and plan each of the article's statements anew.
+    """
+    with factory() as session:
+        yield session
+        session.commit()
+
+
 def insert_missing(session: Session, model: type, rows: list[dict[str, Any]], key: list[str]) -> None:
     """Insert ``rows``, skipping any whose unique ``key`` another writer has stored meanwhile.
 
@@ -95,19 +110,93 @@ def insert_missing(session: Session, model: type, rows: list[dict[str, Any]], ke
     which their ids keep, and pages list shared actors by id); two writers that each wait for a row the other
     inserted deadlock, and the database ends one of them, which the ingest runner tries again.
     """
+    insert_rows(session, model, rows, missing_key=key)
+
+
+def one_of(session: Session, column: Any, values: Iterable[Any]) -> Any:
+    """``column IN values``; on PostgreSQL ``column = ANY(array)``, one bound array whatever the number of values.
+
+    An IN list renders one placeholder per value, so each list length is another statement text: psycopg
+    converts it anew and the server parses and plans it anew (never prepared). The array form reads the same
+    rows (a NULL value matches nothing in either) through the same indexes.
+    """
+    values = list(values)
+    if session.get_bind().dialect.name != "postgresql":
+        return column.in_(values)
+    return column == any_(bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+
+
+def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]], *, missing_key: list[str] | None = None,
+                ids: bool = False) -> list[int]:
+    """Insert ``rows`` (all with the same keys) in one statement; with ``ids``, their new ids in row order.
+
+    ``missing_key`` skips rows whose unique key is stored already (``insert_missing``). On PostgreSQL the rows
+    go as one array per column through ``unnest``: one statement of the same text whatever the number of rows,
+    so psycopg and the server prepare it once, and a statement-level trigger fires once, where an executemany
+    runs (and fires) once per row. Elsewhere the usual SQLAlchemy bulk insert. Python-side column defaults are
+    filled in as SQLAlchemy would; rows go in the caller's order, which is also the order of their new ids.
+    """
     if not rows:
-        return
-    name = session.get_bind().dialect.name
-    if name == "postgresql":
-        from sqlalchemy.dialects import postgresql
+        return []
+    table = getattr(model, "__table__", model)
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
+        if missing_key is not None:
+            if dialect.name == "sqlite":
+                from sqlalchemy.dialects import sqlite
 
-        session.execute(postgresql.insert(model).on_conflict_do_nothing(index_elements=key), rows)
-    elif name == "sqlite":
-        from sqlalchemy.dialects import sqlite
-
-        session.execute(sqlite.insert(model).on_conflict_do_nothing(index_elements=key), rows)
-    else:  # no ON CONFLICT: a collision fails the article's transaction, which the runner retries
+                session.execute(sqlite.insert(model).on_conflict_do_nothing(index_elements=missing_key), rows)
+            else:  # no ON CONFLICT: a collision fails the article's transaction, which the runner retries
+                session.execute(insert(model), rows)
+            return []
+        if ids:
+            return list(session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows))
         session.execute(insert(model), rows)
+        return []
+    names = list(rows[0])
+    defaults = [c for c in table.columns if c.name not in rows[0] and c.default is not None and not c.primary_key]
+    sql, processors = _unnest_insert(table, dialect, (*names, *(c.name for c in defaults)),
+                                     tuple(missing_key or ()), ids)
+    params: dict[str, Any] = {}
+    for i, name in enumerate(names):
+        values = [row[name] for row in rows]
+        process = processors[i]
+        params[f"p{i}"] = [process(v) for v in values] if process is not None else values
+    for j, column in enumerate(defaults, start=len(names)):
+        default = column.default
+        values = [default.arg(None) for _ in rows] if default.is_callable else [default.arg] * len(rows)
+        process = processors[j]
+        params[f"p{j}"] = [process(v) for v in values] if process is not None else values
+    if session.autoflush:  # as session.execute would: pending rows (the article, its actors) go first
+        session.flush()
+    result = session.connection().exec_driver_sql(sql, params)
+    # ids come from the table's sequence as the rows are inserted, in the ORDER BY order: sorted, they are in
+    # row order
+    return sorted(result.scalars()) if ids else []
+
+
+_UNNEST: dict[tuple[Any, ...], tuple[str, list[Any]]] = {}
+
+
+def _unnest_insert(table: Any, dialect: Any, names: tuple[str, ...], key: tuple[str, ...],
+                   ids: bool) -> tuple[str, list[Any]]:
+    """The INSERT ... SELECT FROM unnest(...) text for these columns, and each column's bind processor (cached)."""
+    cache_key = (table.name, names, key, ids, dialect.name)
+    if cache_key not in _UNNEST:
+        columns = [table.c[name] for name in names]
+        quote = dialect.identifier_preparer.quote
+        # strings as TEXT[]: a cast to VARCHAR(n) would cut a long value, where the INSERT refuses it
+        arrays = ", ".join(f"CAST(%(p{i})s AS {'TEXT' if isinstance(c.type, String) else c.type.compile(dialect=dialect)}[])"
+                           for i, c in enumerate(columns))
+        aliases = ", ".join(f"u{i}" for i in range(len(columns)))
+        sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+               f"SELECT {aliases} FROM unnest({arrays}) WITH ORDINALITY AS u({aliases}, u_order) ORDER BY u_order")
+        if key:
+            sql += f" ON CONFLICT ({', '.join(quote(k) for k in key)}) DO NOTHING"
+        if ids:
+            sql += " RETURNING id"
+        _UNNEST[cache_key] = (sql, [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns])
+    return _UNNEST[cache_key]
 
 
 def database_status(engine: Engine) -> dict[str, object]:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, distinct, func, insert, select
+from sqlalchemy import Table, delete, distinct, func, select
 from sqlalchemy.orm import Session
 
 from app.consolidate.roles import record_roles
 from app.consolidate.senses import sense_of
-from app.db import insert_missing
+from app.db import insert_missing, insert_rows, one_of
 from app.extract.records import Extraction
 from app.extract.timex import timex_interval
 from app.ingest.records import ArticleMeta
@@ -50,7 +50,7 @@ def get_or_create_source(session: Session, name: str | None) -> Source | None:
 def upsert_actors(session: Session, records: list) -> dict[str, Actor]:
     """The actors of an extraction by slug, created or enriched with new titles and aliases, in a few queries."""
     slugs = list(dict.fromkeys(a.id for a in records))
-    found = {a.slug: a for a in session.scalars(select(Actor).where(Actor.slug.in_(slugs)))} if slugs else {}
+    found = {a.slug: a for a in session.scalars(select(Actor).where(one_of(session, Actor.slug, slugs)))} if slugs else {}
     new: dict[str, dict[str, Any]] = {}
     for a in records:
         if a.id not in found and a.id not in new:
@@ -58,7 +58,7 @@ def upsert_actors(session: Session, records: list) -> dict[str, Actor]:
                          "role": getattr(a, "role", None), "created_at": utcnow()}
     if new:
         insert_missing(session, Actor, list(new.values()), ["slug"])
-        found.update({a.slug: a for a in session.scalars(select(Actor).where(Actor.slug.in_(list(new))))})
+        found.update({a.slug: a for a in session.scalars(select(Actor).where(one_of(session, Actor.slug, list(new))))})
     for a in records:
         actor = found[a.id]
         if a.titles:  # the ones this call created hold them already; one another writer created may not
@@ -67,7 +67,7 @@ def upsert_actors(session: Session, records: list) -> dict[str, Actor]:
                 actor.titles = merged
     session.flush()
     ids = [actor.id for actor in found.values()]
-    rows = session.execute(select(Alias.actor_id, Alias.normalized).where(Alias.actor_id.in_(ids))).all()
+    rows = session.execute(select(Alias.actor_id, Alias.normalized).where(one_of(session, Alias.actor_id, ids))).all()
     known = {(actor_id, key) for actor_id, key in rows}
     new_aliases = []
     for a in records:
@@ -97,8 +97,10 @@ def _date_or_none(value: str | None) -> dt.date | None:
         return None
 
 
-def store_article(session: Session, meta: ArticleMeta, extraction: Extraction) -> Article:
-    """Insert a new article with its whole extraction."""
+def store_article(session: Session, meta: ArticleMeta, extraction: Extraction,
+                  columns: dict[str, Any] | None = None) -> Article:
+    """Insert a new article with its whole extraction; ``columns`` are more of the article's own columns, set
+    before its INSERT rather than by an UPDATE after it."""
     published = meta.published or _date_or_none(extraction.published)
     article = Article(
         external_id=meta.external_id,
@@ -114,6 +116,8 @@ def store_article(session: Session, meta: ArticleMeta, extraction: Extraction) -
     )
     source = get_or_create_source(session, meta.source or extraction.source)
     article.source_id = source.id if source else None
+    for name, value in (columns or {}).items():
+        setattr(article, name, value)
     session.add(article)
     session.flush()
     write_extraction(session, article, extraction, fresh=True)
@@ -135,7 +139,7 @@ def write_extraction(session: Session, article: Article, extraction: Extraction,
         for a in extraction.actors for m in a.mentions
     ]
     if mentions:
-        session.execute(insert(Mention), mentions)
+        insert_rows(session, Mention, mentions)
     record_roles(session, article, extraction.actors, actor_ids)
     _link_makers(session, extraction.actors, actor_ids)
     timexes = [
@@ -144,7 +148,7 @@ def write_extraction(session: Session, article: Article, extraction: Extraction,
         for t in extraction.timexes
     ]
     if timexes:
-        session.execute(insert(TimexRow), timexes)
+        insert_rows(session, TimexRow, timexes)
     _write_events(session, article, extraction, actor_ids, fresh)
     _write_quotes(session, article, extraction, actor_ids, fresh)
     article.pipeline_version = extraction.pipeline_version
@@ -157,7 +161,7 @@ def _link_makers(session: Session, records: list, actor_ids: dict[str, int]) -> 
              if getattr(a, "maker", None) and a.id in actor_ids and a.maker in actor_ids}
     if not pairs:
         return
-    known = set(session.scalars(select(ProductMaker.product_id).where(ProductMaker.product_id.in_(pairs))))
+    known = set(session.scalars(select(ProductMaker.product_id).where(one_of(session, ProductMaker.product_id, pairs))))
     insert_missing(session, ProductMaker, [{"product_id": p, "maker_id": m} for p, m in pairs.items()
                                            if p not in known and p != m], ["product_id"])
 
@@ -242,15 +246,14 @@ def _insert_events(session: Session, article: Article, extraction: Extraction, a
     if not records:
         return
     rows = [{"article_id": article.id, **_event_fields(e, actor_ids)} for e in records]
-    table = cast(Table, Event.__table__)  # Core, not ORM bulk insert: that one splits rows by which values are None
-    ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
-    session.execute(insert(EventSource), [
+    # Core, not ORM bulk insert: that one splits rows by which values are None
+    ids = insert_rows(session, cast(Table, Event.__table__), rows, ids=True)
+    insert_rows(session, EventSource, [
         {"event_id": event_id, "article_id": article.id, "key": e.id, "sentence": e.sentence, "start": e.start,
          "end": e.end} for event_id, e in zip(ids, records, strict=True)])
     targets = [{"event_id": event_id, "actor_id": t} for event_id, e in zip(ids, records, strict=True)
                for t in dict.fromkeys(actor_ids[t] for t in e.target_actors if t in actor_ids)]
-    if targets:
-        session.execute(insert(EventTarget), targets)
+    insert_rows(session, EventTarget, targets)
 
 
 def _quote_fields(q, actor_ids: dict[str, int]) -> dict:
@@ -275,9 +278,8 @@ def _insert_quotes(session: Session, article: Article, extraction: Extraction, a
         return
     keys = list(records)
     rows = [{"article_id": article.id, "key": key, **_quote_fields(records[key], actor_ids)} for key in keys]
-    table = cast(Table, Quote.__table__)
-    ids = session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).all()
-    session.execute(insert(QuoteSource), [
+    ids = insert_rows(session, cast(Table, Quote.__table__), rows, ids=True)
+    insert_rows(session, QuoteSource, [
         {"quote_id": quote_id, "article_id": article.id, "key": key, "start": records[key].start,
          "end": records[key].end} for quote_id, key in zip(ids, keys, strict=True)])
 

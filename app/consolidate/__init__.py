@@ -14,7 +14,7 @@ from app.consolidate.actors import family, merge_article_actors
 from app.consolidate.events import add_sentence_events, article_mentions, merge_article_events
 from app.consolidate.quotes import link_quotes_to_events, merge_article_quotes
 from app.consolidate.roles import article_roles, resolve_roles
-from app.corrections import reapply_for_article
+from app.corrections import live_corrections, reapply_for_article
 from app.models import Article
 
 __all__ = ["consolidate_article"]
@@ -29,15 +29,17 @@ def consolidate_article(session: Session, article: Article) -> None:
     session.flush()
     mentions = article_mentions(session, article.id)
     ids = sorted({actor_id for _, _, actor_id in mentions})
-    reapply_for_article(session, article.id, set(), actions=("not_an_event",))
+    # read once for both re-applications: re-applying changes the rows' subjects, never which are in force
+    live = live_corrections(session)
+    reapply_for_article(session, article.id, set(), actions=("not_an_event",), live=live)
     merge_article_actors(session, ids)
-    resolve_roles(session, article_roles(session, ids))
-    mentions = article_mentions(session, article.id)  # a role named without its holder may have moved
-    ids = sorted({actor_id for _, _, actor_id in mentions})
+    if resolve_roles(session, article_roles(session, ids)):
+        mentions = article_mentions(session, article.id)  # a role named without its holder may have moved
+        ids = sorted({actor_id for _, _, actor_id in mentions})
     roots = family(session, set(ids))
     add_sentence_events(session, article, mentions)
     merge_article_events(session, article, roots, mentions)
     merge_article_quotes(session, article, roots)
     link_quotes_to_events(session, article, roots)
-    reapply_for_article(session, article.id, set(ids) | set(roots.values()))
+    reapply_for_article(session, article.id, set(ids) | set(roots.values()), live=live)
     session.flush()

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.corrections.guards import kept_apart
+from app.db import one_of
 from app.keys import normalise_alias
 from app.models import Actor, Alias, MergeRecord
 
@@ -42,10 +43,10 @@ def family(session: Session, ids: set[int]) -> dict[int, int]:
 
     Merges are kept one level deep, so two indexed queries suffice whatever the corpus size.
     """
-    rows = session.execute(select(Actor.id, Actor.merged_into_id).where(Actor.id.in_(ids)))
+    rows = session.execute(select(Actor.id, Actor.merged_into_id).where(one_of(session, Actor.id, ids)))
     roots = {a: (b if b is not None else a) for a, b in rows}
     children = session.execute(
-        select(Actor.id, Actor.merged_into_id).where(Actor.merged_into_id.in_(set(roots.values())))
+        select(Actor.id, Actor.merged_into_id).where(one_of(session, Actor.merged_into_id, set(roots.values())))
     )
     out = {a: b for a, b in roots.items() if a != b}
     out.update({a: b for a, b in children if b is not None})
@@ -77,18 +78,18 @@ def merge_article_actors(session: Session, ids: list[int]) -> int:
     Three queries whatever the number of actors: the actors, their aliases, and every actor holding one of
     their lookup keys; merges made along the way are followed in memory, so the order of the ids still decides.
     """
-    actors = session.scalars(select(Actor).where(Actor.id.in_(ids)).order_by(Actor.id)).all()
+    actors = session.scalars(select(Actor).where(one_of(session, Actor.id, ids)).order_by(Actor.id)).all()
     if not actors:
         return 0
     aliases: dict[int, list[str]] = defaultdict(list)
-    for actor_id, key in session.execute(select(Alias.actor_id, Alias.normalized).where(Alias.actor_id.in_(ids))
+    for actor_id, key in session.execute(select(Alias.actor_id, Alias.normalized).where(one_of(session, Alias.actor_id, ids))
                                          .order_by(Alias.id)):
         aliases[actor_id].append(key)
     keys = {a.id: _keys(a, aliases[a.id]) for a in actors}
     wanted = sorted({k for ks in keys.values() for k in ks})
     holders: dict[str, list[Actor]] = defaultdict(list)
     for key, cand in session.execute(select(Alias.normalized, Actor).join(Actor, Alias.actor_id == Actor.id)
-                                     .where(Alias.normalized.in_(wanted)).order_by(Actor.id)):
+                                     .where(one_of(session, Alias.normalized, wanted)).order_by(Actor.id)):
         holders[key].append(cand)
     merged = 0
     apart = kept_apart(session)  # actors an editor split stay two

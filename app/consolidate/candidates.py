@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.consolidate.event_match import PRODUCT_DAYS, WINDOW_DAYS, EventView, may_match, product_only
 from app.consolidate.senses import is_light
 from app.consolidate.text import shift
+from app.db import one_of
 from app.models import Event, EventTarget
 
 LOOKBACK_DAYS = 400  # bounds the indexed scan for long intervals (a year-precision event)
@@ -65,24 +66,24 @@ def _found(session: Session, group: list[_Window]) -> list[Any]:
         if run_members:
             # (source, precision, first day) holds every column the look-up reads (migration 0016): a busy
             # actor's crowded weeks are filtered in the index, without reading a row of the table for each
-            found += session.execute(_latest(Event.source_actor_id.in_(run_members), Event.precision.in_(FINE),
+            found += session.execute(_latest(one_of(session, Event.source_actor_id, run_members), Event.precision.in_(FINE),
                                              Event.first_day >= run_from, Event.first_day <= run_hi,
-                                             Event.last_day >= run_near, *_could_match(run)))
+                                             Event.last_day >= run_near, *_could_match(session, run)))
         if run_senses:
             # same action (index on sense, precision, first day, holding the columns read too)
-            found += session.execute(_latest(Event.sense.in_(run_senses), Event.precision.in_(FINE),
+            found += session.execute(_latest(one_of(session, Event.sense, run_senses), Event.precision.in_(FINE),
                                              Event.first_day >= run_from, Event.first_day <= run_hi,
                                              Event.last_day >= run_near))
     # quarters, years, decades may start long before (few rows), by actor over the whole group's range;
     # by action, those that start before the fine weeks (plans reported long before are reached through
     # their actors)
     if members:
-        found += session.execute(_latest(Event.source_actor_id.in_(members), Event.precision.in_(COARSE),
+        found += session.execute(_latest(one_of(session, Event.source_actor_id, members), Event.precision.in_(COARSE),
                                          Event.first_day >= lo, Event.first_day <= hi, Event.last_day >= near,
-                                         *_could_match(group)))
+                                         *_could_match(session, group)))
     senses = _senses(group)
     if senses:
-        found += session.execute(_latest(Event.sense.in_(senses), Event.precision.in_(COARSE), Event.first_day >= lo,
+        found += session.execute(_latest(one_of(session, Event.sense, senses), Event.precision.in_(COARSE), Event.first_day >= lo,
                                          Event.first_day < fine_from, Event.last_day >= near))
     return found
 
@@ -111,16 +112,16 @@ def _latest(*where: Any) -> Any:
     return select(*_CANDIDATE_COLUMNS).where(*where).order_by(Event.first_day.desc(), Event.id.desc()).limit(MAX_ROWS)
 
 
-def _could_match(group: list[_Window]) -> tuple[Any, ...]:
+def _could_match(session: Session, group: list[_Window]) -> tuple[Any, ...]:
     """``may_match`` in SQL, for the whole group: rows of another action and another type than every window's
     are never read (a busy actor's other deeds are most of its rows); no condition when a window has no sense."""
     if any(w.view.sense is None for w in group):
         return ()
     senses = sorted({w.view.sense for w in group if w.view.sense is not None})
     types = sorted({w.view.event.type for w in group if w.view.event.type})
-    alike = [Event.sense.is_(None), Event.sense.in_(senses)]
+    alike = [Event.sense.is_(None), one_of(session, Event.sense, senses)]
     if types:
-        alike.append(Event.type.in_(types))
+        alike.append(one_of(session, Event.type, types))
     return (or_(*alike),)
 
 
@@ -173,10 +174,10 @@ def find_candidates(session: Session, views: list[EventView],
     # look-up itself; the one that wins a merge is loaded then (merge_event)
     targets: dict[int, list[_Target]] = {}
     for event_id, actor_id in session.execute(select(EventTarget.event_id, EventTarget.actor_id)
-                                              .where(EventTarget.event_id.in_(wanted))):
+                                              .where(one_of(session, EventTarget.event_id, wanted))):
         targets.setdefault(event_id, []).append(_Target(actor_id))
     rows: dict[int, Any] = {r.id: _Row(**r._asdict(), targets=targets.get(r.id, [])) for r in session.execute(
-        select(*_ROW_COLUMNS).where(Event.id.in_(wanted))) if r.article_id != article}
+        select(*_ROW_COLUMNS).where(one_of(session, Event.id, wanted))) if r.article_id != article}
     return {eid: [i for i in ids if i in rows] for eid, ids in chosen.items()}, rows
 
 

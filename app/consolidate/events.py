@@ -14,9 +14,10 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import distinct, func, insert, select, update
+from sqlalchemy import distinct, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.consolidate.candidates import find_candidates
@@ -32,6 +33,7 @@ from app.consolidate.event_match import (
 from app.consolidate.senses import sense_of, word_senses
 from app.consolidate.text import MODEL_NAME, interval, model_names, sentence_spans, words
 from app.corrections.guards import not_events
+from app.db import insert_rows, one_of
 from app.keys import slugify
 from app.models import (
     Actor,
@@ -131,12 +133,10 @@ def add_sentence_events(session: Session, article: Article, mentions: list[Span]
             event.sources.append(EventSource(**source))
         added += 1
     if new:  # bulk inserts: building ORM objects for every sentence cost more than all the look-ups
-        ids = session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True),
-                              [row for row, _, _ in new]).all()
-        session.execute(insert(EventSource), [{**src, "event_id": i} for i, (_, src, _) in zip(ids, new, strict=True)])
-        targets = [{"event_id": i, "actor_id": a} for i, (_, _, ts) in zip(ids, new, strict=True) for a in ts]
-        if targets:
-            session.execute(insert(EventTarget), targets)
+        ids = insert_rows(session, Event, [row for row, _, _ in new], ids=True)
+        insert_rows(session, EventSource, [{**src, "event_id": i} for i, (_, src, _) in zip(ids, new, strict=True)])
+        insert_rows(session, EventTarget,
+                    [{"event_id": i, "actor_id": a} for i, (_, _, ts) in zip(ids, new, strict=True) for a in ts])
     session.flush()
     return added
 
@@ -223,6 +223,7 @@ def merge_article_events(session: Session, article: Article, family: dict[int, i
     return len(done)
 
 
+@lru_cache(maxsize=16)  # the store and consolidation both ask for the article just stored
 def article_topic(title: str | None, text: str) -> frozenset[str]:
     """The product an article is about: the one its headline names ('First Airbus A380 delivered'), else the
     one it names most, when it names one at least twice and more often than any other."""
@@ -243,6 +244,11 @@ def _implicit_topic(views: Any, topic: frozenset[str]) -> None:
         for v in views:
             if not v.named and not things_of(v):
                 v.things = topic
+
+
+def topic_column(title: str | None, text: str) -> str:
+    """``articles.topic`` of an article with this title and text (what consolidation stores for it)."""
+    return _topic_column(article_topic(title, text))
 
 
 def _topic_column(topic: frozenset[str]) -> str:
@@ -274,7 +280,7 @@ class _Topics:
             self.expected.clear()
             for at in range(0, len(wanted), self.BATCH):
                 for ident, topic in self.session.execute(select(Article.id, Article.topic)
-                                                         .where(Article.id.in_(wanted[at:at + self.BATCH]))):
+                                                         .where(one_of(self.session, Article.id, wanted[at:at + self.BATCH]))):
                     if topic is not None:
                         self.known[ident] = frozenset(topic.split())
         if article_id not in self.known:  # stored before migration 0017: worked out now, and kept
@@ -388,7 +394,9 @@ def _write_merges(session: Session, done: list[_Merge]) -> None:
     """Move the evidence of an article's merges to the surviving events and say why, in words: four queries
     and one flush."""
     ids = {a for m in done for a in m.reason.get("shared_actors", [])}
-    names = dict(session.execute(select(Actor.id, Actor.name).where(Actor.id.in_(ids))).all()) if ids else {}
+    with session.no_autoflush:  # names are never changed by merging: the merge records go out with their words
+        names = dict(session.execute(select(Actor.id, Actor.name).where(one_of(session, Actor.id, ids))).all()) \
+            if ids else {}
     for m in done:
         m.reason = {**m.reason, "words": reason_words(m.reason, names)}
         m.record.reason = m.reason
@@ -397,18 +405,18 @@ def _write_merges(session: Session, done: list[_Merge]) -> None:
     # already the final survivor (merge_event set it on every ``gone``)
     root = {m.gone.id: m.gone.merged_into_id for m in done if m.gone.merged_into_id is not None}
     with session.no_autoflush:
-        for src in session.scalars(select(EventSource).where(EventSource.event_id.in_(gone_ids))):
+        for src in session.scalars(select(EventSource).where(one_of(session, EventSource.event_id, gone_ids))):
             was = src.event_id
             src.event_id = root[was]
             src.reason = {**(src.reason or {}), "merged_from": was, **reasons[was]}
-        for child in session.scalars(select(Event).where(Event.merged_into_id.in_(gone_ids))):
+        for child in session.scalars(select(Event).where(one_of(session, Event.merged_into_id, gone_ids))):
             if child.merged_into_id is not None:  # always: the query asks for merged ones
                 child.merged_into_id = root.get(child.merged_into_id, child.merged_into_id)  # one level deep
     session.flush()
     keeps = {m.keep.id: m.keep for m in done if m.keep.merged_into_id is None}
     counts = dict(session.execute(
         select(EventSource.event_id, func.count(distinct(EventSource.article_id)))
-        .where(EventSource.event_id.in_(list(keeps))).group_by(EventSource.event_id)).all())
+        .where(one_of(session, EventSource.event_id, list(keeps))).group_by(EventSource.event_id)).all())
     for ident, keep in keeps.items():
         keep.source_count = counts.get(ident, 1)
         session.expire(keep, ["sources"])

@@ -14,6 +14,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
 from app.consolidate.text import shift
+from app.db import one_of
 from app.keys import normalise_text
 from app.models import Article, Event, EventSource, MergeRecord, Quote, QuoteSource, live
 
@@ -61,7 +62,7 @@ def merge_article_quotes(session: Session, article: Article, family: dict[int, i
     for group in groups:
         found += session.scalars(
             select(Quote).where(
-                Quote.speaker_actor_id.in_(set().union(*(members[q.id] for q in group))),
+                one_of(session, Quote.speaker_actor_id, set().union(*(members[q.id] for q in group))),
                 Quote.date >= shift(group[0].date, -WINDOW_DAYS),  # type: ignore[arg-type]
                 Quote.date <= shift(group[-1].date, WINDOW_DAYS),  # type: ignore[arg-type]
                 Quote.article_id != article.id,  # merged rows are dropped below: see candidates.find_candidates

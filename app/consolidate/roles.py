@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.db import insert_missing
+from app.db import insert_missing, one_of
 from app.models import Actor, ActorRole, Article, Event, EventTarget, Mention, Quote
 
 __all__ = ["ROLE_CARRY_DAYS", "article_roles", "holder_at", "record_roles", "resolve_roles"]
@@ -34,7 +34,7 @@ def record_roles(session: Session, article: Article, records: Sequence[Any], act
     if day is None or not wanted:
         return
     def held(actors: set[int]) -> dict[tuple[int, str], ActorRole]:
-        return {(r.actor_id, r.role): r for r in session.scalars(select(ActorRole).where(ActorRole.actor_id.in_(actors)))}
+        return {(r.actor_id, r.role): r for r in session.scalars(select(ActorRole).where(one_of(session, ActorRole.actor_id, actors)))}
 
     known = held({k[0] for k in wanted})
     missing = [key for key in wanted if key not in known]
@@ -69,8 +69,8 @@ def holder_at(session: Session, role: str, day: dt.date) -> ActorRole | None:
 
 def article_roles(session: Session, ids: Sequence[int]) -> set[str]:
     """The roles an article's actors hold or stand for: the ones its storing may have settled."""
-    held = session.scalars(select(ActorRole.role).where(ActorRole.actor_id.in_(ids)))
-    named = session.scalars(select(Actor.role).where(Actor.id.in_(ids), Actor.role.is_not(None)))
+    held = session.scalars(select(ActorRole.role).where(one_of(session, ActorRole.actor_id, ids)))
+    named = session.scalars(select(Actor.role).where(one_of(session, Actor.id, ids), Actor.role.is_not(None)))
     return {r for r in [*held, *named] if r}
 
 
@@ -80,13 +80,13 @@ def resolve_roles(session: Session, roles: Iterable[str]) -> int:
     roles = sorted(set(roles))
     if not roles:
         return 0
-    role_actors = list(session.scalars(select(Actor).where(Actor.role.in_(roles))))
+    role_actors = list(session.scalars(select(Actor).where(one_of(session, Actor.role, roles))))
     if not role_actors:
         return 0
     by_id = {a.id: a for a in role_actors}
     waiting = session.execute(
         select(Mention.actor_id, Article.id, Article.published).join(Article, Article.id == Mention.article_id)
-        .where(Mention.actor_id.in_(by_id)).distinct().order_by(Article.published, Article.id)).all()
+        .where(one_of(session, Mention.actor_id, by_id)).distinct().order_by(Article.published, Article.id)).all()
     session.flush()
     resolved = 0
     for role_actor_id, article_id, day in waiting:

@@ -9,6 +9,7 @@ same ('presented' and 'released' stay apart).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from app.fts import STOPWORDS
 
@@ -46,6 +47,7 @@ def _undouble(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)  # a pure function of two short strings, asked ~300 times per article
 def sense_of(lemma: str | None, trigger: str | None = None) -> str | None:
     """The action key of a lemma (the clause extractor's) or else of a trigger's first word; None when neither."""
     word = (lemma or "").strip().lower()

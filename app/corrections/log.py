@@ -122,11 +122,13 @@ def _articles_of(args: Args) -> set[int]:
 
 
 def reapply_for_article(session: Session, article_id: int, actor_ids: set[int],
-                        actions: tuple[str, ...] | None = None) -> list[Correction]:
+                        actions: tuple[str, ...] | None = None,
+                        live: list[Correction] | None = None) -> list[Correction]:
     """Re-apply what an article just (re)stored can undo: actor corrections about the actors it names, event
-    and quote corrections about its own rows. One query when there are no corrections."""
+    and quote corrections about its own rows. One query when there are no corrections; none when the caller
+    passes the corrections in force (``live``, as ``live_corrections`` read them in this transaction)."""
     rows = []
-    for row in live_corrections(session):
+    for row in live_corrections(session) if live is None else live:
         if actions is not None and row.action not in actions:
             continue
         if row.subject_kind == "actor":

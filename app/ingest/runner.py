@@ -20,7 +20,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.db import transaction
+from app.db import reading, transaction
 from app.extract.parallel import ExtractionPool
 from app.extract.pipeline import ArticleInput, Extraction, ExtractionError, Extractor
 from app.ingest.dedup import NearDuplicateIndex, minhash_of, signature_bytes
@@ -76,6 +76,15 @@ def consolidator() -> Callable[[Session, Article], None] | None:
     return consolidate_article
 
 
+def topic_column() -> Callable[[str | None, str], str] | None:
+    """The article topic that consolidation stores (``app.consolidate.events.topic_column``), when present."""
+    try:
+        from app.consolidate.events import topic_column as column
+    except ImportError:
+        return None
+    return column
+
+
 def existing_duplicate(session: Session, meta: ArticleMeta, digest: str) -> tuple[int, str] | None:
     """(article id, why) of a stored article this one duplicates: same text, same canonical URL or same id.
 
@@ -117,6 +126,7 @@ class IngestRunner:
         self.on_outcome = on_outcome
         self.record = record
         self.consolidate = consolidator()
+        self.topic = topic_column() if self.consolidate is not None else None
         self._index: NearDuplicateIndex | None = None
         self._in_flight: dict[str, str] = {}  # content hashes and URLs sent to extraction, not yet stored
         self.summary = Summary()
@@ -155,7 +165,7 @@ class IngestRunner:
                 return Outcome(candidate, DUPLICATE,
                                f"{candidate.label}: same URL as {self._in_flight[candidate.url]}"), None, None
             if candidate.meta is None and candidate.url:
-                with self.factory() as session:
+                with reading(self.factory) as session:
                     found = session.scalar(select(Article.id).where(Article.url == candidate.url))
                 if found is not None:
                     return Outcome(candidate, DUPLICATE, f"{candidate.label}: same URL as article {found}",
@@ -175,7 +185,7 @@ class IngestRunner:
             if digest in self._in_flight:
                 return Outcome(candidate, DUPLICATE,
                                f"{candidate.label}: same text as {self._in_flight[digest]}"), None, None
-            with self.factory() as session:
+            with reading(self.factory) as session:
                 dup = existing_duplicate(session, meta, digest)
             if dup is not None:
                 return Outcome(candidate, DUPLICATE, f"{candidate.label}: {dup[1]} {dup[0]}",
@@ -206,7 +216,7 @@ class IngestRunner:
         signature: MinHash = minhash_of(meta.text)
         for attempt in range(1, STORE_ATTEMPTS + 1):
             try:
-                with self.factory() as session:  # the index load's read ends here, before the write begins
+                with reading(self.factory) as session:  # the index load's read ends here, before the write begins
                     index = self._near_index(session)
                 with transaction(self.factory) as session:
                     outcome = self._store_in(session, candidate, meta, digest, result, signature, index)
@@ -215,7 +225,7 @@ class IngestRunner:
                 # Another writer stored this very article (its text, URL or id is unique), or the two
                 # deadlocked: the article may be the duplicate, else try again. Shared rows (actors, aliases,
                 # sources, roles) never collide: they are inserted with ON CONFLICT DO NOTHING (insert_missing).
-                with self.factory() as session:
+                with reading(self.factory) as session:
                     dup = existing_duplicate(session, meta, digest)
                 if dup is not None:
                     outcome = Outcome(candidate, DUPLICATE, f"{candidate.label}: {dup[1]} {dup[0]}", duplicate_of=dup[0])
@@ -245,12 +255,15 @@ class IngestRunner:
         if dup is not None:
             outcome = Outcome(candidate, DUPLICATE, f"{candidate.label}: {dup[1]} {dup[0]}", duplicate_of=dup[0])
         else:
-            article = store_article(session, meta, record)
-            article.minhash = signature_bytes(signature)
+            # the runner's own columns go in the article's INSERT: no UPDATE of the row just inserted
+            columns: dict[str, Any] = {"minhash": signature_bytes(signature)}
             match = index.best_match(signature)
             if match is not None:
-                article.near_duplicate_of_id = match.article_id
-                article.near_duplicate_score = round(match.score, 4)
+                columns["near_duplicate_of_id"] = match.article_id
+                columns["near_duplicate_score"] = round(match.score, 4)
+            if self.topic is not None:  # what consolidation stores for it, worked out once (it is cached)
+                columns["topic"] = self.topic(meta.title or record.title, meta.text)
+            article = store_article(session, meta, record, columns)
             session.flush()
             if self.consolidate is not None:
                 self.consolidate(session, article)
