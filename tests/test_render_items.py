@@ -1,7 +1,8 @@
 """app.web.items writes an event's list item as the ``event_item`` macro did, byte for byte.
 
-The macro's text (as it stood before it moved to Python) is kept here and rendered by the same environment,
-so its trim_blocks/lstrip_blocks whitespace is what the Python is held to.
+The macro's text (as it stood before it moved to Python, calling the small macros that are still in
+templates/_macros.html) is kept here and rendered by the same environment, so its trim_blocks/lstrip_blocks
+whitespace is what the Python is held to.
 """
 
 from __future__ import annotations
@@ -16,19 +17,7 @@ from app.web.render import environment
 
 pytestmark = pytest.mark.db
 
-MACRO = '''{% macro actor_link(a) -%}
-<a class="actor actor-{{ a.kind }}" href="{{ urls.actor(a.slug) }}">{{ a.name }}</a>
-{%- endmacro %}
-
-{% macro type_badge(e) -%}
-{% if e.type %}<span class="badge badge-{{ e.type|lower }}" title="PLOVER event type">{{ e.type_label }}</span>
-{%- else %}<span class="badge badge-untyped" title="No PLOVER type: a sentence naming an actor with an event-like verb">Unclassified</span>{% endif %}
-{%- endmacro %}
-
-{% macro when(e) -%}
-<time datetime="{{ e.first_day|isodate }}" class="when when-{{ e.precision or 'day' }}">{{ e.date_label }}</time>
-{%- endmacro %}
-
+MACRO = '''{% from "_macros.html" import actor_link, type_badge, when %}
 {% macro event_item(e, show_date=True, heading=None) %}
 <article class="event{% if not e.type %} event-untyped{% endif %}">
   <div class="event-meta">
