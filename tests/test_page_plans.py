@@ -8,7 +8,7 @@ from sqlalchemy import select, text, tuple_, update
 
 from app.fts import fts_ids
 from app.models import ActorEventCount, Article, Event, Source
-from app.queries import cache, outlets, textsearch
+from app.queries import cache, events, outlets, textsearch
 from app.queries.actors import actor_suggestions
 from app.queries.common import EVENT_ROW_COLUMNS
 from app.queries.timeline import TimelineFilters, filtered_events, timeline_page
@@ -112,3 +112,16 @@ def test_the_busiest_actors_are_read_down_the_counters_index(session, ids):
             .order_by(ActorEventCount.events.desc(), ActorEventCount.actor_id).limit(15))
     plan = _plan(session, stmt)
     assert "INDEX ix_actor_event_counts_events" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
+def test_an_events_quotes_are_read_through_event_id_when_statistics_call_it_unselective(session, ids):
+    """Before consolidation links quotes to events every quote's event_id is NULL, and ANALYZE says so; the event
+    page still finds its quotes through the event_id index (with the live filter beside it SQLite scanned them)."""
+    _sqlite(session)
+    session.execute(text("ANALYZE"))
+    session.execute(text("DELETE FROM sqlite_stat1 WHERE tbl = 'quotes'"))
+    session.execute(text("INSERT INTO sqlite_stat1 VALUES ('quotes', 'ix_quotes_event_id', '300000 300000'), "
+                         "('quotes', 'ix_quotes_article_id', '300000 3'), ('quotes', NULL, '300000')"))
+    session.execute(text("ANALYZE sqlite_schema"))  # SQLite reads the statistics again
+    plan = _plan(session, events.LINKED_QUOTES.statement(session).params(event=ids["survivor"]))
+    assert "USING COVERING INDEX ix_quotes_event_id" in plan and "SCAN quotes" not in plan, plan

@@ -6,13 +6,13 @@ from __future__ import annotations
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.extract.article import read_layout
 from app.extract.timex.values import timex_value
 from app.models import Actor, Article, Event, EventSource, Mention, Quote, Source, TimexRow, live
-from app.queries.common import date_label, read_rows
+from app.queries.common import Prepared, date_label
 from app.queries.errors import NotFound
 
 Span = tuple[int, int, str, dict[str, Any]]
@@ -91,16 +91,13 @@ def _outside(start: int, end: int, blanked: list[tuple[int, int]]) -> list[tuple
     return parts
 
 
-def _events(session: Session, article: Article) -> tuple[list[Span], list[dict[str, Any]]]:
+def _events(session: Session, article: Any) -> tuple[list[Span], list[dict[str, Any]]]:
     """Every sentence of the article that reports an event, with the live event it is evidence of (its own
     events and those merged into an earlier report alike, through event_sources), numbered as they appear."""
-    rows = list(read_rows(session,
-        select(EventSource.start, EventSource.end, Event.id, Event.slug, Event.summary, Event.type)
-        .join(Event, Event.id == EventSource.event_id).where(EventSource.article_id == article.id, live(Event))))
+    rows = list(REPORTED(session, article=article.id))
     covered = {r.id for r in rows}
-    rows += [r for r in read_rows(session,  # events stored before event_sources existed carry their own offsets
-        select(Event.start, Event.end, Event.id, Event.slug, Event.summary, Event.type)
-        .where(Event.article_id == article.id, live(Event))) if r.id not in covered]
+    # events stored before event_sources existed carry their own offsets
+    rows += [r for r in OWN_EVENTS(session, article=article.id) if r.id not in covered]
     numbers: dict[int, dict[str, Any]] = {}
     spans: list[Span] = []
     for r in sorted(rows, key=lambda r: (r.start, r.end, r.id)):
@@ -111,18 +108,30 @@ def _events(session: Session, article: Article) -> tuple[list[Span], list[dict[s
     return spans, list(numbers.values())
 
 
+REPORTED = Prepared(lambda d: select(EventSource.start, EventSource.end, Event.id, Event.slug, Event.summary,
+                                      Event.type).join(Event, Event.id == EventSource.event_id)
+                    .where(EventSource.article_id == bindparam("article"), live(Event)))
+OWN_EVENTS = Prepared(lambda d: select(Event.start, Event.end, Event.id, Event.slug, Event.summary, Event.type)
+                      .where(Event.article_id == bindparam("article"), live(Event)))
+HEAD = Prepared(lambda d: select(Article.id, Article.title, Article.url, Article.author, Article.published,
+                                 Article.published_inferred, Article.text, Source.name.label("source"))
+                .outerjoin(Source, Source.id == Article.source_id).where(Article.id == bindparam("article")))
+MENTIONS = Prepared(lambda d: select(Mention.start, Mention.end, Actor.slug, Actor.name)
+                    .join(Actor, Actor.id == Mention.actor_id).where(Mention.article_id == bindparam("article")))
+TIMEXES = Prepared(lambda d: select(TimexRow.start, TimexRow.end, TimexRow.value)
+                   .where(TimexRow.article_id == bindparam("article")))
+# a quote an editor said is none is not marked (merged ones are: the words are still in this text)
+QUOTE_SPANS = Prepared(lambda d: select(Quote.start, Quote.end, Quote.id, Quote.merged_into_id)
+                       .where(Quote.article_id == bindparam("article"), Quote.removed_at.is_(None)))
+
+
 def article_page(session: Session, article_id: int) -> dict[str, Any]:
-    article = session.get(Article, article_id)
+    article = HEAD(session, article=article_id).first()
     if article is None:
         raise NotFound(f"There is no article {article_id}.", hint="The home page lists the newest articles.")
-    source = session.get(Source, article.source_id) if article.source_id else None
-    mentions = read_rows(session, select(Mention.start, Mention.end, Actor.slug, Actor.name)
-                         .join(Actor, Actor.id == Mention.actor_id).where(Mention.article_id == article.id)).all()
-    timexes = read_rows(session, select(TimexRow.start, TimexRow.end, TimexRow.value)
-                        .where(TimexRow.article_id == article.id)).all()
-    # a quote an editor said is none is not marked (merged ones are: the words are still in this text)
-    quotes = read_rows(session, select(Quote.start, Quote.end, Quote.id, Quote.merged_into_id)
-                       .where(Quote.article_id == article.id, Quote.removed_at.is_(None))).all()
+    mentions = MENTIONS(session, article=article.id).all()
+    timexes = TIMEXES(session, article=article.id).all()
+    quotes = QUOTE_SPANS(session, article=article.id).all()
     event_spans, events = _events(session, article)
     spans: list[Span] = [(m.start, m.end, "actor", {"actor": m.slug, "actor_name": m.name}) for m in mentions]
     spans += [(t.start, t.end, "date", _date_info(t.value)) for t in timexes]
@@ -130,7 +139,7 @@ def article_page(session: Session, article_id: int) -> dict[str, Any]:
     spans += event_spans
     return {
         "article": {"id": article.id, "title": article.title or f"Article {article.id}", "url": article.url,
-                    "author": article.author, "source": source.name if source else None,
+                    "author": article.author, "source": article.source,
                     "published": article.published,
                     "published_label": date_label(article.published, article.published, "day")
                     if article.published else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict, namedtuple
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -157,13 +157,51 @@ def id_in(session: Session, column: Any, ids: Collection[int]) -> ColumnElement[
     return column.in_(ids)
 
 
-def read_rows(session: Session, stmt: Any) -> Any:
+def read_rows(session: Session, stmt: Any, values: dict[str, Any] | None = None) -> Any:
     """A column-only SELECT run as Core on the session's connection and transaction: the ORM's execution path
     (its compile state, result set-up and row wrapping) was half the cost of each of a page's small queries,
     about 30 µs of 60. Anything pending is flushed first, as the ORM's autoflush would."""
     if session.new or session.deleted or session.dirty:
         session.flush()
-    return session.connection().execute(stmt)
+    return session.connection().execute(stmt, values)
+
+
+class Prepared:
+    """A page query built once per database dialect and run with bound values (``bindparam`` names).
+
+    A SELECT built anew for each request is built again and its cache key worked out again before the compiled
+    form is found: for an event page's nine small queries that was a third of their time (0.6 ms of 1.8). One
+    statement object keeps its cache key, so only the values travel.
+    """
+
+    def __init__(self, build: Callable[[str], Any]) -> None:
+        self.build = build  # dialect name → statement
+        self.by_dialect: dict[str, Any] = {}
+
+    def statement(self, session: Session) -> Any:
+        name = session.get_bind().dialect.name
+        if (stmt := self.by_dialect.get(name)) is None:
+            stmt = self.by_dialect[name] = self.build(name)
+        return stmt
+
+    def __call__(self, session: Session, **values: Any) -> Any:
+        return read_rows(session, self.statement(session), values)
+
+
+def ids_param(column: Any, key: str, dialect: str) -> ColumnElement[bool]:
+    """``column IN :key`` for a list bound when the statement runs: one array parameter on PostgreSQL (``id_in``
+    says why), an expanding IN elsewhere."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(key, type_=ARRAY(Integer)))
+    return column.in_(bindparam(key, expanding=True))
+
+
+ACTOR_REFS = Prepared(lambda d: select(Actor.id, Actor.slug, Actor.name, Actor.kind, Actor.role)
+                      .where(ids_param(Actor.id, "ids", d)))
+EVENT_TARGETS = Prepared(lambda d: select(EventTarget.event_id, EventTarget.actor_id)
+                         .where(ids_param(EventTarget.event_id, "ids", d)))
+ARTICLE_HEADS = Prepared(lambda d: select(Article.id, Article.title, Article.published, Source.name.label("source"))
+                         .outerjoin(Source, Source.id == Article.source_id).where(ids_param(Article.id, "ids", d)))
 
 
 def actor_refs(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
@@ -181,9 +219,8 @@ def actor_refs(session: Session, ids: set[int]) -> dict[int, dict[str, Any]]:
     missing = ids if memo is None else {i for i in ids if i not in memo}
     found: dict[int, dict[str, Any]] = {}
     if missing:
-        columns = (Actor.id, Actor.slug, Actor.name, Actor.kind, Actor.role)
         found = {r[0]: {"id": r[0], "slug": r[1], "name": r[2], "kind": r[3], "role": r[4]}
-                 for r in read_rows(session, select(*columns).where(id_in(session, Actor.id, missing)))}
+                 for r in ACTOR_REFS(session, ids=list(missing))}
     if memo is None:
         return found
     known_actors.remember(memo, found)
@@ -202,19 +239,11 @@ def event_rows(session: Session, events: Sequence[Event] | Sequence[Any]) -> lis
     actor_ids = {e.source_actor_id for e in events if e.source_actor_id}
     actor_ids |= {e.reported_by_id for e in events if e.reported_by_id}
     targets: dict[int, list[int]] = defaultdict(list)
-    for event_id, actor_id in read_rows(
-        session, select(EventTarget.event_id, EventTarget.actor_id).where(id_in(session, EventTarget.event_id, ids))
-    ):
+    for event_id, actor_id in EVENT_TARGETS(session, ids=ids):
         targets[event_id].append(actor_id)
         actor_ids.add(actor_id)
     actors = actor_refs(session, actor_ids)
-    article_ids = {e.article_id for e in events}
-    articles = {
-        row[0]: row for row in read_rows(
-            session, select(Article.id, Article.title, Article.published, Source.name.label("source"))
-            .outerjoin(Source, Source.id == Article.source_id).where(id_in(session, Article.id, article_ids))
-        )
-    }
+    articles = {row[0]: row for row in ARTICLE_HEADS(session, ids=list({e.article_id for e in events}))}
     rows = []
     for e in events:
         art = articles.get(e.article_id)
@@ -259,7 +288,12 @@ def target_probe(session: Session, actor_ids: Sequence[int]) -> ColumnElement[bo
     scalar subquery is never hashed, so there it is one.
     """
     which = EventTarget.actor_id == actor_ids[0] if len(actor_ids) == 1 else EventTarget.actor_id.in_(actor_ids)
-    if session.get_bind().dialect.name == "sqlite":
+    return targets_probe(session.get_bind().dialect.name, which)
+
+
+def targets_probe(dialect: str, which: ColumnElement[bool]) -> ColumnElement[bool]:
+    """``target_probe`` for a condition on the target's actor (a list bound later, in a ``Prepared`` query)."""
+    if dialect == "sqlite":
         return exists().where(EventTarget.event_id == Event.id, which)
     return select(EventTarget.actor_id).where(EventTarget.event_id == Event.id, which).limit(1).scalar_subquery() \
         .is_not(None)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from app.models import Correction
+from app.queries.common import Prepared
 from app.queries.errors import BadInput
 
 ACTION_WORDS = {
@@ -22,7 +23,7 @@ ACTION_WORDS = {
 PAGE_SIZE = 200
 
 
-def correction_row(c: Correction) -> dict[str, Any]:
+def correction_row(c: Correction | Any) -> dict[str, Any]:
     """One correction as the log, the pages and ``dateline corrections`` show it."""
     return {
         "id": c.id, "action": c.action, "words": ACTION_WORDS.get(c.action, c.action.replace("_", " ")),
@@ -66,12 +67,16 @@ def newest_corrections(session: Session, limit: int = 50) -> list[dict[str, Any]
     return [correction_row(c) for c in session.scalars(select(Correction).order_by(Correction.id.desc()).limit(limit))]
 
 
+HISTORY = Prepared(lambda d: select(*Correction.__table__.c).where(
+    Correction.subject_kind == bindparam("kind"),
+    or_(Correction.subject_id == bindparam("row"), Correction.object_id == bindparam("row")),
+).order_by(Correction.id).limit(100))
+
+
 def history(session: Session, kind: str, row_id: int) -> list[dict[str, Any]]:
-    """The corrections of one actor, event or quote (either side of a merge), oldest first."""
-    rows = session.scalars(select(Correction).where(
-        Correction.subject_kind == kind, or_(Correction.subject_id == row_id, Correction.object_id == row_id))
-        .order_by(Correction.id).limit(100))
-    return [correction_row(c) for c in rows]
+    """The corrections of one actor, event or quote (either side of a merge), oldest first; read as rows, since
+    every permalink page asks and almost always finds none."""
+    return [correction_row(c) for c in HISTORY(session, kind=kind, row=row_id)]
 
 
 def removal_reason(session: Session, kind: str, row_id: int) -> dict[str, Any] | None:

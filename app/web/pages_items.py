@@ -9,8 +9,8 @@ from app.cards import Fields, actor_fields, card_png, event_fields, quote_fields
 from app.queries.actors import actor_card_data, actor_page
 from app.queries.articles import article_page
 from app.queries.common import parse_id
-from app.queries.errors import Moved, NotFound
-from app.queries.events import event_card_data, event_page, live_event, parse_event_ref
+from app.queries.errors import NotFound
+from app.queries.events import event_card_data, event_page, parse_event_ref
 from app.queries.quotes import quote_page
 from app.web import share
 from app.web.deps import SessionDep
@@ -63,10 +63,7 @@ def actor_card(request: Request, session: SessionDep, slug: str) -> Response:
 @page_routes(router, "/events/{ref}")
 def event(request: Request, session: SessionDep, fmt: RouteFormat, ref: str) -> Response:
     event_id, slug = parse_event_ref(ref)
-    found = live_event(session, event_id)
-    if slug != found.slug:
-        raise Moved("event", found.id, found.slug)
-    return EVENT.respond(request, fmt, EVENT.data(session, event_id))
+    return EVENT.respond(request, fmt, EVENT.data(session, event_id, slug))
 
 
 @page_routes(router, "/actors/{ref}")
