@@ -206,3 +206,21 @@ def test_a_typed_event_keeps_the_preposition_of_its_text(extractor):
     calling = [e for e in extractor.extract(text, published=dt.date(2008, 3, 1)).events if e.lemma == "call"]
     assert calling and all("upon the Secretary of Defense" in e.summary and "against" not in e.summary
                            for e in calling)
+
+
+def test_an_adjunct_opening_with_a_bracket_is_read_past_it():
+    """'… when he expects better (often with the use of some colourful invective).' The parser hung the opening
+    bracket on 'with', so the phrase began with it and was cut to nothing: the whole article failed to extract
+    (IndexError). The parse is written out here as the model gave it."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from app.extract.events.summary import _adjunct
+
+    words = ["he", "expects", "better", "(", "often", "with", "the", "use", "of", "some", "colourful", "invective",
+             ")", "."]
+    heads = [1, 1, 1, 5, 5, 1, 7, 5, 7, 11, 11, 8, 1, 1]
+    deps = ["nsubj", "ROOT", "advmod", "punct", "advmod", "prep", "det", "pobj", "prep", "det", "amod", "pobj",
+            "punct", "punct"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps)
+    assert _adjunct(doc.text, doc[1]) == ["often with the use of some"]

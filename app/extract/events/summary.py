@@ -239,6 +239,7 @@ def summary(text: str, c: Cand, source_name: str | None, source_tok: Token | Non
     return clip(out, max_chars)
 
 
+BREAKS = ("(", "[", "—", "–", ";")  # an adjunct is cut where an aside or another clause begins
 ADJUNCT_TOKENS = 6  # the longest phrase an intransitive verb's headline takes from its first adjunct
 
 
@@ -256,9 +257,11 @@ def _adjunct(text: str, verb: Token, agent: bool = False) -> list[str]:
         if any(t.ent_type_ in ("DATE", "TIME") for t in toks) or (x.dep_ == "npadvmod" and not x.like_num
                                                                   and not any(t.like_num for t in x.children)):
             break
-        cut = next((k for k, t in enumerate(toks) if t.text in ("(", "[", "—", "–", ";")), len(toks))
+        while toks and toks[0].text in BREAKS:  # "(often with the use of …)": the bracket hangs on the preposition
+            toks.pop(0)
+        cut = next((k for k, t in enumerate(toks) if t.text in BREAKS), len(toks))
         toks = _trimmed(toks[:min(cut, ADJUNCT_TOKENS)])
-        if len(toks) == 1 and x.dep_ != "npadvmod":
+        if not toks or (len(toks) == 1 and x.dep_ != "npadvmod"):
             break   # nothing but the preposition is left ("crumpled against it")
         out.append(squash(text, toks[0].idx, toks[-1].idx + len(toks[-1].text)))
         if x.dep_ != "npadvmod":
