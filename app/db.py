@@ -113,6 +113,16 @@ def insert_missing(session: Session, model: type, rows: list[dict[str, Any]], ke
     insert_rows(session, model, rows, missing_key=key)
 
 
+def read_rows(session: Session, stmt: Any, values: dict[str, Any] | None = None) -> Any:
+    """A column-only SELECT run as Core on the session's connection and transaction: the ORM's execution path
+    (its compile state, result set-up and row wrapping) was half the cost of each of a page's small queries,
+    about 30 µs of 60, and a few µs more per row. Anything pending is flushed first, as the ORM's autoflush
+    would (and, as there, not inside ``no_autoflush``)."""
+    if session.autoflush:
+        session.flush()  # nothing to do (a quick test) when nothing is pending
+    return session.connection().execute(stmt, values)
+
+
 def one_of(session: Session, column: Any, values: Iterable[Any]) -> Any:
     """``column IN values``; on PostgreSQL ``column = ANY(array)``, one bound array whatever the number of values.
 

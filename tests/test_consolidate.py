@@ -214,3 +214,36 @@ def test_fine_look_ups_cover_each_run_of_weeks_not_the_years_between():
     for run in runs:  # each run's range spans only its own windows' weeks
         span = max(w.hi for w in run) - min(w.near for w in run)
         assert span <= dt.timedelta(days=60)
+
+
+def test_a_busy_actors_look_up_keeps_the_rows_nearest_the_events_date(session, monkeypatch):
+    """At a million events a busy actor has more rows in an event's weeks than a look-up returns; those kept
+    are the nearest to the event's own day. Latest first kept the days after it (issue 11: on the bench
+    corpus 120 nearest rows found as many merges as 400 latest)."""
+    from types import SimpleNamespace
+
+    from app.consolidate import candidates
+    from app.models import Article as ArticleRow
+
+    day = dt.date(2008, 3, 10)
+    actor = ActorRow(slug="busy-airline", name="Busy Airline", kind="organization", titles=[])
+    article = ArticleRow(text="Busy Airline reports.", content_hash="busy-airline-reports", pipeline_version="t")
+    session.add_all([actor, article])
+    session.flush()
+    offsets = [0, -1, 5, 6, 7, 8]  # the day itself, the day before, and four newer reports
+    for k in offsets:
+        session.add(EventRow(slug=f"busy-{k}", article_id=article.id, first_day=day + dt.timedelta(days=k),
+                             last_day=day + dt.timedelta(days=k), precision="day", date_value=None, type=None,
+                             modality="asserted", source_actor_id=actor.id, summary="Busy Airline flew",
+                             trigger="flew", lemma="fly", sense="fly", sentence="Busy Airline flew.", start=0, end=18,
+                             source_count=1))
+    session.flush()
+    monkeypatch.setattr(candidates, "MAX_ROWS", 2)
+    view = SimpleNamespace(first=day, sense="fly", event=SimpleNamespace(type=None))
+    run = [candidates._Window(view, {actor.id}, day - dt.timedelta(days=400), day + dt.timedelta(days=10),
+                              day - dt.timedelta(days=10))]  # type: ignore[arg-type]
+    stmt = candidates._nearest(session, run, EventRow.source_actor_id == actor.id,
+                               EventRow.precision.in_(candidates.FINE), EventRow.first_day >= day - dt.timedelta(days=41),
+                               EventRow.first_day <= day + dt.timedelta(days=10))
+    kept = sorted((r.first_day - day).days for r in session.execute(stmt))
+    assert kept == [-1, 0]
