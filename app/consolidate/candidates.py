@@ -151,7 +151,7 @@ def find_candidates(session: Session, views: list[EventView],
     Events whose date windows overlap are looked up together (an article's events mostly share one date),
     then one query reads the chosen candidates' rows and one their targets.
     """
-    windows = [w for v in views if (w := _window(v, family)) is not None and (w.members or v.sense)]
+    windows = [win for v in views if (win := _window(v, family)) is not None and (win.members or v.sense)]
     chosen: dict[int, list[int]] = {}
     article = views[0].event.article_id if views else None
     for group in _clusters(windows):
@@ -193,7 +193,7 @@ def find_candidates(session: Session, views: list[EventView],
     for event_id, actor_id in read_rows(session, select(EventTarget.event_id, EventTarget.actor_id)
                                               .where(one_of(session, EventTarget.event_id, wanted))):
         targets.setdefault(event_id, []).append(_Target(actor_id))
-    rows: dict[int, Any] = {r[0]: _Row(*r, targets=targets.get(r[0], [])) for r in read_rows(session,
+    rows: dict[int, Any] = {r[0]: _Row(*(*r, targets.get(r[0], []))) for r in read_rows(session,
         select(*_ROW_COLUMNS).where(one_of(session, Event.id, wanted))) if r.article_id != article}
     return {eid: [i for i in ids if i in rows] for eid, ids in chosen.items()}, rows
 
