@@ -247,3 +247,42 @@ def test_a_busy_actors_look_up_keeps_the_rows_nearest_the_events_date(session, m
                                EventRow.first_day <= day + dt.timedelta(days=10))
     kept = sorted((r.first_day - day).days for r in session.execute(stmt))
     assert kept == [-1, 0]
+
+
+def test_a_years_report_does_not_read_other_actors_days_of_its_action(session):
+    """'Airbus delivered aircraft in 2008' does not look for other actors' deliveries among every delivery day
+    of that year: at a million events that was a busy action's whole year of rows in one look-up, sorted for
+    the 120 nearest to 1 January. A report of one day in that year still meets the other actors' deliveries
+    of its weeks."""
+    from types import SimpleNamespace
+
+    from app.consolidate import candidates
+    from app.models import Article as ArticleRow
+
+    own = ActorRow(slug="airbus-co", name="Airbus Co", kind="organization", titles=[])
+    other = ActorRow(slug="boeing-co", name="Boeing Co", kind="organization", titles=[])
+    article = ArticleRow(text="Deliveries.", content_hash="deliveries-2008", pipeline_version="t")
+    session.add_all([own, other, article])
+    session.flush()
+
+    def stored(slug: str, first: dt.date, last: dt.date, precision: str) -> int:
+        row = EventRow(slug=slug, article_id=article.id, first_day=first, last_day=last, precision=precision,
+                       date_value=None, type=None, modality="asserted", source_actor_id=other.id,
+                       summary="Boeing Co delivered", trigger="delivered", lemma="deliver", sense="deliver",
+                       sentence="Boeing Co delivered.", start=0, end=20, source_count=1)
+        session.add(row)
+        session.flush()
+        return row.id
+
+    days = {stored(f"day-{m}", dt.date(2008, m, 15), dt.date(2008, m, 15), "day") for m in (3, 6, 9)}
+
+    def window(first: dt.date, last: dt.date, precision: str) -> candidates._Window:
+        view = SimpleNamespace(first=first, last=last, sense="deliver", precision=precision,
+                               event=SimpleNamespace(type=None))
+        return candidates._Window(view, {own.id}, first - dt.timedelta(days=candidates.LOOKBACK_DAYS),  # type: ignore[arg-type]
+                                  last + dt.timedelta(days=10), first - dt.timedelta(days=10))
+
+    of_year = {r.id for r in candidates._found(session, [window(dt.date(2008, 1, 1), dt.date(2008, 12, 31), "year")])}
+    assert of_year.isdisjoint(days)
+    of_day = {r.id for r in candidates._found(session, [window(dt.date(2008, 6, 20), dt.date(2008, 6, 20), "day")])}
+    assert of_day == {next(i for i in days if i in of_day)} and len(of_day) == 1  # June's, not March's or September's

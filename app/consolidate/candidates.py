@@ -44,7 +44,7 @@ def _window(v: EventView, family: dict[int, int]) -> _Window | None:
 
 
 _CANDIDATE_COLUMNS = (Event.id, Event.first_day, Event.last_day, Event.source_actor_id, Event.sense, Event.type,
-                      Event.merged_into_id, Event.removed_at)
+                      Event.merged_into_id, Event.removed_at, Event.precision)
 
 
 def _found(session: Session, group: list[_Window]) -> list[Any]:
@@ -60,7 +60,6 @@ def _found(session: Session, group: list[_Window]) -> list[Any]:
     # one group; its fine look-ups are made per run of windows whose weeks meet, never over the years between
     for run in _fine_runs(group):
         run_members = set().union(*(w.members for w in run))
-        run_senses = _senses(run)
         run_near, run_hi = min(w.near for w in run), max(w.hi for w in run)
         run_from = shift(run_near, -FINE_SPAN_DAYS)
         if run_members:
@@ -70,10 +69,15 @@ def _found(session: Session, group: list[_Window]) -> list[Any]:
                                                  Event.precision.in_(FINE), Event.first_day >= run_from,
                                                  Event.first_day <= run_hi, Event.last_day >= run_near,
                                                  *_could_match(session, run)))
+    # same action by other actors (index on sense, precision, first day, holding the columns read too), for
+    # the day-to-month windows only: a year's report meets other actors' reports of its action only at a
+    # coarse precision (find_candidates), so its whole year of a common action's days is never read
+    for run in _fine_runs([w for w in group if w.view.precision not in COARSE]):
+        run_senses = _senses(run)
         if run_senses:
-            # same action (index on sense, precision, first day, holding the columns read too)
+            run_near, run_hi = min(w.near for w in run), max(w.hi for w in run)
             found += read_rows(session, _nearest(session, run, one_of(session, Event.sense, run_senses),
-                                                 Event.precision.in_(FINE), Event.first_day >= run_from,
+                                                 Event.precision.in_(FINE), Event.first_day >= shift(run_near, -FINE_SPAN_DAYS),
                                                  Event.first_day <= run_hi, Event.last_day >= run_near))
     # quarters, years, decades may start long before (few rows), by actor over the whole group's range;
     # by action, those that start before the fine weeks (plans reported long before are reached through
@@ -168,10 +172,11 @@ def find_candidates(session: Session, views: list[EventView],
             by_actor: set[tuple[dt.date, int]] = set()
             by_sense: set[tuple[dt.date, int]] = set()
             mine = [r for a in w.members for r in of_actor.get(a, ())]
-            same = [r for r in of_sense.get(w.view.sense, ()) if r.source_actor_id not in w.members] \
-                if w.view.sense is not None else []
+            coarse = w.view.precision in COARSE
+            same = [r for r in of_sense.get(w.view.sense, ()) if r.source_actor_id not in w.members
+                    and (not coarse or r.precision in COARSE)] if w.view.sense is not None else []
             for near_rows, into in ((mine, by_actor), (same, by_sense)):
-                for ident, first, last, _, sense, type_, _, _ in near_rows:
+                for ident, first, last, _, sense, type_, _, _, _ in near_rows:
                     if ident == ident_of or last < w.near or not w.lo <= first <= w.hi:
                         continue
                     if not may_match(w.view, sense, type_):
