@@ -60,8 +60,7 @@ def _found(session: Session, group: list[_Window]) -> list[Any]:
     # one group; its fine look-ups are made per run of windows whose weeks meet, never over the years between
     for run in _fine_runs(group):
         run_members = set().union(*(w.members for w in run))
-        run_near, run_hi = min(w.near for w in run), max(w.hi for w in run)
-        run_from = shift(run_near, -FINE_SPAN_DAYS)
+        run_from, run_near, run_hi = _fine_range(run)
         if run_members:
             # (source, precision, first day) holds every column the look-up reads (migration 0016): a busy
             # actor's crowded weeks are filtered in the index, without reading a row of the table for each
@@ -75,9 +74,9 @@ def _found(session: Session, group: list[_Window]) -> list[Any]:
     for run in _fine_runs([w for w in group if w.view.precision not in COARSE]):
         run_senses = _senses(run)
         if run_senses:
-            run_near, run_hi = min(w.near for w in run), max(w.hi for w in run)
+            run_from, run_near, run_hi = _fine_range(run)
             found += read_rows(session, _nearest(session, run, one_of(session, Event.sense, run_senses),
-                                                 Event.precision.in_(FINE), Event.first_day >= shift(run_near, -FINE_SPAN_DAYS),
+                                                 Event.precision.in_(FINE), Event.first_day >= run_from,
                                                  Event.first_day <= run_hi, Event.last_day >= run_near))
     # quarters, years, decades may start long before (few rows), by actor over the whole group's range;
     # by action, those that start before the fine weeks (plans reported long before are reached through
@@ -91,6 +90,12 @@ def _found(session: Session, group: list[_Window]) -> list[Any]:
         found += read_rows(session, _latest(one_of(session, Event.sense, senses), Event.precision.in_(COARSE), Event.first_day >= lo,
                                          Event.first_day < fine_from, Event.last_day >= near))
     return found
+
+
+def _fine_range(run: list[_Window]) -> tuple[dt.date, dt.date, dt.date]:
+    """(earliest first day, earliest last day, latest first day) a run's day-to-month rows may have."""
+    near = min(w.near for w in run)
+    return shift(near, -FINE_SPAN_DAYS), near, max(w.hi for w in run)
 
 
 def _senses(windows: list[_Window]) -> list[str]:
