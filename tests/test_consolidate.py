@@ -287,3 +287,37 @@ def test_a_years_report_does_not_read_other_actors_days_of_its_action(session):
     assert of_year.isdisjoint(days.values())
     of_day = {r.id for r in candidates._found(session, [window(dt.date(2008, 6, 20), dt.date(2008, 6, 20), "day")])}
     assert of_day == {days[6]}  # June's, not March's or September's
+
+
+@pytest.mark.db
+def test_a_busy_actors_crowded_weeks_still_lead_to_the_same_days_report(session):
+    """A busy actor's compatible reports crowd an event's weeks (at a million events, hundreds of Boeing
+    rows of one action near one day); the look-ups keep the nearest few of them (issue 11: MAX_ROWS,
+    MAX_CANDIDATES), so the second outlet's report of the Dreamliner's unveiling still finds the first's,
+    on its own day, among 63 others of the same action and type two to ten days around it."""
+    from app.consolidate import candidates
+    from app.models import Article as ArticleRow
+
+    first = _article_a(session)
+    unveiled = session.scalar(select(EventRow).where(EventRow.article_id == first.id, EventRow.type == "ENGAGE"))
+    boeing = unveiled.source_actor_id
+    crowd = ArticleRow(text="Boeing reports.", content_hash="boeing-crowd", pipeline_version="t")
+    session.add(crowd)
+    session.flush()
+    day = unveiled.first_day
+    # 45 rows of the days after (more than a look-up returns: latest first would miss the unveiling) and 18
+    # of the days before, none within a day of it
+    offsets = list(range(2, 11)) * 5 + list(range(-10, -1)) * 2
+    assert len(offsets) > candidates.MAX_ROWS and len(offsets) > candidates.MAX_CANDIDATES
+    for n, k in enumerate(offsets):
+        other = day + dt.timedelta(days=k)
+        session.add(EventRow(slug=f"crowd-{n}", article_id=crowd.id, first_day=other, last_day=other,
+                             precision="day", date_value=other.isoformat(), type="ENGAGE", modality="asserted",
+                             source_actor_id=boeing, summary="Boeing unveiled a cabin", trigger="unveiled",
+                             lemma=unveiled.lemma, sense=unveiled.sense, sentence=f"Boeing unveiled cabin {n}.",
+                             start=0, end=20, source_count=1))
+    session.flush()
+    second = _article_b(session)
+    merged = session.scalar(select(EventRow).where(EventRow.article_id == second.id, EventRow.type == "ENGAGE"))
+    assert merged.merged_into_id == unveiled.id
+    assert session.get(EventRow, unveiled.id).source_count == 2

@@ -18,9 +18,15 @@ from app.db import one_of, read_rows
 from app.models import Event, EventTarget
 
 LOOKBACK_DAYS = 400  # bounds the indexed scan for long intervals (a year-precision event)
-MAX_CANDIDATES = 100
+# per event: the nearest in date of one actor's reports of a compatible action (30), and of other actors'
+# reports of the same action (20). Candidates are root events, a happening's reports already folded into one,
+# so a real match is among the nearest few. On the 1M bench corpus these caps (with 40 rows a look-up) merged
+# 27 of the 28 events that 100 and 20 (120 rows) merged, 26 into the same root, and kept every merge at
+# 10k and every score on the dev sets; a busy actor's crowded weeks then cost an article about what a quiet
+# corpus does (1.36x -> about 1.2x from 10k to 1M events)
+MAX_CANDIDATES = 30
 MAX_SENSE_CANDIDATES = 20  # reports of the same action by other actors: the nearest in date are the likely ones
-MAX_ROWS = 120  # rows one candidate look-up returns at most: the nearest in date (see _nearest)
+MAX_ROWS = 40  # rows one candidate look-up returns at most: the nearest in date (see _nearest)
 FINE_SPAN_DAYS = 31  # the longest interval of a day, week or month date
 COARSE = ("quarter", "half", "season", "year", "decade", "century")
 FINE = ("day", "week", "month")
@@ -120,7 +126,7 @@ def _nearest(session: Session, run: list[_Window], *where: Any) -> Any:
     """A day-to-month look-up, nearest first to the dates of the run's events, at most MAX_ROWS rows: a busy
     actor's or a common action's crowded weeks return as many rows as a quiet one's, and the ones kept are
     those likeliest to tell the same happening. (Latest first kept the rows up to ten days after the events
-    and dropped their own days: on the 1M bench corpus 120 nearest rows find as many merges as 400 latest.)
+    and dropped their own days: on the 1M bench corpus 120 nearest rows found as many merges as 400 latest.)
     The database sorts the range's rows either way: IN lists walk several index ranges, in no one order."""
     days = sorted({w.view.first for w in run if w.view.first is not None})
     if session.get_bind().dialect.name == "postgresql":
@@ -197,7 +203,7 @@ def find_candidates(session: Session, views: list[EventView],
     wanted = {i for ids in chosen.values() for i in ids}
     if not wanted:
         return {}, {}
-    # plain rows, not ORM objects: hydrating ~100 events with their targets per article cost more than the
+    # plain rows, not ORM objects: hydrating dozens of events with their targets per article cost more than the
     # look-up itself; the one that wins a merge is loaded then (merge_event)
     targets: dict[int, list[_Target]] = {}
     for event_id, actor_id in read_rows(session, select(EventTarget.event_id, EventTarget.actor_id)
