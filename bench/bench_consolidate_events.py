@@ -1,6 +1,7 @@
 """Consolidation cost of real articles on top of 10k to 1M stored events: flat means indexed look-ups.
 
-usage: python -m bench.bench_consolidate_events [FOLDER] [--events 10000,1000000] [--limit N] [--database-url URL]
+usage: python -m bench.bench_consolidate_events [FOLDER] [--events 10000,1000000] [--limit N] [--rounds R]
+                                              [--database-url URL]
 
 FOLDER (default: the bundled samples, CC BY Wikinews and the seed article) gives the fixed set of real
 articles, extracted once. The database is pre-filled by bulk INSERT (Core executemany, explicit ids) with
@@ -8,8 +9,11 @@ synthetic events shaped to meet them where it costs: dated over the real article
 within two months of a real article's date, their actions drawn from the real articles' senses, their
 source and target actors from a Zipf pool whose busiest members are the real articles' own actors (so
 Boeing or Airbus carry a large share of the million), plus a long tail of rare actors. Each real article is
-then stored and consolidated and rolled back, at each size, so every size does the same work; the last
-size's candidate look-ups are shown with their query plans. Last line: one JSON object with the ratio.
+then stored and consolidated and rolled back, at each size, so every size does the same work; a size's
+figure is the median of R rounds' medians. On SQLite every smaller size is kept as a copy and the sizes are
+measured in turn, round by round; on PostgreSQL each size is measured as the one database grows, after the
+VACUUM (ANALYZE) autovacuum would have run on the inserted rows. The last size's candidate look-ups are shown
+with their query plans. Last line: one JSON object with the ratio.
 Target: per-article consolidation at the largest size <= 1.3x the smallest. ``--database-url`` is wiped.
 """
 
@@ -174,11 +178,43 @@ def candidate_plans(engine: Engine, factory: sessionmaker[Session], sample: tupl
     return lines
 
 
+def snapshot(engine: Engine, path: Path) -> str:
+    """A copy of the SQLite database as it stands (the backup API: consistent, and quick for a small size)."""
+    import sqlite3
+
+    target = sqlite3.connect(path)
+    with engine.connect() as conn:
+        source = conn.connection.dbapi_connection
+        assert isinstance(source, sqlite3.Connection)
+        source.backup(target)
+    target.close()
+    return str(path)
+
+
+def rounds(factory: sessionmaker[Session], samples: list[tuple[ArticleMeta, Extraction]], n: int) -> list[float]:
+    """Per-round medians of consolidate_article over the samples, after a warm-up of three."""
+    measure(factory, samples[:3])
+    return [statistics.median(measure(factory, samples)) for _ in range(n)]
+
+
+def interleaved(factories: dict[int, sessionmaker[Session]], samples: list[tuple[ArticleMeta, Extraction]],
+                n: int) -> dict[int, list[float]]:
+    """``rounds`` at every size in turn, each round visiting every size."""
+    for factory in factories.values():
+        measure(factory, samples[:3])
+    out: dict[int, list[float]] = {size: [] for size in factories}
+    for _ in range(n):
+        for size, factory in factories.items():
+            out[size].append(statistics.median(measure(factory, samples)))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", nargs="?", type=Path, default=ROOT / "samples")
     ap.add_argument("--events", default="10000,1000000", help="background sizes, in events (comma-separated)")
     ap.add_argument("--limit", type=int, default=20, help="real articles consolidated at each size")
+    ap.add_argument("--rounds", type=int, default=5, help="rounds of the real articles at each size (median counts)")
     ap.add_argument("--database-url", default=None, help="a scratch database, wiped (default: a temporary SQLite file)")
     args = ap.parse_args()
     sizes = sorted(int(s) for s in args.events.split(","))
@@ -196,22 +232,36 @@ def main() -> None:
             actor_ids = sorted({a.id for a in found.values()})
         bg = Background(samples, actor_ids)
         bg.tail_base = add_tail_actors(engine)
-        results = []
+        timed: dict[int, list[float]] = {}
+        built: dict[int, float] = {}
+        snapshots: dict[int, str] = {}
         for size in sizes:
             t0 = time.perf_counter()
             grow(engine, bg, size)
-            built = time.perf_counter() - t0
+            built[size] = time.perf_counter() - t0
             sync_sequences(engine)
-            if engine.dialect.name == "postgresql":  # what autovacuum would have done by then
+            if engine.dialect.name == "postgresql":
+                # what autovacuum does to an insert-only table by then (PostgreSQL 13+): statistics, and the
+                # visibility map that lets the covering indexes answer without reading the table
                 with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                    conn.execute(text("ANALYZE"))
-            measure(factory, samples[:3])  # warm the caches at this size
-            timed = measure(factory, samples)
-            results.append({"events": size, "median_ms": round(statistics.median(timed) * 1e3, 2),
-                            "mean_ms": round(statistics.mean(timed) * 1e3, 2), "build_s": round(built, 1)})
-            print(f"{size:>9} background events (+{built:6.1f} s to build): consolidate_article median "
-                  f"{results[-1]['median_ms']:7.2f} ms, mean {results[-1]['mean_ms']:7.2f} ms over {len(timed)} "
-                  "real articles", file=sys.stderr, flush=True)
+                    conn.execute(text("VACUUM (ANALYZE)"))
+                timed[size] = rounds(factory, samples, args.rounds)  # one database: measured as it grows
+            elif size != sizes[-1]:
+                snapshots[size] = snapshot(engine, Path(tmp) / f"at-{size}.db")
+            print(f"{size:>9} background events (+{built[size]:6.1f} s to build)", file=sys.stderr, flush=True)
+        if engine.dialect.name != "postgresql":
+            # SQLite: each smaller size kept as a copy, and all sizes measured in turn, round by round, so a
+            # shared machine's slow minute falls on every size alike (a ratio of two runs minutes apart swung
+            # from 1.38 to 1.84 on one machine)
+            factories = {size: make_sessionmaker(make_engine(f"sqlite:///{path}")) for size, path in snapshots.items()}
+            factories[sizes[-1]] = factory
+            timed = interleaved(factories, samples, args.rounds)
+        results = []
+        for size in sizes:
+            results.append({"events": size, "median_ms": round(statistics.median(timed[size]) * 1e3, 2),
+                            "build_s": round(built[size], 1)})
+            print(f"{size:>9} background events: consolidate_article median of {args.rounds} rounds' medians "
+                  f"{results[-1]['median_ms']:7.2f} ms ({len(samples)} real articles a round)", file=sys.stderr)
         print("\n".join(candidate_plans(engine, factory, samples[0])), file=sys.stderr)
         with engine.connect() as conn:
             total = conn.scalar(select(func.count()).select_from(m.Event))
