@@ -191,15 +191,10 @@ def snapshot(engine: Engine, path: Path) -> str:
     return str(path)
 
 
-def rounds(factory: sessionmaker[Session], samples: list[tuple[ArticleMeta, Extraction]], n: int) -> list[float]:
-    """Per-round medians of consolidate_article over the samples, after a warm-up of three."""
-    measure(factory, samples[:3])
-    return [statistics.median(measure(factory, samples)) for _ in range(n)]
-
-
 def interleaved(factories: dict[int, sessionmaker[Session]], samples: list[tuple[ArticleMeta, Extraction]],
                 n: int) -> dict[int, list[float]]:
-    """``rounds`` at every size in turn, each round visiting every size."""
+    """Per size, the medians of consolidate_article over the samples in each of ``n`` rounds, every round
+    visiting every size in turn (after a warm-up of three samples each)."""
     for factory in factories.values():
         measure(factory, samples[:3])
     out: dict[int, list[float]] = {size: [] for size in factories}
@@ -245,7 +240,7 @@ def main() -> None:
                 # visibility map that lets the covering indexes answer without reading the table
                 with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                     conn.execute(text("VACUUM (ANALYZE)"))
-                timed[size] = rounds(factory, samples, args.rounds)  # one database: measured as it grows
+                timed |= interleaved({size: factory}, samples, args.rounds)  # one database: measured as it grows
             elif size != sizes[-1]:
                 snapshots[size] = snapshot(engine, Path(tmp) / f"at-{size}.db")
             print(f"{size:>9} background events (+{built[size]:6.1f} s to build)", file=sys.stderr, flush=True)

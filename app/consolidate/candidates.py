@@ -23,7 +23,7 @@ LOOKBACK_DAYS = 400  # bounds the indexed scan for long intervals (a year-precis
 # so a real match is among the nearest few. On the 1M bench corpus these caps (with 40 rows a look-up) merged
 # 27 of the 28 events that 100 and 20 (120 rows) merged, 26 into the same root, and kept every merge at
 # 10k and every score on the dev sets; a busy actor's crowded weeks then cost an article about what a quiet
-# corpus does (1.36x -> about 1.2x from 10k to 1M events)
+# corpus does (1.36x -> 1.25x from 10k to 1M events)
 MAX_CANDIDATES = 30
 MAX_SENSE_CANDIDATES = 20  # reports of the same action by other actors: the nearest in date are the likely ones
 MAX_ROWS = 40  # rows one candidate look-up returns at most: the nearest in date (see _nearest)
