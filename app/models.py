@@ -159,11 +159,12 @@ class Event(Base):
         Index("ix_events_first_day_id", "first_day", "id"),
         Index("ix_events_source_actor_first_day", "source_actor_id", "first_day"),
         Index("ix_events_type_first_day", "type", "first_day"),
-        # consolidation's candidate look-ups, holding every column they read (0008, 0009, widened in 0016)
+        # consolidation's candidate look-ups, holding every column they read (0008, 0009, widened in 0016; the
+        # id included on PostgreSQL in 0019, as SQLite's rowid is: index-only scans)
         Index("ix_events_source_precision_first_day", "source_actor_id", "precision", "first_day", "last_day",
-              "sense", "type", "merged_into_id", "removed_at"),
+              "sense", "type", "merged_into_id", "removed_at", postgresql_include=["id"]),
         Index("ix_events_sense_precision_first_day", "sense", "precision", "first_day", "last_day",
-              "source_actor_id", "type", "merged_into_id", "removed_at"),  # same action
+              "source_actor_id", "type", "merged_into_id", "removed_at", postgresql_include=["id"]),  # same action
         Index("ix_events_merged_into_id", "merged_into_id", sqlite_where=text("merged_into_id IS NOT NULL"),
               postgresql_where=text("merged_into_id IS NOT NULL")),  # redirects and merge counts (0010)
         # live events by day, covering the density strip's GROUP BY (migration 0006); SQLite calls a partial

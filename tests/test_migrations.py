@@ -31,6 +31,17 @@ def test_page_query_indexes_exist(migrated_engine):
     assert {"ix_quotes_speaker_date", "ix_quotes_date_id"} <= quote_indexes
 
 
+def test_the_candidate_indexes_hold_the_event_id_on_postgresql(migrated_engine):
+    """Consolidation's look-ups read the id with the columns they filter on: PostgreSQL's indexes include it
+    (migration 0019), so they are index-only scans; SQLite's hold the rowid anyway."""
+    if migrated_engine.dialect.name != "postgresql":
+        pytest.skip("an index's INCLUDE columns: PostgreSQL only")
+    indexes = {i["name"]: i for i in inspect(migrated_engine).get_indexes("events")}
+    for name in ("ix_events_source_precision_first_day", "ix_events_sense_precision_first_day"):
+        assert indexes[name]["dialect_options"].get("postgresql_include") == ["id"], indexes[name]
+        assert "id" not in indexes[name]["column_names"]  # included, not a key: the order is the look-up's
+
+
 def test_sqlite_full_text_follows_only_updates_of_the_searched_columns(migrated_engine):
     """An update of another column (a merge's merged_into_id, a quote's event) leaves the FTS5 row alone
     (migration 0017); one of a searched column re-indexes it, and the search finds the new words."""
