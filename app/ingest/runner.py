@@ -24,6 +24,7 @@ from app.db import reading, transaction
 from app.extract.parallel import ExtractionPool
 from app.extract.pipeline import ArticleInput, Extraction, ExtractionError, Extractor
 from app.ingest.dedup import NearDuplicateIndex, minhash_of, signature_bytes
+from app.ingest.planner import PlannerStats
 from app.ingest.records import DUPLICATE, FAILED, NEAR_DUPLICATE, STATUSES, STORED, ArticleMeta
 from app.ingest.sources import Candidate, Outcome
 from app.keys import content_hash
@@ -129,6 +130,7 @@ class IngestRunner:
         self.topic = topic_column() if self.consolidate is not None else None
         self._index: NearDuplicateIndex | None = None
         self._in_flight: dict[str, str] = {}  # content hashes and URLs sent to extraction, not yet stored
+        self.planner = PlannerStats(factory)  # PostgreSQL's statistics kept up with a run that fills the tables
         self.summary = Summary()
 
     def run(self, candidates: Iterable[Candidate]) -> Summary:
@@ -247,6 +249,7 @@ class IngestRunner:
                 return
         if outcome.status in (STORED, NEAR_DUPLICATE) and outcome.article_id is not None:
             index.add(outcome.article_id, signature)
+            self.planner.stored()
         self._report(outcome)
 
     def _store_in(self, session: Session, candidate: Candidate, meta: ArticleMeta, digest: str,
