@@ -333,3 +333,27 @@ def test_a_products_timeline_holds_the_sentences_that_call_it_the_aircraft(sessi
            clause(text, design, "compete", "compete", None, [], "2005-01-18")])
     sentences = {s.sentence for e in actor_timeline(session, "Airbus A380") for s in e.sources}
     assert sentences == {lead, orders, design}
+
+
+def test_an_articles_events_are_compared_only_where_the_same_article_rule_could_match():
+    from types import SimpleNamespace
+
+    from app.consolidate.event_match import EventView
+    from app.consolidate.events import _own_meetings
+    from app.consolidate.senses import is_light
+
+    said = sense_of("say")
+    assert is_light(said)
+    # the seed article: a headline on the talks, the treaty presented twice, released once, two 'said' clauses
+    told = [("talk", True), ("present", False), ("release", False), ("present", False), ("say", False),
+            ("say", False)]
+    events = [SimpleNamespace(id=n) for n in range(1, len(told) + 1)]
+    views = {e.id: EventView(event=e, sense=sense_of(word), source=None, arguments=set(), named=set(),
+                             senses=frozenset(), mood="asserted", explicit_date=False, first=None, last=None,
+                             precision=None, headline=headline)
+             for e, (word, headline) in zip(events, told, strict=True)}
+    meets = _own_meetings(events, views)
+    assert meets[1] == [2, 3, 4, 5, 6]  # the headline may sum up any sentence
+    assert meets[2] == [1, 4] and meets[4] == [1, 2]  # the same action told twice
+    assert meets[3] == [1]  # released: only the headline could retell it
+    assert meets[5] == [1] and meets[6] == [1]  # a light verb is no shared action

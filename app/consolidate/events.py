@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,7 +30,7 @@ from app.consolidate.event_match import (
     reason_words,
     things_of,
 )
-from app.consolidate.senses import sense_of, word_senses
+from app.consolidate.senses import is_light, sense_of, word_senses
 from app.consolidate.text import MODEL_NAME, interval, model_names, sentence_spans, words
 from app.corrections.guards import not_events
 from app.db import insert_rows, one_of
@@ -213,14 +213,35 @@ def merge_article_events(session: Session, article: Article, family: dict[int, i
     topics.expect(r.article_id for r in rows.values())
     rows.update({e.id: e for e in events})  # this article's events: their in-memory state is the truth
     done: list[_Merge] = []
+    meets = _own_meetings(events, views)
     with session.no_autoflush:  # merges change loaded rows only; _write_merges flushes them once
         for event in events:
-            others = [e.id for e in events if e.id != event.id]  # one article's events all meet each other
-            _merge_one(session, views[event.id], others + pending.get(event.id, []), rows, views,
+            _merge_one(session, views[event.id], meets[event.id] + pending.get(event.id, []), rows, views,
                        (mentioned, family, cache, cited, topics), done)
     if done:
         _write_merges(session, done)
     return len(done)
+
+
+def _own_meetings(events: Sequence[Event], views: dict[int, EventView]) -> dict[int, list[int]]:
+    """Per event, the article's other events it could retell: inside one article two sentences meet only
+    with the same (not light) action or as the headline summing up another (``event_match``'s same-article
+    rule), so every other pair is left out before ``compare``, in input order."""
+    headlines = [e.id for e in events if views[e.id].headline]
+    by_sense: dict[str, list[int]] = {}
+    for e in events:
+        if not is_light(sense := views[e.id].sense):
+            by_sense.setdefault(sense, []).append(e.id)  # type: ignore[arg-type]
+    out: dict[int, list[int]] = {}
+    for e in events:
+        view = views[e.id]
+        if view.headline:
+            out[e.id] = [o.id for o in events if o.id != e.id]
+            continue
+        same = set(by_sense.get(view.sense, ())) if not is_light(view.sense) else set()  # type: ignore[arg-type]
+        same.update(headlines)
+        out[e.id] = [o.id for o in events if o.id != e.id and o.id in same]
+    return out
 
 
 @lru_cache(maxsize=16)  # the store and consolidation both ask for the article just stored
